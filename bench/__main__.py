@@ -1,0 +1,126 @@
+"""`python -m bench [--quick] [--json PATH]`: run every scenario against a real server, then report.
+
+Exit status: 0 when every budget holds, 1 when one is over or a request failed, 2 when the harness
+itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import http.client
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench import report
+from bench.load import measure
+from bench.memory import measure_tree
+from bench.results import Plan, Results, ScenarioResult
+from bench.scenarios import SCENARIOS, Scenario
+from bench.server import Server, running_server
+from bench.weight import weigh_pages
+
+LATEST = Path(__file__).with_name("results") / "latest.json"
+FULL = Plan("full", warmup_s=5, run_s=20, runs=3, idle_s=60)
+QUICK = Plan("quick", warmup_s=1, run_s=5, runs=1, idle_s=5)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="one 5 s run per scenario, 5 s idle: a smoke run"
+    )
+    parser.add_argument(
+        "--json", type=Path, metavar="PATH", help=f"also write the results there (always: {LATEST})"
+    )
+    return parser.parse_args(argv)
+
+
+def plan_for(quick: bool) -> Plan:
+    plan = QUICK if quick else FULL
+    idle = os.environ.get("ENTRAIDE_BENCH_IDLE")
+    return dataclasses.replace(plan, idle_s=int(idle)) if idle else plan
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr, so that stdout holds only the report."""
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def status_of(url: str, headers: dict[str, str]) -> int:
+    """The page's own status, redirects not followed: a 302 to the login page is not a page."""
+    parts = urlparse(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=10)
+    try:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    scenario: Scenario
+    url: str
+
+
+def resolve(server: Server) -> list[Target]:
+    return [Target(s, server.base_url + s.resolve(server.base_url)) for s in SCENARIOS]
+
+
+def run(plan: Plan) -> Results:
+    results = Results.start(plan)
+    report.header(results)
+    progress("starting entraide serve (keys, migrations, static files)")
+    with running_server() as server:
+        report.server_line(server.base_url)
+        targets = resolve(server)
+        for target in targets:
+            status = status_of(target.url, target.scenario.request_headers())
+            results.scenarios.append(ScenarioResult.of(target.scenario, target.url, status))
+        pages = [(t.url, t.scenario.request_headers()) for t in targets if t.scenario.weigh]
+        progress(f"page weight of {len(pages)} pages in chromium")
+        results.record_weights(weigh_pages(pages))
+        for target, result in zip(targets, results.scenarios, strict=True):
+            progress(f"load {target.scenario.name}: {plan.describe()}")
+            result.load = measure(
+                target.url, target.scenario.request_headers(), plan.warmup_s, plan.run_s, plan.runs
+            )
+        progress(f"idle {plan.idle_s} s before measuring memory")
+        time.sleep(plan.idle_s)
+        if server.process.poll() is not None:
+            raise RuntimeError(f"entraide serve exited during the run:\n{server.log_tail()}")
+        processes = measure_tree(server.process.pid)
+    results.finish(processes)
+    return results
+
+
+def write_json(results: Results, paths: list[Path]) -> None:
+    text = json.dumps(dataclasses.asdict(results), indent=2) + "\n"
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        progress(f"results written to {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        results = run(plan_for(args.quick))
+    except Exception:  # Whatever broke, the server is stopped and the cause printed.
+        traceback.print_exc()
+        print("\nbench: the harness could not complete (see above).", file=sys.stderr)
+        return 2
+    report.body(results)
+    write_json(results, [LATEST] + ([args.json] if args.json else []))
+    return 0 if results.all_ok() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

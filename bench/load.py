@@ -1,0 +1,80 @@
+"""Load a URL with wrk and read the numbers bench/wrk.lua prints."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+WRK = "/usr/bin/wrk"
+LUA = Path(__file__).with_name("wrk.lua")
+# Two connections on one thread: two sync workers stay busy without a queue building up, so
+# the latency measured is the page's, not the time spent waiting for a free worker.
+THREADS, CONNECTIONS = 1, 2
+
+
+@dataclass(frozen=True)
+class Run:
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    duration_s: float
+    rps: float
+    errors: int  # Socket errors plus non-2xx responses.
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    runs: list[Run]
+    p50_ms: float  # Medians over the runs.
+    p95_ms: float
+    rps: float
+    errors: int  # Summed over the runs.
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> Run:
+    command = [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
+    # wrk stops by itself after -d; the margin covers start-up and a server that hangs.
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}) on {url}:\n{done.stderr}{done.stdout}")
+    return _parse(done.stdout, url)
+
+
+def _parse(output: str, url: str) -> Run:
+    values: dict[str, int] = {}
+    for line in output.splitlines():
+        key, _, value = line.partition(" ")
+        if key.startswith("bench."):
+            values[key.removeprefix("bench.")] = int(value)
+    try:
+        duration_s = values["duration_us"] / 1e6
+        return Run(
+            p50_ms=values["p50_us"] / 1000,
+            p95_ms=values["p95_us"] / 1000,
+            p99_ms=values["p99_us"] / 1000,
+            requests=values["requests"],
+            duration_s=duration_s,
+            rps=values["requests"] / duration_s if duration_s else 0.0,
+            errors=values["non2xx"] + values["socket_errors"],
+        )
+    except KeyError as missing:
+        raise RuntimeError(f"wrk printed no {missing} for {url}:\n{output}") from None
+
+
+def measure(url: str, headers: dict[str, str], warmup_s: int, run_s: int, runs: int) -> LoadResult:
+    """A warm-up (templates compiled, caches filled, discarded), then the median of the runs."""
+    wrk(url, warmup_s, headers)
+    done = [wrk(url, run_s, headers) for _ in range(runs)]
+    return LoadResult(
+        runs=done,
+        p50_ms=statistics.median(r.p50_ms for r in done),
+        p95_ms=statistics.median(r.p95_ms for r in done),
+        rps=statistics.median(r.rps for r in done),
+        errors=sum(r.errors for r in done),
+    )

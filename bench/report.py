@@ -1,0 +1,114 @@
+"""The human-readable report, on stdout; the JSON file holds the same figures and every run."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from bench.load import CONNECTIONS, THREADS
+from bench.results import NONE, OVER, Results, ScenarioResult
+from bench.scenarios import ACCEPT_LANGUAGE, KB, MB, PAGE_WEIGHT_BUDGET, PSS_BUDGET
+from bench.server import WORKERS
+
+
+def header(results: Results) -> None:
+    plan, facts = results.plan, results.machine
+    print(
+        f"entraide benchmark ({plan.mode}): per scenario {plan.describe()}; {plan.idle_s} s idle before memory"
+    )
+    print(f"date {facts['date']}  nproc {facts['nproc']}  python {facts['python']}  {facts['system']}")
+    print(f"cpu {facts['cpu']}  load average {facts['loadavg']}  commit {facts['commit']}")
+    print("rate limits: off (ENTRAIDE_BENCH=1 settings), so the load measures pages, not throttling")
+    print(f"load: wrk -t{THREADS} -c{CONNECTIONS} --latency, header Accept-Language: {ACCEPT_LANGUAGE}")
+
+
+def server_line(base_url: str) -> None:
+    print(
+        f"server: entraide serve --workers {WORKERS} at {base_url} (SQLite, fresh data directory)", flush=True
+    )
+
+
+def body(results: Results) -> None:
+    print()
+    load_table(results)
+    print()
+    weight_table(results)
+    print()
+    memory_table(results)
+    print()
+    summary(results)
+
+
+def _path(url: str) -> str:
+    return urlparse(url).path
+
+
+def load_table(results: Results) -> None:
+    runs = results.plan.runs
+    print(
+        f"Load (median of {runs} run{'s' if runs > 1 else ''} of {results.plan.run_s} s; p95 budget vs baseline p95)"
+    )
+    print(
+        f"{'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'p95/base':>8} {'budget':>10} {'errors':>6}  "
+        f"{'p95 ms per run':<20} path"
+    )
+    for r in results.scenarios:
+        if r.load is None:
+            continue
+        ratio = f"{r.p95_ratio:.2f}x" if r.p95_ratio is not None else NONE
+        budget = f"{r.p95_verdict} <{r.p95_budget_ratio:g}x" if r.p95_budget_ratio else NONE
+        per_run = " ".join(f"{run.p95_ms:.2f}" for run in r.load.runs)
+        print(
+            f"{r.name:<20} {r.load.p50_ms:>7.2f} {r.load.p95_ms:>7.2f} {r.load.rps:>7.1f} {ratio:>8} {budget:>10} "
+            f"{r.load.errors:>6}  {per_run:<20} {_path(r.url)}"
+        )
+
+
+def _tight_budget(r: ScenarioResult) -> str:
+    return f"{r.tight_weight_verdict} <={r.weight_budget / KB:g} KB" if r.weight_budget else NONE
+
+
+def weight_table(results: Results) -> None:
+    print("Page weight (first visit in chromium: all resources, compressed, cold cache; 1 KB = 1000 bytes)")
+    print(
+        f"{'page':<20} {'KB':>7} {'bytes':>7} {'requests':>8} {'other hosts':>11} "
+        f"{f'<{PAGE_WEIGHT_BUDGET / KB:g} KB':>8} {'own budget':>12}  path"
+    )
+    for r in results.scenarios:
+        w = r.weight
+        if w is None:
+            continue
+        print(
+            f"{r.name:<20} {w.bytes / KB:>7.1f} {w.bytes:>7} {w.requests:>8} {len(w.other_hosts):>11} "
+            f"{r.weight_verdict:>8} {_tight_budget(r):>12}  {_path(r.url)}"
+        )
+
+
+def memory_table(results: Results) -> None:
+    memory = results.memory
+    if memory is None:
+        return
+    print(
+        f"Memory of the entraide serve tree after {results.plan.idle_s} s idle (smaps_rollup; 1 MB = 10^6 bytes)"
+    )
+    print(f"{'pid':>8} {'ppid':>8}  {'command':<28} {'PSS MB':>7} {'RSS MB':>7}")
+    for p in memory.processes:
+        print(
+            f"{p.pid:>8} {p.ppid:>8}  {p.command:<28} {p.pss_kib * 1024 / MB:>7.1f} {p.rss_kib * 1024 / MB:>7.1f}"
+        )
+    total = f"total ({len(memory.processes)} processes)"
+    print(
+        f"{total:<47} {memory.pss_bytes / MB:>7.1f} {memory.rss_bytes / MB:>7.1f}  "
+        f"PSS <{PSS_BUDGET / MB:g} MB: {memory.verdict}"
+    )
+
+
+def summary(results: Results) -> None:
+    over = results.verdicts().count(OVER)
+    failures = results.failures()
+    print(
+        f"budgets: {'all ok' if not over else f'{over} OVER'}; "
+        f"requests: {'all 200, no third party' if not failures else f'{len(failures)} problem(s)'}; "
+        f"took {results.duration_s:.0f} s"
+    )
+    for failure in failures:
+        print(f"  PROBLEM {failure}")

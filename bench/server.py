@@ -1,0 +1,165 @@
+"""Start the real `entraide serve` for the run, find its process tree, and always stop it."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+READY_MARKER = "entraide is running at "
+WORKERS = 2  # gunicorn sync workers, as `entraide serve` runs by default.
+# Host settings that would change what is measured (PostgreSQL, Redis, HTTPS redirects, access
+# log…): the benchmark always measures the default self-hosted setup, SQLite in a fresh directory.
+_STRIPPED_ENV = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SITE_URL",
+    "ALLOWED_HOSTS",
+    "SECRET_KEY",
+    "ENTRAIDE_DEBUG",
+    "ENTRAIDE_ACCESS_LOG",
+    "ENTRAIDE_TRUSTED_PROXIES",
+    "ENTRAIDE_SSL_REDIRECT",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    base_url: str
+    log: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(list(self.log)[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
+    for name in _STRIPPED_ENV:
+        env.pop(f"{name}_FILE", None)
+    env["ENTRAIDE_BENCH"] = "1"
+    env["ENTRAIDE_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def _pump_output(server: Server, ready: threading.Event) -> None:
+    """Keep reading the server's output so its pipe never fills up, and spot the ready line."""
+    for line in server.process.stdout or ():
+        server.log.append(line.rstrip("\n"))
+        if line.startswith(READY_MARKER):
+            ready.set()
+    ready.set()  # The server exited: wake the waiter, which then checks poll().
+
+
+def _wait_ready(server: Server, ready: threading.Event, timeout: float) -> None:
+    if not ready.wait(timeout) or server.process.poll() is not None:
+        raise RuntimeError(
+            f"entraide serve did not become ready within {timeout:.0f} s; its output:\n{server.log_tail()}"
+        )
+
+
+@contextmanager
+def running_server(workers: int = WORKERS, start_timeout: float = 120) -> Iterator[Server]:
+    """`entraide serve` on a free port with a fresh data directory; stopped whatever happens."""
+    entraide = Path(sys.executable).parent / "entraide"
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="entraide-bench-") as data_dir:
+        command = [str(entraide), "serve", "--port", str(port), "--workers", str(workers)]
+        process = subprocess.Popen(
+            command,
+            env=_serve_env(Path(data_dir)),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # Its own process group, so that it can be stopped as a whole.
+        )
+        server = Server(process, f"http://127.0.0.1:{port}")
+        try:
+            ready = threading.Event()
+            threading.Thread(target=_pump_output, args=(server, ready), daemon=True).start()
+            _wait_ready(server, ready, start_timeout)
+            yield server
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen[str], timeout: float = 20) -> None:
+    """SIGTERM the serve process group, then SIGKILL whatever is left of the tree.
+
+    serve starts gunicorn in a session of its own, so the descendants are collected first: a
+    SIGKILL to serve's group alone would leave gunicorn and its workers running.
+    """
+    tree = process_tree(process.pid)
+    _signal_group(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _signal_group(process.pid, signal.SIGKILL)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(pid) for pid in tree):
+        time.sleep(0.2)
+    for pid in tree:
+        if _alive(pid):
+            with suppress(ProcessLookupError):
+                _signal_group(os.getpgid(pid), signal.SIGKILL)
+
+
+def _signal_group(pgid: int, signum: signal.Signals) -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def _alive(pid: int) -> bool:
+    """Alive and not a zombie (a zombie still has a /proc entry but holds no memory)."""
+    stat = _read_stat(pid)
+    return stat is not None and stat[1] != "Z"
+
+
+def _read_stat(pid: int) -> tuple[str, str, int] | None:
+    """(comm, state, ppid) from /proc/PID/stat; comm may hold spaces and parentheses."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    head, _, rest = text.rpartition(")")
+    fields = rest.split()
+    return head.partition("(")[2], fields[0], int(fields[1])
+
+
+def parent_pid(pid: int) -> int:
+    stat = _read_stat(pid)
+    return stat[2] if stat else 0
+
+
+def process_tree(root: int) -> list[int]:
+    """root and all its descendants, by walking the ppid links of every process in /proc."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _read_stat(int(entry.name))) is not None:
+            children[stat[2]].append(int(entry.name))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, []))
+    return sorted(tree)

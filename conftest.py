@@ -1,0 +1,90 @@
+"""Personas and shared fixtures. Role holders beyond the administrator arrive with #4."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from entraide.accounts.models import User
+from entraide.accounts.services import create_administrator
+from tests.processes import Server, kill_group, start_server
+
+IN_CI = os.environ.get("CI") == "true"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, settings: object) -> Path:
+    """Each test its own data directory: snapshots and tokens never leak between tests."""
+    path = tmp_path / "var"
+    path.mkdir()
+    settings.DATA_DIR = path  # type: ignore[attr-defined]
+    return path
+
+
+def make_user(pseudonym: str, **fields: object) -> User:
+    return User.objects.create_user(f"{pseudonym.lower()}@example.org", PASSWORD, pseudonym=pseudonym, **fields)
+
+
+@pytest.fixture
+def owner(db: None) -> User:
+    """A person with a private space."""
+    return make_user("Camille")
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    """Someone with no link to the owner."""
+    return make_user("Dominique")
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return create_administrator(email="admin@example.org", pseudonym="Alix", password=PASSWORD)
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Server]:
+    """The real `entraide serve` on SQLite in a fresh data directory."""
+    server = start_server(tmp_path / "data")
+    try:
+        yield server
+    finally:
+        server.stop()
+        kill_group(server.proc)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        if IN_CI:
+            pytest.fail("Debian chromium is missing: CI must have it (see .ci/run)")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    return path

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
+
+
+class AccountsConfig(AppConfig):
+    name = "entraide.accounts"
+    label = "accounts"
+    verbose_name = pgettext_lazy("app name", "Accounts")

@@ -1,0 +1,78 @@
+import pytest
+from django.test import Client
+
+from entraide.accounts import services
+from entraide.accounts.models import User
+from entraide.core import instance
+from entraide.core.models import InstanceSettings
+
+FORM = {
+    "name": "Entraide Lyon",
+    "contact_email": "contact@entraide-lyon.example",
+    "default_language": "fr",
+    "signup_mode": "invitation",
+    "minimum_age": "16",
+    "admin_email": "Admin@Entraide-Lyon.example",
+    "admin_pseudonym": "Sam",
+    "password1": "une phrase de passe solide 42",
+    "password2": "une phrase de passe solide 42",
+}
+
+
+@pytest.fixture
+def token(db):
+    return services.issue_setup_token()
+
+
+def test_setup_page_needs_the_printed_token(client, token):
+    assert client.get("/setup/").status_code == 403
+    assert client.get("/setup/?token=not-it").status_code == 403
+    assert client.post("/setup/", {**FORM, "token": "not-it"}).status_code == 403
+    assert client.get(f"/setup/?token={token}").status_code == 200
+
+
+def test_setup_creates_the_admin_and_the_settings_then_closes(client, token):
+    response = client.post("/setup/", {**FORM, "token": token})
+    assert response.status_code == 302
+    assert response["Location"] == "/gestion/parametres/"
+
+    admin = User.objects.get()
+    assert (admin.email, admin.pseudonym, admin.is_superuser) == ("admin@entraide-lyon.example", "Sam", True)
+    assert admin.check_password(FORM["password1"])
+    assert admin.emailaddress_set.get().verified
+    row = InstanceSettings.objects.get()
+    assert (row.name, row.minimum_age, row.setup_completed_at is not None) == ("Entraide Lyon", 16, True)
+    assert [n["number"] for n in row.crisis_numbers] == ["3114", "15", "112", "114", "09 72 39 40 50"]
+    assert instance.read_snapshot().name == "Entraide Lyon"
+    assert not services.setup_token_path().exists()
+
+    # Logged in, on the settings page; the token no longer opens anything.
+    assert client.get("/gestion/parametres/").status_code == 200
+    again = Client().post("/setup/", {**FORM, "token": token, "admin_email": "other@example.org"})
+    assert again.status_code == 302
+    assert User.objects.count() == 1
+
+
+def test_setup_errors_keep_what_was_typed(client, token):
+    response = client.post("/setup/", {**FORM, "token": token, "password2": "autre chose", "minimum_age": "99"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="error-summary"' in body
+    assert 'value="Entraide Lyon"' in body
+    assert 'value="Admin@Entraide-Lyon.example"' in body or 'value="admin@entraide-lyon.example"' in body
+    assert not User.objects.exists()
+
+
+def test_setup_refuses_a_weak_password(client, token):
+    response = client.post("/setup/", {**FORM, "token": token, "password1": "12345678", "password2": "12345678"})
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_create_admin_command(db, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("ENTRAIDE_ADMIN_PASSWORD", "une phrase de passe solide 42")
+    call_command("create_admin", email="Root@Example.org", pseudonym="Root")
+    admin = User.objects.get(email="root@example.org")
+    assert admin.is_superuser and admin.check_password("une phrase de passe solide 42")

@@ -1,0 +1,161 @@
+"""The `entraide` command: serve, migrate, check, create-admin, manage.
+
+`serve` is a small supervisor that imports no Django: it prepares the instance in a child
+process, then runs gunicorn, and stops it cleanly on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from entraide.core import datadir
+
+SETTINGS = "entraide.settings"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    return env
+
+
+def _manage(*args: str) -> int:
+    """Run a Django management command in a child process."""
+    return subprocess.call([sys.executable, "-m", "entraide.cli", "manage", *args], env=_env())
+
+
+def _prepare_data_dir() -> Path:
+    data_dir = datadir.data_dir_from_env()
+    for name in datadir.prepare(data_dir):
+        print(f"created {data_dir / name} (keep it safe, and back it up apart from the database)")
+    return data_dir
+
+
+def _uses_sqlite() -> bool:
+    url = os.environ.get("DATABASE_URL", "")
+    return not url or url.startswith("sqlite")
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — our own loopback URL
+                return True
+        except OSError as exc:
+            # A 503 from /healthz (no database) still means gunicorn answers.
+            if getattr(exc, "code", None) == 503:
+                return True
+            time.sleep(0.2)
+    return False
+
+
+def serve(args: argparse.Namespace) -> int:
+    data_dir = _prepare_data_dir()
+    prepare = ["prepare_instance"] + ([] if _uses_sqlite() else ["--no-migrate"])
+    if _manage(*prepare) != 0:
+        print("entraide could not prepare the instance (see above).", file=sys.stderr)
+        return 1
+    bind = f"{args.host}:{args.port}"
+    command = [
+        sys.executable, "-m", "gunicorn", "entraide.wsgi:application",
+        "--bind", bind,
+        "--workers", str(args.workers),
+        "--worker-class", "sync",
+        "--timeout", "30",
+        "--graceful-timeout", "10",
+        "--max-requests", "5000",
+        "--max-requests-jitter", "500",
+        "--no-control-socket",  # several instances (and tests) share one machine
+    ]  # fmt: skip
+    if os.environ.get("ENTRAIDE_ACCESS_LOG"):
+        # Path without the query string: query strings can carry tokens.
+        command += ["--access-logfile", "-", "--access-logformat", '%(m)s %(U)s %(s)s %(B)s %(M)sms']
+    children = [subprocess.Popen(command, env=_env(), start_new_session=True)]  # noqa: S603
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    base = f"http://{args.host}:{args.port}"
+    try:
+        if not _wait_until_up(f"{base}/healthz", children[0]):
+            print("entraide did not start (see above).", file=sys.stderr)
+            return 1
+        line = f"entraide is running at {base}"
+        token_file = data_dir / datadir.SETUP_TOKEN_FILE
+        if token_file.exists():
+            line += f" — first visit: {base}/setup/?token={token_file.read_text().strip()}"
+        print(line + "  (Ctrl-C to stop)", flush=True)
+        while all(c.poll() is None for c in children):
+            time.sleep(0.5)
+        return next(c.returncode for c in children if c.returncode is not None) or 1
+    except KeyboardInterrupt:
+        print("\nstopping entraide…", flush=True)
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+
+
+def migrate(args: argparse.Namespace) -> int:
+    _prepare_data_dir()
+    return _manage("migrate", "--no-input") or _manage("createcachetable")
+
+
+def check(args: argparse.Namespace) -> int:
+    return _manage("check", "--deploy", "--fail-level", "ERROR") or _manage("check", "--database", "default")
+
+
+def create_admin(args: argparse.Namespace) -> int:
+    _prepare_data_dir()
+    return _manage("create_admin", "--email", args.email, "--pseudonym", args.pseudonym)
+
+
+def manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["entraide manage", *argv])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    parser = argparse.ArgumentParser(prog="entraide", description="Run and administer an entraide instance.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="prepare the instance and serve it with gunicorn")
+    p.add_argument("--host", default=os.environ.get("ENTRAIDE_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("ENTRAIDE_PORT", "8000")))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("ENTRAIDE_WORKERS", "2")))
+    p.set_defaults(func=serve)
+    sub.add_parser("migrate", help="apply database migrations (a release step on PostgreSQL)").set_defaults(func=migrate)
+    sub.add_parser("check", help="check the configuration for production").set_defaults(func=check)
+    p = sub.add_parser("create-admin", help="create an administrator account")
+    p.add_argument("--email", required=True)
+    p.add_argument("--pseudonym", required=True)
+    p.set_defaults(func=create_admin)
+    sub.add_parser("manage", help="run a Django management command: entraide manage COMMAND …")
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

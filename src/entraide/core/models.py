@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class SignupMode(models.TextChoices):
+    OPEN = "open", pgettext_lazy("sign-up mode", "Open to everyone")
+    INVITATION = "invitation", pgettext_lazy("sign-up mode", "By invitation only")
+
+
+class InstanceSettings(models.Model):
+    """The one row of settings an administrator edits (see ``settings_sections``).
+
+    Apps that need a few settings of their own keep them in ``extra`` under their app label.
+    """
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    name = models.CharField(max_length=80, default="entraide")
+    contact_email = models.EmailField(blank=True)
+    default_language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    signup_mode = models.CharField(
+        max_length=16, choices=SignupMode.choices, default=SignupMode.INVITATION
+    )
+    minimum_age = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(13), MaxValueValidator(21)]
+    )
+    # [{"label": str, "number": str, "kind": "tel" | "sms", "description": str}, …]
+    crisis_numbers: models.JSONField[list[dict[str, str]]] = models.JSONField(default=list)
+    extra: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    setup_completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(id=1), name="instance_settings_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalKind(models.TextChoices):
+    PRIVACY = "privacy", pgettext_lazy("legal document", "Privacy policy")
+    TERMS = "terms", pgettext_lazy("legal document", "Terms of use")
+    NOTICE = "notice", pgettext_lazy("legal document", "Legal notice")
+    CHARTER = "charter", pgettext_lazy("legal document", "Community charter")
+
+
+class LegalDocument(models.Model):
+    """One published version of a legal page in one language. Versions are never edited."""
+
+    kind = models.CharField(max_length=16, choices=LegalKind.choices)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    version = models.PositiveIntegerField()
+    body = models.TextField()  # Markdown, sanitised when rendered
+    change_summary = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["kind", "language", "version"], name="legal_document_version_unique"
+            )
+        ]
+        ordering: ClassVar = ["kind", "language", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.language} v{self.version}"

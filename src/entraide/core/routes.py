@@ -1,0 +1,43 @@
+"""Every URL declares who may reach it; a project test fails on any route that does not.
+
+Audiences: ``public`` (anyone), ``login`` (any logged-in person), ``owner`` (a person's own data),
+``gate`` (another person's data, through circle's consent gate), ``role`` (a capability such as
+administration or moderation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, TypeVar
+
+Audience = Literal["public", "login", "owner", "gate", "role"]
+AUDIENCES: frozenset[str] = frozenset({"public", "login", "owner", "gate", "role"})
+
+V = TypeVar("V", bound=Callable[..., object])
+
+# Views we do not write (allauth, Django), by URL name.
+THIRD_PARTY_AUDIENCES: dict[str, Audience] = {
+    "account_login": "public",
+    "account_logout": "login",
+}
+
+
+def audience(value: Audience) -> Callable[[V], V]:
+    """Declare a view's audience (read by the route-classification test)."""
+    if value not in AUDIENCES:
+        raise ValueError(f"unknown audience {value!r}")
+
+    def mark(view: V) -> V:
+        view.audience = value  # type: ignore[attr-defined]  # a plain marker attribute
+        return view
+
+    return mark
+
+
+def audience_of(view: Callable[..., object], url_name: str | None) -> str | None:
+    declared = getattr(view, "audience", None)
+    if declared is None and hasattr(view, "view_class"):
+        declared = getattr(view.view_class, "audience", None)
+    if declared is None and url_name:
+        declared = THIRD_PARTY_AUDIENCES.get(url_name)
+    return declared

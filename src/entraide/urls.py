@@ -1,0 +1,23 @@
+from allauth.account import views as account_views
+from django.conf import settings
+from django.urls import include, path
+
+from entraide.accounts import views as accounts_views
+from entraide.core.views import errors
+
+urlpatterns = [
+    path("", include("entraide.core.urls")),
+    path("setup/", accounts_views.setup, name="setup"),
+    path("langue/", accounts_views.set_language, name="set-language"),
+    # Only the allauth views we have templates for; #4 adds sign-up, reset and 2FA.
+    path("compte/connexion/", account_views.login, name="account_login"),
+    path("compte/deconnexion/", account_views.logout, name="account_logout"),
+]
+
+if settings.BENCH:
+    urlpatterns.append(path("bench/", include("entraide.core.bench_urls")))
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

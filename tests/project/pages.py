@@ -1,0 +1,45 @@
+"""Every route of the site, filled with sample arguments, for the project-wide tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Sample values for URL parameters. A route with a parameter missing here cannot be filled,
+# and the project tests fail on it: add the parameter (and the data it needs) when you add one.
+SAMPLE_KWARGS: dict[str, object] = {
+    "slug": "confidentialite",
+    "language": "fr",
+    "version": 1,
+    "section_key": "general",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    name: str | None
+    callback: object
+    kwargs: tuple[str, ...]
+
+
+def walk(patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        else:
+            name = f"{namespace}{entry.name}" if entry.name else None
+            kwargs = tuple(entry.pattern.regex.groupindex)
+            yield Route(prefix + str(entry.pattern), name, entry.callback, kwargs)
+
+
+def fill(route: Route) -> str:
+    from django.urls import reverse
+
+    missing = [k for k in route.kwargs if k not in SAMPLE_KWARGS]
+    if missing or not route.name:
+        raise LookupError(f"cannot fill {route.pattern}: no sample for {missing or 'an unnamed route'}")
+    return reverse(route.name, kwargs={k: SAMPLE_KWARGS[k] for k in route.kwargs})

@@ -1,0 +1,176 @@
+"""Every page, logged out and as an administrator: one <h1>, a language, the crisis link,
+nothing loaded from another host, and every form submits without JavaScript."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+
+from entraide.accounts.services import issue_setup_token
+from entraide.core import services
+from tests.project.pages import fill, walk
+
+SKIP_NAMES = {"core:source", "core:healthz"}  # not HTML
+
+
+class PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.h1 = 0
+        self.lang: str | None = None
+        self.resources: list[str] = []
+        self.links: list[str] = []
+        self.forms: list[dict] = []
+        self.inline: list[str] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "style" in a or any(k.startswith("on") for k in a):
+            self.inline.append(f"<{tag} {a}>")
+        if tag == "h1":
+            self.h1 += 1
+        elif tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "script":
+            if "src" not in a:
+                self.inline.append("<script> without src")
+            else:
+                self.resources.append(a["src"])
+        elif tag in {"img", "iframe", "source", "audio", "video", "embed"} and "src" in a:
+            self.resources.append(a["src"])
+        elif tag == "link" and "href" in a:
+            self.resources.append(a["href"])
+        elif tag == "style":
+            self.inline.append("<style>")
+        elif tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        elif tag == "form":
+            self._form = {"method": a.get("method", "get").lower(), "action": a.get("action", ""), "data": {}}
+            self.forms.append(self._form)
+        elif self._form is not None and tag in {"input", "button"}:
+            name = a.get("name")
+            kind = a.get("type", "text" if tag == "input" else "submit")
+            if not name or kind in {"reset", "button", "image"}:
+                return
+            if kind == "submit":  # as a browser does: only the button clicked (the first) counts
+                if not self._form.get("clicked"):
+                    self._form["clicked"] = True
+                    self._form["data"][name] = a.get("value", "")
+            elif kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    self._form["data"][name] = a.get("value", "on")
+            else:
+                self._form["data"].setdefault(name, a.get("value", ""))
+        elif self._form is not None and tag == "select":
+            self._select = a.get("name")
+        elif self._form is not None and tag == "option" and self._select:
+            if self._select not in self._form["data"] or "selected" in a:
+                self._form["data"][self._select] = a.get("value", "")
+        elif self._form is not None and tag == "textarea":
+            self._form["data"].setdefault(a.get("name", ""), "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def parse(response) -> PageParser:
+    parser = PageParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def html_pages(client: Client):
+    """(url, response) for every GET-able HTML route; a route that cannot be filled fails."""
+    for route in walk():
+        if route.name in SKIP_NAMES:
+            continue
+        url = fill(route)
+        if route.name == "setup":
+            url += f"?token={issue_setup_token()}"
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+        if response.status_code in {302, 405}:
+            continue
+        yield url, response
+
+
+@pytest.fixture
+def published(admin_user):
+    # So that the version page of a legal document exists.
+    services.publish_legal_document(
+        kind="privacy", language="fr", body="## Texte\n\nPremière version.", change_summary="", base_version=0, by=admin_user
+    )
+
+
+def _clients(admin_user):
+    anonymous = Client()
+    admin = Client()
+    admin.force_login(admin_user)
+    return {"anonymous": anonymous, "admin": admin}
+
+
+@pytest.mark.django_db
+def test_every_page_has_one_h1_a_language_and_the_crisis_link(admin_user, published):
+    seen = 0
+    for who, client in _clients(admin_user).items():
+        for url, response in html_pages(client):
+            assert response.status_code == 200, (who, url, response.status_code)
+            page = parse(response)
+            assert page.h1 == 1, (who, url, page.h1)
+            assert page.lang in {"fr", "en"}, (who, url)
+            assert "/aide/" in page.links, (who, url, "no crisis link")
+            seen += 1
+    assert seen >= 12
+
+
+@pytest.mark.django_db
+def test_no_page_loads_anything_from_another_host_or_inline(admin_user, published):
+    for who, client in _clients(admin_user).items():
+        for url, response in html_pages(client):
+            page = parse(response)
+            foreign = [r for r in page.resources if urlparse(r).netloc or r.startswith("//")]
+            assert not foreign, (who, url, foreign)
+            assert not page.inline, (who, url, page.inline)
+
+
+@pytest.mark.django_db
+def test_every_form_submits_without_javascript(admin_user, published):
+    """Submit each form as a browser without JS would (CSRF enforced): never a 5xx, 403 or 405."""
+    submitted = 0
+    for who in ("anonymous", "admin"):
+        client = _clients(admin_user)[who]
+        for url, response in list(html_pages(client)):
+            for form in parse(response).forms:
+                if "/deconnexion/" in form["action"]:
+                    continue  # would end the session for the next pages; tested on its own
+                strict = Client(enforce_csrf_checks=True)
+                if who == "admin":
+                    strict.force_login(admin_user)
+                strict.get(url)  # the page sets the CSRF cookie the form's token pairs with
+                page_form = next(f for f in parse(strict.get(url)).forms if f["action"] == form["action"])
+                action = page_form["action"] or url
+                if page_form["method"] == "post":
+                    result = strict.post(action, page_form["data"])
+                else:
+                    result = strict.get(action, page_form["data"])
+                assert result.status_code in {200, 302, 400}, (who, url, action, result.status_code)
+                submitted += 1
+    assert submitted >= 5
+
+
+@pytest.mark.django_db
+def test_logout_form_logs_out_and_clears_the_browser(admin_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    form = next(f for f in parse(client.get("/")).forms if "/deconnexion/" in f["action"])
+    response = client.post(form["action"], form["data"])
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session

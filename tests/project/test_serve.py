@@ -1,0 +1,126 @@
+"""The real `entraide serve`: starts from nothing, serves, survives a dead database, stops cleanly."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import stat
+
+import pytest
+
+from tests.processes import free_port, group_alive, run_entraide, start_server
+
+pytestmark = [pytest.mark.serve, pytest.mark.timeout(180)]
+
+
+def test_serve_starts_from_an_empty_data_directory(served):
+    data = served.data_dir
+    for name in ("secret.key", "instance.keyring"):
+        assert stat.S_IMODE((data / name).stat().st_mode) == 0o600
+    assert served.setup_url and re.search(r"/setup/\?token=[\w-]{20,}$", served.setup_url)
+
+    status, headers, body = served.get("/")
+    assert status == 200
+    assert b"<h1>" in body
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+
+    status, _, body = served.get("/aide/")
+    assert status == 200
+    assert b"3114" in body
+
+    css = re.search(rb'href="(/static/core/entraide\.[0-9a-f]+\.css)"', body)
+    assert css, "the stylesheet is served under a hashed name"
+    status, headers, _ = served.get(css.group(1).decode(), headers={"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("Content-Encoding") == "gzip"
+    assert "immutable" in headers.get("Cache-Control", "")
+
+    status, _, body = served.get("/healthz")
+    assert (status, body) == (200, b"ok\n")
+
+
+def test_setup_link_only_works_with_its_token(served):
+    status, _, _ = served.get("/setup/?token=wrong")
+    assert status == 403
+    status, _, body = served.get(served.setup_url.removeprefix(served.base))
+    assert status == 200
+    assert b'name="admin_email"' in body
+
+
+def test_ctrl_c_stops_every_process(served):
+    pgid = served.proc.pid
+    assert served.stop(signal.SIGINT) == 0
+    assert not group_alive(pgid)
+
+
+def test_crisis_page_is_served_when_the_database_is_down(tmp_path):
+    """The numbers come from the snapshot file when PostgreSQL does not answer."""
+    data = tmp_path / "data"
+    data.mkdir()
+    numbers = [{"label": "Ligne locale", "number": "01 02 03 04 05", "kind": "tel", "description": ""}]
+    (data / "crisis.json").write_text(
+        json.dumps({"name": "Entraide Test", "contact_email": "", "default_language": "fr", "crisis_numbers": numbers})
+    )
+    dead = f"postgres://postgres@127.0.0.1:{free_port()}/nothing"  # nobody listens there
+    server = start_server(data, DATABASE_URL=dead)
+    try:
+        status, _, body = server.get("/aide/")
+        assert status == 200
+        assert "01 02 03 04 05".encode() in body
+        assert b"Entraide Test" in body
+
+        status, _, body = server.get("/")  # the logged-out home needs nothing but the snapshot
+        assert status == 200
+        assert b"Entraide Test" in body
+
+        status, _, body = server.get("/documents/charte/")  # needs the database: our 500 page
+        assert status == 500
+        assert b'href="/aide/"' in body
+        assert "01 02 03 04 05".encode() in body
+
+        status, _, _ = server.get("/healthz")
+        assert status == 503
+    finally:
+        server.stop()
+
+
+def test_check_passes_on_a_local_instance_and_fails_on_unsafe_settings(tmp_path):
+    data = tmp_path / "data"
+    assert run_entraide(data, "migrate").returncode == 0
+    ok = run_entraide(data, "check")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "entraide.W001" in ok.stdout + ok.stderr  # no SMTP: a warning, not a failure
+
+    (data / "instance.keyring").chmod(0o644)
+    bad = run_entraide(data, "check", SITE_URL="http://entraide.example.org", ENTRAIDE_DEBUG="1")
+    out = bad.stdout + bad.stderr
+    assert bad.returncode != 0
+    for code in ("entraide.E002", "entraide.E003", "entraide.E004"):
+        assert code in out
+
+
+def test_sqlite_runs_with_the_durable_settings(tmp_path):
+    data = tmp_path / "data"
+    assert run_entraide(data, "migrate").returncode == 0
+    script = (
+        "from django.db import connection\n"
+        "c = connection.cursor()\n"
+        "print([c.execute(f'PRAGMA {p}').fetchone()[0] for p in "
+        "('journal_mode', 'synchronous', 'secure_delete', 'foreign_keys')])\n"
+        "print(connection.transaction_mode)\n"
+    )
+    result = run_entraide(data, "manage", "shell", "--no-imports", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["['wal', 2, 1, 1]", "IMMEDIATE"]
+
+
+def test_https_site_gets_secure_cookies_and_hsts(tmp_path):
+    script = (
+        "from django.conf import settings as s\n"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.SECURE_SSL_REDIRECT)"
+    )
+    result = run_entraide(tmp_path, "manage", "shell", "--no-imports", "-c", script, SITE_URL="https://entraide.example.org", SECRET_KEY="x")
+    assert result.stdout.strip() == "True True True True", result.stderr
+    local = run_entraide(tmp_path, "manage", "shell", "--no-imports", "-c", script, SECRET_KEY="x")
+    assert local.stdout.strip() == "False False False False", local.stderr
