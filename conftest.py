@@ -35,7 +35,9 @@ def data_dir(tmp_path: Path, settings: object) -> Path:
 
 
 def make_user(pseudonym: str, **fields: object) -> User:
-    return User.objects.create_user(f"{pseudonym.lower()}@example.org", PASSWORD, pseudonym=pseudonym, **fields)
+    return User.objects.create_user(
+        f"{pseudonym.lower()}@example.org", PASSWORD, pseudonym=pseudonym, **fields
+    )
 
 
 @pytest.fixture

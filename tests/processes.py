@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -26,12 +27,16 @@ def free_port() -> int:
 
 def process_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SECRET_KEY"))}
-    env.update(ENTRAIDE_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="entraide.settings", PYTHONUNBUFFERED="1")
+    env.update(
+        ENTRAIDE_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="entraide.settings", PYTHONUNBUFFERED="1"
+    )
     env.update(extra)
     return env
 
 
-def run_entraide(data_dir: Path, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+def run_entraide(
+    data_dir: Path, *args: str, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*ENTRAIDE, *args], env=process_env(data_dir, **env), capture_output=True, text=True, timeout=timeout
     )
@@ -105,10 +110,8 @@ def _drain(proc: subprocess.Popen[str], sink: list[str]) -> None:
 
 
 def kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait()
 
 

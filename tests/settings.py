@@ -6,10 +6,10 @@ import tempfile
 os.environ.setdefault("ENTRAIDE_DATA_DIR", tempfile.mkdtemp(prefix="entraide-test-"))
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 
-from entraide.settings import *  # noqa: E402, F403
+from entraide.settings import *  # noqa: F403
 
 # One test asserts the production hasher's parameters; everything else logs in fast.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 (not a secret)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -79,8 +79,8 @@ def serve(args: argparse.Namespace) -> int:
     ]  # fmt: skip
     if os.environ.get("ENTRAIDE_ACCESS_LOG"):
         # Path without the query string: query strings can carry tokens.
-        command += ["--access-logfile", "-", "--access-logformat", '%(m)s %(U)s %(s)s %(B)s %(M)sms']
-    children = [subprocess.Popen(command, env=_env(), start_new_session=True)]  # noqa: S603
+        command += ["--access-logfile", "-", "--access-logformat", "%(m)s %(U)s %(s)s %(B)s %(M)sms"]
+    children = [subprocess.Popen(command, env=_env(), start_new_session=True)]
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=int(os.environ.get("ENTRAIDE_PORT", "8000")))
     p.add_argument("--workers", type=int, default=int(os.environ.get("ENTRAIDE_WORKERS", "2")))
     p.set_defaults(func=serve)
-    sub.add_parser("migrate", help="apply database migrations (a release step on PostgreSQL)").set_defaults(func=migrate)
+    sub.add_parser("migrate", help="apply database migrations (a release step on PostgreSQL)").set_defaults(
+        func=migrate
+    )
     sub.add_parser("check", help="check the configuration for production").set_defaults(func=check)
     p = sub.add_parser("create-admin", help="create an administrator account")
     p.add_argument("--email", required=True)

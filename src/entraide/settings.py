@@ -115,18 +115,14 @@ TEMPLATES = [
 # --- Databases -------------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=600, conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "entraide.sqlite3",
+            "NAME": str(DATA_DIR / "entraide.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
                 # (busy timeout) instead of failing with "database is locked" mid-transaction.

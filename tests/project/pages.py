@@ -25,7 +25,9 @@ class Route:
     kwargs: tuple[str, ...]
 
 
-def walk(patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+def walk(
+    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace

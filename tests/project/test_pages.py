@@ -105,7 +105,12 @@ def html_pages(client: Client):
 def published(admin_user):
     # So that the version page of a legal document exists.
     services.publish_legal_document(
-        kind="privacy", language="fr", body="## Texte\n\nPremière version.", change_summary="", base_version=0, by=admin_user
+        kind="privacy",
+        language="fr",
+        body="## Texte\n\nPremière version.",
+        change_summary="",
+        base_version=0,
+        by=admin_user,
     )
 
 

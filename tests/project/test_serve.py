@@ -60,14 +60,21 @@ def test_crisis_page_is_served_when_the_database_is_down(tmp_path):
     data.mkdir()
     numbers = [{"label": "Ligne locale", "number": "01 02 03 04 05", "kind": "tel", "description": ""}]
     (data / "crisis.json").write_text(
-        json.dumps({"name": "Entraide Test", "contact_email": "", "default_language": "fr", "crisis_numbers": numbers})
+        json.dumps(
+            {
+                "name": "Entraide Test",
+                "contact_email": "",
+                "default_language": "fr",
+                "crisis_numbers": numbers,
+            }
+        )
     )
     dead = f"postgres://postgres@127.0.0.1:{free_port()}/nothing"  # nobody listens there
     server = start_server(data, DATABASE_URL=dead)
     try:
         status, _, body = server.get("/aide/")
         assert status == 200
-        assert "01 02 03 04 05".encode() in body
+        assert b"01 02 03 04 05" in body
         assert b"Entraide Test" in body
 
         status, _, body = server.get("/")  # the logged-out home needs nothing but the snapshot
@@ -77,7 +84,7 @@ def test_crisis_page_is_served_when_the_database_is_down(tmp_path):
         status, _, body = server.get("/documents/charte/")  # needs the database: our 500 page
         assert status == 500
         assert b'href="/aide/"' in body
-        assert "01 02 03 04 05".encode() in body
+        assert b"01 02 03 04 05" in body
 
         status, _, _ = server.get("/healthz")
         assert status == 503
@@ -120,7 +127,16 @@ def test_https_site_gets_secure_cookies_and_hsts(tmp_path):
         "from django.conf import settings as s\n"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.SECURE_SSL_REDIRECT)"
     )
-    result = run_entraide(tmp_path, "manage", "shell", "--no-imports", "-c", script, SITE_URL="https://entraide.example.org", SECRET_KEY="x")
+    result = run_entraide(
+        tmp_path,
+        "manage",
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        SITE_URL="https://entraide.example.org",
+        SECRET_KEY="x",
+    )
     assert result.stdout.strip() == "True True True True", result.stderr
     local = run_entraide(tmp_path, "manage", "shell", "--no-imports", "-c", script, SECRET_KEY="x")
     assert local.stdout.strip() == "False False False False", local.stderr

@@ -43,7 +43,17 @@ def test_catalogue_knows_every_string_of_the_code(tmp_path):
     copy = tmp_path / "entraide"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-obsolete", "--settings", "tests.settings"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-obsolete",
+            "--settings",
+            "tests.settings",
+        ],
         cwd=copy,
         capture_output=True,
         text=True,

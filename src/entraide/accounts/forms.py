@@ -28,7 +28,10 @@ class SetupForm(GeneralSettingsForm):
         label=pgettext_lazy("setup form", "Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=pgettext_lazy("setup form", "At least 10 characters. A few unrelated words are easy to remember and hard to guess."),
+        help_text=pgettext_lazy(
+            "setup form",
+            "At least 10 characters. A few unrelated words are easy to remember and hard to guess.",
+        ),
     )
     password2 = forms.CharField(
         label=pgettext_lazy("setup form", "The same password again"),
@@ -46,7 +49,7 @@ class SetupForm(GeneralSettingsForm):
         return [self[name] for name in self.ACCOUNT_FIELDS]
 
     def clean_admin_email(self) -> str:
-        email = self.cleaned_data["admin_email"].strip().lower()
+        email: str = self.cleaned_data["admin_email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 pgettext_lazy("setup form", "An account already uses this address. Log in with it instead.")
@@ -54,16 +57,20 @@ class SetupForm(GeneralSettingsForm):
         return email
 
     def clean_admin_pseudonym(self) -> str:
-        pseudonym = self.cleaned_data["admin_pseudonym"].strip()
+        pseudonym: str = self.cleaned_data["admin_pseudonym"].strip()
         if User.objects.filter(pseudonym__iexact=pseudonym).exists():
-            raise forms.ValidationError(pgettext_lazy("setup form", "This pseudonym is taken. Choose another one."))
+            raise forms.ValidationError(
+                pgettext_lazy("setup form", "This pseudonym is taken. Choose another one.")
+            )
         return pseudonym
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", pgettext_lazy("setup form", "The two passwords are different. Type them again."))
+            self.add_error(
+                "password2", pgettext_lazy("setup form", "The two passwords are different. Type them again.")
+            )
         elif p1:
             probe = User(email=data.get("admin_email", ""), pseudonym=data.get("admin_pseudonym", ""))
             try:

@@ -65,7 +65,7 @@ def complete_instance_setup(
         if row is None:
             row = InstanceSettings()
         elif row.setup_completed_at is not None:
-            raise SetupAlreadyDone
+            raise SetupAlreadyDoneError
         row.name = name
         row.contact_email = contact_email
         row.default_language = default_language
@@ -82,5 +82,5 @@ def complete_instance_setup(
     return user
 
 
-class SetupAlreadyDone(Exception):
+class SetupAlreadyDoneError(Exception):
     pass

@@ -22,7 +22,9 @@ from entraide.core.routes import audience
 def setup(request: HttpRequest) -> HttpResponse:
     """First visit, only with the token printed in the terminal: nobody else can claim the instance."""
     if services.setup_is_done():
-        messages.info(request, pgettext("setup", "This instance is already set up. Log in to change its settings."))
+        messages.info(
+            request, pgettext("setup", "This instance is already set up. Log in to change its settings.")
+        )
         return redirect("account_login")
     token = request.POST.get("token") if request.method == "POST" else request.GET.get("token", "")
     if not services.setup_token_matches(token or ""):
@@ -47,12 +49,15 @@ def setup(request: HttpRequest) -> HttpResponse:
                     admin_pseudonym=data["admin_pseudonym"],
                     admin_password=data["password1"],
                 )
-            except services.SetupAlreadyDone:
+            except services.SetupAlreadyDoneError:
                 return redirect("account_login")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                pgettext("setup", "Welcome! Your instance is ready. Check the crisis numbers below: they are shown on every help page."),
+                pgettext(
+                    "setup",
+                    "Welcome! Your instance is ready. Check the crisis numbers below: they are shown on every help page.",
+                ),
             )
             return redirect("core:instance-settings")
         status = 400

@@ -20,7 +20,11 @@ def check_key_files(app_configs: Any, **kwargs: Any) -> list[Error]:
         path = data_dir / name
         if not path.exists():
             if name == datadir.SECRET_KEY_FILE and not settings.SECRET_KEY:
-                errors.append(Error(f"{path} is missing", hint="Run `entraide migrate` to create it.", id="entraide.E001"))
+                errors.append(
+                    Error(
+                        f"{path} is missing", hint="Run `entraide migrate` to create it.", id="entraide.E001"
+                    )
+                )
             continue
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
@@ -51,7 +55,9 @@ def check_site_url(app_configs: Any, **kwargs: Any) -> list[Error]:
 def check_debug(app_configs: Any, **kwargs: Any) -> list[Error]:
     if not settings.DEBUG:
         return []
-    return [Error("DEBUG is on", hint="Unset ENTRAIDE_DEBUG: debug pages show personal data.", id="entraide.E004")]
+    return [
+        Error("DEBUG is on", hint="Unset ENTRAIDE_DEBUG: debug pages show personal data.", id="entraide.E004")
+    ]
 
 
 @register(deploy=True)

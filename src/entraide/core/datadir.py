@@ -12,9 +12,9 @@ import os
 import secrets
 from pathlib import Path
 
-SECRET_KEY_FILE = "secret.key"
+SECRET_KEY_FILE = "secret.key"  # noqa: S105 — a file name, not a secret
 KEYRING_FILE = "instance.keyring"
-SETUP_TOKEN_FILE = "setup.token"
+SETUP_TOKEN_FILE = "setup.token"  # noqa: S105 — a file name, not a secret
 CRISIS_SNAPSHOT_FILE = "crisis.json"
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -87,13 +87,17 @@ class CrisisNumberForm(forms.Form):
         label=pgettext_lazy("crisis numbers", "In a few words"), max_length=160, required=False
     )
 
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         label, number = data.get("label", "").strip(), data.get("number", "").strip()
         if bool(label) != bool(number) and not self.has_error("number"):
             missing = "number" if label else "label"
-            self.add_error(missing, pgettext_lazy("crisis numbers", "Give both a name and a number, or leave both empty to remove this row."))
+            self.add_error(
+                missing,
+                pgettext_lazy(
+                    "crisis numbers", "Give both a name and a number, or leave both empty to remove this row."
+                ),
+            )
         data["empty"] = not label and not number
         return data
 
@@ -105,14 +109,16 @@ class BaseCrisisNumberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             return
         if not self.numbers():
             raise forms.ValidationError(
-                pgettext_lazy("crisis numbers", "Keep at least one number: the help page must never be empty.")
+                pgettext_lazy(
+                    "crisis numbers", "Keep at least one number: the help page must never be empty."
+                )
             )
 
     def numbers(self) -> list[dict[str, str]]:
         return [
             {k: f.cleaned_data[k].strip() for k in ("label", "number", "kind", "description")}
             for f in self.forms
-            if f.cleaned_data and not f.cleaned_data["empty"] and not self._should_delete_form(f)
+            if f.cleaned_data and not f.cleaned_data["empty"] and not f.cleaned_data.get("DELETE")
         ]
 
     def apply(self, row: InstanceSettings) -> None:
@@ -130,7 +136,8 @@ CrisisNumberFormSet = forms.formset_factory(
 
 
 def crisis_numbers_form(row: InstanceSettings, data: dict[str, Any] | None) -> BaseCrisisNumberFormSet:
-    return CrisisNumberFormSet(data, initial=row.crisis_numbers, prefix="crisis")
+    formset = CrisisNumberFormSet(data, initial=row.crisis_numbers, prefix="crisis")
+    return cast(BaseCrisisNumberFormSet, formset)  # formset_factory's stubs lose the class
 
 
 class LegalDocumentForm(forms.Form):
@@ -152,7 +159,7 @@ class LegalDocumentForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-def legal_document_form(data: dict[str, Any] | None, *, current: LegalDocument | None, body: str) -> LegalDocumentForm:
-    return LegalDocumentForm(
-        data, initial={"body": body, "base_version": current.version if current else 0}
-    )
+def legal_document_form(
+    data: dict[str, Any] | None, *, current: LegalDocument | None, body: str
+) -> LegalDocumentForm:
+    return LegalDocumentForm(data, initial={"body": body, "base_version": current.version if current else 0})

@@ -61,9 +61,7 @@ def default_crisis_numbers() -> list[dict[str, str]]:
             "label": "SOS Amitié",
             "number": "09 72 39 40 50",
             "kind": "tel",
-            "description": pgettext(
-                "crisis number", "Someone to listen, day and night, anonymously."
-            ),
+            "description": pgettext("crisis number", "Someone to listen, day and night, anonymously."),
         },
     ]
 
@@ -147,7 +145,6 @@ def public_facts() -> PublicFacts:
         if snapshot is None or snapshot.updated_at != facts.updated_at:
             write_snapshot(facts)
     return facts
-
 
 
 def facts_for(request: HttpRequest) -> PublicFacts:

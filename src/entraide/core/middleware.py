@@ -65,7 +65,10 @@ class PrivacyHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or settings.SESSION_COOKIE_NAME in response.cookies:
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or settings.SESSION_COOKIE_NAME in response.cookies
+        ):
             response["Cache-Control"] = "no-store"
         if getattr(request, "entraide_logged_out", False):
             response["Clear-Site-Data"] = '"cache", "storage"'

@@ -27,9 +27,7 @@ class InstanceSettings(models.Model):
     default_language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    signup_mode = models.CharField(
-        max_length=16, choices=SignupMode.choices, default=SignupMode.INVITATION
-    )
+    signup_mode = models.CharField(max_length=16, choices=SignupMode.choices, default=SignupMode.INVITATION)
     minimum_age = models.PositiveSmallIntegerField(
         default=15, validators=[MinValueValidator(13), MaxValueValidator(21)]
     )

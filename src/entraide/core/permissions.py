@@ -11,7 +11,5 @@ from django.utils.translation import pgettext
 def check_administer_instance_permission(user: Any) -> None:
     if not (user.is_authenticated and user.is_active and user.is_superuser):
         raise PermissionDenied(
-            pgettext(
-                "permission", "This page is for the administrators of this instance."
-            )
+            pgettext("permission", "This page is for the administrators of this instance.")
         )

@@ -18,7 +18,9 @@ def test_login_with_email_then_logout(owner):
 
 
 def test_wrong_password_is_refused_kindly(owner):
-    response = Client().post("/compte/connexion/", {"login": "camille@example.org", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = Client().post(
+        "/compte/connexion/", {"login": "camille@example.org", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert 'class="error-summary"' in response.content.decode()
 

@@ -54,7 +54,9 @@ def test_setup_creates_the_admin_and_the_settings_then_closes(client, token):
 
 
 def test_setup_errors_keep_what_was_typed(client, token):
-    response = client.post("/setup/", {**FORM, "token": token, "password2": "autre chose", "minimum_age": "99"})
+    response = client.post(
+        "/setup/", {**FORM, "token": token, "password2": "autre chose", "minimum_age": "99"}
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert 'class="error-summary"' in body
@@ -64,7 +66,9 @@ def test_setup_errors_keep_what_was_typed(client, token):
 
 
 def test_setup_refuses_a_weak_password(client, token):
-    response = client.post("/setup/", {**FORM, "token": token, "password1": "12345678", "password2": "12345678"})
+    response = client.post(
+        "/setup/", {**FORM, "token": token, "password1": "12345678", "password2": "12345678"}
+    )
     assert response.status_code == 400
     assert not User.objects.exists()
 

@@ -2,7 +2,6 @@ import gzip
 import json
 
 import pytest
-from django.test import Client
 
 from entraide.core import instance, services
 from entraide.core.instance import PublicFacts
@@ -11,7 +10,9 @@ from entraide.core.instance import PublicFacts
 @pytest.fixture
 def custom_numbers(db):
     row = instance.load_settings()
-    row.crisis_numbers = [{"label": "Ligne de l'association", "number": "01 23 45 67 89", "kind": "tel", "description": ""}]
+    row.crisis_numbers = [
+        {"label": "Ligne de l'association", "number": "01 23 45 67 89", "kind": "tel", "description": ""}
+    ]
     return services.save_instance_settings(row)
 
 
@@ -31,7 +32,9 @@ def test_crisis_help_costs_one_query_logged_out(client, custom_numbers, django_a
     assert "01 23 45 67 89" in response.content.decode()
 
 
-def test_crisis_help_costs_three_queries_logged_in(owner_client, custom_numbers, django_assert_max_num_queries):
+def test_crisis_help_costs_three_queries_logged_in(
+    owner_client, custom_numbers, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(3):
         response = owner_client.get("/aide/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200

@@ -13,7 +13,12 @@ GENERAL = {
 
 
 def crisis_post(rows):
-    data = {"crisis-TOTAL_FORMS": str(len(rows)), "crisis-INITIAL_FORMS": "0", "crisis-MIN_NUM_FORMS": "0", "crisis-MAX_NUM_FORMS": "12"}
+    data = {
+        "crisis-TOTAL_FORMS": str(len(rows)),
+        "crisis-INITIAL_FORMS": "0",
+        "crisis-MIN_NUM_FORMS": "0",
+        "crisis-MAX_NUM_FORMS": "12",
+    }
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"crisis-{i}-{key}"] = value
@@ -38,7 +43,9 @@ def test_admin_saves_the_general_section(admin_client):
 
 
 def test_invalid_section_keeps_every_value(admin_client):
-    response = admin_client.post("/gestion/parametres/general/", {**GENERAL, "minimum_age": "8", "contact_email": "pas-une-adresse"})
+    response = admin_client.post(
+        "/gestion/parametres/general/", {**GENERAL, "minimum_age": "8", "contact_email": "pas-une-adresse"}
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert 'class="error-summary"' in body
@@ -61,7 +68,10 @@ def test_crisis_numbers_cannot_all_be_removed(admin_client):
     rows = [{"label": "", "number": "", "kind": "tel", "description": ""}]
     response = admin_client.post("/gestion/parametres/crisis/", crisis_post(rows))
     assert response.status_code == 400
-    assert "Keep at least one number" in response.content.decode() or "au moins un numéro" in response.content.decode()
+    assert (
+        "Keep at least one number" in response.content.decode()
+        or "au moins un numéro" in response.content.decode()
+    )
 
 
 def test_crisis_number_must_look_like_a_number(admin_client):
@@ -92,7 +102,9 @@ def test_settings_sections_registry_rejects_duplicates():
     from entraide.core.registries import SettingsSection, register_settings_section
 
     with pytest.raises(ValueError, match="twice"):
-        register_settings_section(SettingsSection(key="general", title="x", build_form=lambda row, data: None))
+        register_settings_section(
+            SettingsSection(key="general", title="x", build_form=lambda row, data: None)
+        )
 
 
 def test_a_page_loads_settings_once(admin_client, django_assert_max_num_queries):

@@ -5,7 +5,7 @@ from entraide.core.models import LegalDocument
 
 
 def test_sanitises_markdown():
-    html = legal.render_markdown('## Titre\n\n<script>alert(1)</script> [lien](javascript:alert(1)) **gras**')
+    html = legal.render_markdown("## Titre\n\n<script>alert(1)</script> [lien](javascript:alert(1)) **gras**")
     assert "<h2>Titre</h2>" in html
     assert "<script" not in html
     assert "javascript:" not in html
@@ -25,7 +25,9 @@ def test_admin_publishes_versions_and_history_is_kept(admin_client, client):
     assert page.status_code == 200
     for text, base in (("## Charte\n\nSoyons doux.", 0), ("## Charte\n\nSoyons très doux.", 1)):
         response = admin_client.post(
-            "/gestion/documents/charte/", {"body": text, "change_summary": "", "base_version": base}, HTTP_ACCEPT_LANGUAGE="fr"
+            "/gestion/documents/charte/",
+            {"body": text, "change_summary": "", "base_version": base},
+            HTTP_ACCEPT_LANGUAGE="fr",
         )
         assert response.status_code == 302
     public = client.get("/documents/charte/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
@@ -36,9 +38,13 @@ def test_admin_publishes_versions_and_history_is_kept(admin_client, client):
 
 
 def test_a_concurrent_edit_keeps_the_text_and_warns(admin_client, admin_user):
-    services.publish_legal_document(kind="terms", language="fr", body="Version de Zoé", change_summary="", base_version=0, by=admin_user)
+    services.publish_legal_document(
+        kind="terms", language="fr", body="Version de Zoé", change_summary="", base_version=0, by=admin_user
+    )
     response = admin_client.post(
-        "/gestion/documents/conditions/", {"body": "Mon texte à moi", "change_summary": "", "base_version": 0}, HTTP_ACCEPT_LANGUAGE="fr"
+        "/gestion/documents/conditions/",
+        {"body": "Mon texte à moi", "change_summary": "", "base_version": 0},
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -48,7 +54,9 @@ def test_a_concurrent_edit_keeps_the_text_and_warns(admin_client, admin_user):
 
 
 def test_english_readers_see_the_instance_text_rather_than_a_builtin_one(admin_user, client):
-    services.publish_legal_document(kind="notice", language="fr", body="Éditeur : Asso", change_summary="", base_version=0, by=admin_user)
+    services.publish_legal_document(
+        kind="notice", language="fr", body="Éditeur : Asso", change_summary="", base_version=0, by=admin_user
+    )
     body = client.get("/documents/mentions-legales/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Éditeur : Asso" in body
     assert 'lang="fr"' in body
@@ -56,4 +64,6 @@ def test_english_readers_see_the_instance_text_rather_than_a_builtin_one(admin_u
 
 def test_only_admins_edit(owner_client):
     assert owner_client.get("/gestion/documents/charte/").status_code == 403
-    assert owner_client.post("/gestion/documents/charte/", {"body": "x", "base_version": 0}).status_code == 403
+    assert (
+        owner_client.post("/gestion/documents/charte/", {"body": "x", "base_version": 0}).status_code == 403
+    )

@@ -33,7 +33,9 @@ def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
         request,
         400,
         pgettext("error page", "This request could not be understood"),
-        pgettext("error page", "Something in the address or the form was not as expected. Go back and try again."),
+        pgettext(
+            "error page", "Something in the address or the form was not as expected. Go back and try again."
+        ),
     )
 
 
@@ -43,7 +45,11 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
         request,
         403,
         pgettext("error page", "This page is not open to you"),
-        message or pgettext("error page", "Your account cannot open this page. If you think it should, ask the team that runs this site."),
+        message
+        or pgettext(
+            "error page",
+            "Your account cannot open this page. If you think it should, ask the team that runs this site.",
+        ),
     )
 
 
@@ -52,7 +58,9 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
         request,
         404,
         pgettext("error page", "Page not found"),
-        pgettext("error page", "This page does not exist, or no longer exists. The link may be old or mistyped."),
+        pgettext(
+            "error page", "This page does not exist, or no longer exists. The link may be old or mistyped."
+        ),
     )
 
 
@@ -61,7 +69,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         request,
         500,
         pgettext("error page", "Something went wrong on our side"),
-        pgettext("error page", "It is not your fault. Please try again in a few minutes. If you were writing something, go back: your browser may still have it."),
+        pgettext(
+            "error page",
+            "It is not your fault. Please try again in a few minutes. If you were writing something, go back: your browser may still have it.",
+        ),
     )
 
 
@@ -70,7 +81,9 @@ def too_many_requests(request: HttpRequest, exception: Any = None) -> HttpRespon
         request,
         429,
         pgettext("error page", "Please take a short break"),
-        pgettext("error page", "There were many attempts in a short time. Wait a few minutes, then try again."),
+        pgettext(
+            "error page", "There were many attempts in a short time. Wait a few minutes, then try again."
+        ),
     )
 
 

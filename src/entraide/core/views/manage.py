@@ -17,7 +17,9 @@ from entraide.core.registries import ordered_settings_sections, settings_section
 from entraide.core.routes import audience
 
 
-def _settings_page(request: HttpRequest, bound: dict[str, object] | None = None, status: int = 200) -> HttpResponse:
+def _settings_page(
+    request: HttpRequest, bound: dict[str, object] | None = None, status: int = 200
+) -> HttpResponse:
     row = instance.load_settings()
     bound = bound or {}
     sections = [

@@ -75,7 +75,9 @@ def _kind_of(slug: str) -> str:
 def legal_document(request: HttpRequest, slug: str) -> HttpResponse:
     kind = _kind_of(slug)
     shown = legal.shown_document(kind, get_language(), instance.facts_for(request))
-    history = LegalDocument.objects.filter(kind=kind).only("kind", "language", "version", "published_at", "change_summary")
+    history = LegalDocument.objects.filter(kind=kind).only(
+        "kind", "language", "version", "published_at", "change_summary"
+    )
     return render(
         request,
         "core/legal_document/index.html",

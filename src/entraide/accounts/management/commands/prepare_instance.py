@@ -12,7 +12,9 @@ from entraide.accounts import services
 
 
 class Command(BaseCommand):
-    help = "Migrate (unless --no-migrate), create the cache table, collect static files, issue the set-up token."
+    help = (
+        "Migrate (unless --no-migrate), create the cache table, collect static files, issue the set-up token."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-migrate", action="store_true")
@@ -30,4 +32,6 @@ class Command(BaseCommand):
                 raise
             # A server database that starts after us (a reboot): serve anyway, so that /aide/
             # answers from its snapshot until the database is back.
-            self.stderr.write("WARNING: the database does not answer; serving the help page only until it does.")
+            self.stderr.write(
+                "WARNING: the database does not answer; serving the help page only until it does."
+            )
