@@ -179,3 +179,20 @@ def test_logout_form_logs_out_and_clears_the_browser(admin_user):
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
+
+
+def test_no_template_or_stylesheet_names_another_host():
+    """Also the templates no test renders: nothing loads from elsewhere (links to read are fine)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "src" / "entraide"
+    loads = re.compile(r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*(src|href)=[\"'](https?:)?//", re.I)
+    css_urls = re.compile(r"(@import|url\()\s*[\"']?(https?:)?//", re.I)
+    found = []
+    for path in root.rglob("*"):
+        if path.suffix == ".html" and loads.search(path.read_text(encoding="utf-8")):
+            found.append(str(path))
+        elif path.suffix == ".css" and css_urls.search(path.read_text(encoding="utf-8")):
+            found.append(str(path))
+    assert not found, found
