@@ -70,7 +70,7 @@ audit: $(VENV)/.dev-installed
 # Regenerate the pinned dependency files after changing pyproject.toml.
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header -o requirements/main.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements/main.txt --custom-compile-command "make lock"
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.txt --custom-compile-command "make lock"
 
 # Extract and compile the translation catalogues (French is complete: a test checks it).

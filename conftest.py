@@ -13,6 +13,7 @@ from django.test import Client
 
 from entraide.accounts.models import User
 from entraide.accounts.services import create_administrator
+from entraide.core import datadir
 from tests.processes import Server, kill_group, start_server
 
 IN_CI = os.environ.get("CI") == "true"
@@ -29,7 +30,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 def data_dir(tmp_path: Path, settings: object) -> Path:
     """Each test its own data directory: snapshots and tokens never leak between tests."""
     path = tmp_path / "var"
-    path.mkdir()
+    datadir.prepare(path)  # a secret key and an instance key ring of its own
     settings.DATA_DIR = path  # type: ignore[attr-defined]
     return path
 

@@ -89,9 +89,11 @@ def run(plan: Plan) -> Results:
         results.record_weights(weigh_pages(pages))
         for target, result in zip(targets, results.scenarios, strict=True):
             progress(f"load {target.scenario.name}: {plan.describe()}")
+            boots = server.worker_boots
             result.load = measure(
                 target.url, target.scenario.request_headers(), plan.warmup_s, plan.run_s, plan.runs
             )
+            result.worker_boots = server.worker_boots - boots
         progress(f"idle {plan.idle_s} s before measuring memory")
         time.sleep(plan.idle_s)
         if server.process.poll() is not None:

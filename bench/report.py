@@ -9,6 +9,9 @@ from bench.results import NONE, OVER, Results, ScenarioResult
 from bench.scenarios import ACCEPT_LANGUAGE, KB, MB, PAGE_WEIGHT_BUDGET, PSS_BUDGET
 from bench.server import WORKERS
 
+# Above this 1-minute load average at the start, something else competes for the CPUs.
+BUSY_LOAD = 0.5
+
 
 def header(results: Results) -> None:
     plan, facts = results.plan, results.machine
@@ -17,6 +20,10 @@ def header(results: Results) -> None:
     )
     print(f"date {facts['date']}  nproc {facts['nproc']}  python {facts['python']}  {facts['system']}")
     print(f"cpu {facts['cpu']}  load average {facts['loadavg']}  commit {facts['commit']}")
+    if float(facts["loadavg"].split()[0]) > BUSY_LOAD:
+        print(
+            "WARNING: the machine is busy before the run starts: latencies will be noisy, ratios unreliable"
+        )
     print("rate limits: off (ENTRAIDE_BENCH=1 settings), so the load measures pages, not throttling")
     print(f"load: wrk -t{THREADS} -c{CONNECTIONS} --latency, header Accept-Language: {ACCEPT_LANGUAGE}")
 
@@ -48,8 +55,8 @@ def load_table(results: Results) -> None:
         f"Load (median of {runs} run{'s' if runs > 1 else ''} of {results.plan.run_s} s; p95 budget vs baseline p95)"
     )
     print(
-        f"{'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'p95/base':>8} {'budget':>10} {'errors':>6}  "
-        f"{'p95 ms per run':<20} path"
+        f"{'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'p95/base':>8} {'budget':>10} {'errors':>6} "
+        f"{'recycled':>8}  {'p95 ms per run':<20} path"
     )
     for r in results.scenarios:
         if r.load is None:
@@ -59,8 +66,9 @@ def load_table(results: Results) -> None:
         per_run = " ".join(f"{run.p95_ms:.2f}" for run in r.load.runs)
         print(
             f"{r.name:<20} {r.load.p50_ms:>7.2f} {r.load.p95_ms:>7.2f} {r.load.rps:>7.1f} {ratio:>8} {budget:>10} "
-            f"{r.load.errors:>6}  {per_run:<20} {_path(r.url)}"
+            f"{r.load.errors:>6} {r.worker_boots:>8}  {per_run:<20} {_path(r.url)}"
         )
+    print("recycled: gunicorn workers restarted (--max-requests) during the scenario, warm-up included")
 
 
 def _tight_budget(r: ScenarioResult) -> str:

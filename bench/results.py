@@ -41,6 +41,7 @@ class ScenarioResult:
     p95_budget_ratio: float | None
     weight_budget: int | None
     load: LoadResult | None = None
+    worker_boots: int = 0  # gunicorn workers recycled during this scenario's load, warm-up included.
     p95_ratio: float | None = None  # p95 over the baseline's p95, measured in the same run.
     p95_verdict: str = NONE
     weight: PageWeight | None = None

@@ -18,6 +18,8 @@ from pathlib import Path
 
 READY_MARKER = "entraide is running at "
 WORKERS = 2  # gunicorn sync workers, as `entraide serve` runs by default.
+# gunicorn recycles workers (--max-requests): each boot imports Django again, which shows in p95.
+WORKER_BOOT_MARKER = "Booting worker with pid"
 # Host settings that would change what is measured (PostgreSQL, Redis, HTTPS redirects, access
 # log…): the benchmark always measures the default self-hosted setup, SQLite in a fresh directory.
 _STRIPPED_ENV = (
@@ -39,6 +41,7 @@ class Server:
     process: subprocess.Popen[str]
     base_url: str
     log: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
+    worker_boots: int = 0
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(list(self.log)[-lines:])
@@ -63,6 +66,8 @@ def _pump_output(server: Server, ready: threading.Event) -> None:
     """Keep reading the server's output so its pipe never fills up, and spot the ready line."""
     for line in server.process.stdout or ():
         server.log.append(line.rstrip("\n"))
+        if WORKER_BOOT_MARKER in line:
+            server.worker_boots += 1
         if line.startswith(READY_MARKER):
             ready.set()
     ready.set()  # The server exited: wake the waiter, which then checks poll().

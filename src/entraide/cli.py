@@ -127,6 +127,10 @@ def create_admin(args: argparse.Namespace) -> int:
     return _manage("create_admin", "--email", args.email, "--pseudonym", args.pseudonym)
 
 
+def rotate_key(args: argparse.Namespace) -> int:
+    return _manage("rotate_key", *(["--dry-run"] if args.dry_run else []))
+
+
 def manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from django.core.management import execute_from_command_line
@@ -154,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--email", required=True)
     p.add_argument("--pseudonym", required=True)
     p.set_defaults(func=create_admin)
+    p = sub.add_parser("rotate-key", help="new instance key; data keys rewrapped (resumable)")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=rotate_key)
     sub.add_parser("manage", help="run a Django management command: entraide manage COMMAND …")
     args = parser.parse_args(argv)
     return int(args.func(args))

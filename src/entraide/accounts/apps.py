@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "entraide.accounts"
     label = "accounts"
     verbose_name = pgettext_lazy("app name", "Accounts")
+
+    def ready(self) -> None:
+        from entraide.accounts.personal_data import register
+
+        register()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 SECRET_KEY_FILE = "secret.key"  # noqa: S105 — a file name, not a secret
 KEYRING_FILE = "instance.keyring"
+ERASURE_JOURNAL_FILE = "erasure-journal.log"
 SETUP_TOKEN_FILE = "setup.token"  # noqa: S105 — a file name, not a secret
 CRISIS_SNAPSHOT_FILE = "crisis.json"
 
@@ -42,7 +43,7 @@ def read_secret_key(data_dir: Path) -> str:
 
 
 def new_keyring() -> str:
-    """A key ring holding one random 256-bit instance key, by key id (#3 adds rotation)."""
+    """A key ring holding one random 256-bit instance key, by key id (see ``core.keyring``)."""
     key_id = secrets.token_hex(4)
     key = base64.b64encode(secrets.token_bytes(32)).decode()
     return json.dumps({"version": 1, "active": key_id, "keys": {key_id: key}}, indent=1)
@@ -58,7 +59,7 @@ def prepare(data_dir: Path) -> list[str]:
     if not (data_dir / SECRET_KEY_FILE).exists():
         write_private(data_dir / SECRET_KEY_FILE, secrets.token_urlsafe(50))
         created.append(SECRET_KEY_FILE)
-    if not (data_dir / KEYRING_FILE).exists():
+    if not (data_dir / KEYRING_FILE).exists() and not os.environ.get("ENTRAIDE_INSTANCE_KEYRING"):
         write_private(data_dir / KEYRING_FILE, new_keyring())
         created.append(KEYRING_FILE)
     return created

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -76,3 +77,51 @@ class LegalDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.language} v{self.version}"
+
+
+class DataKey(models.Model):
+    """A random 256-bit data key, stored only wrapped by an instance key (``key_id``).
+
+    One per person (``scope="user"``), and one for the instance's own secrets
+    (``scope="instance"``, no owner). Deleting a person's row is crypto-shredding: every
+    ciphertext made with it becomes unreadable, backups included.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=16, default="user")
+    key_id = models.CharField(max_length=32)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["scope"], condition=models.Q(owner__isnull=True), name="one_instance_data_key"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="user", owner__isnull=False)
+                    | models.Q(scope="instance", owner__isnull=True)
+                ),
+                name="data_key_scope_matches_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"data key {self.scope} {self.owner_id or ''}"
+
+
+class PersonalModel(models.Model):
+    """Base of every owner-scoped record: a UUID chosen in Python (the id is part of the
+    ciphertext's associated data, so it must be known before the first save) and an owner."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_set"
+    )
+
+    class Meta:
+        abstract = True

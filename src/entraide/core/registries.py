@@ -42,3 +42,55 @@ def register_settings_section(section: SettingsSection) -> None:
 
 def ordered_settings_sections() -> list[SettingsSection]:
     return sorted(settings_sections.values(), key=lambda s: (s.order, s.key))
+
+
+# --- Personal data: how each app exports and erases one person's data ------------------------
+
+
+@dataclass(frozen=True)
+class ExportedPart:
+    """One part of a person's export: records (JSON objects) and, when tabular, a CSV too."""
+
+    records: list[dict[str, Any]]
+    tabular: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ExportRegistration:
+    key: str  # "journal.checkins": the file name in the archive
+    models: tuple[type, ...]  # the models whose rows this part holds (checked by a test)
+    export: Callable[[Any], ExportedPart]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ErasureRegistration:
+    key: str
+    models: tuple[type, ...]
+    erase: Callable[[Any], object]  # deletes the person's rows; runs after their data key is gone
+    order: int = 100
+
+
+export_registry: dict[str, ExportRegistration] = {}
+erasure_registry: dict[str, ErasureRegistration] = {}
+
+
+def register_export(registration: ExportRegistration) -> None:
+    if registration.key in export_registry:
+        raise ValueError(f"export part {registration.key!r} is registered twice")
+    export_registry[registration.key] = registration
+
+
+def register_erasure(registration: ErasureRegistration) -> None:
+    if registration.key in erasure_registry:
+        raise ValueError(f"erasure {registration.key!r} is registered twice")
+    erasure_registry[registration.key] = registration
+
+
+def ordered_exports() -> list[ExportRegistration]:
+    return sorted(export_registry.values(), key=lambda r: (r.order, r.key))
+
+
+def ordered_erasures() -> list[ErasureRegistration]:
+    return sorted(erasure_registry.values(), key=lambda r: (r.order, r.key))

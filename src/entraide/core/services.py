@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from entraide.core import instance
-from entraide.core.models import InstanceSettings, LegalDocument
+from entraide.core import crypto, instance, keyring
+from entraide.core.models import DataKey, InstanceSettings, LegalDocument
 from entraide.core.registries import SectionForm
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    active_key_id: str
+    resumed: bool
+    rewrapped: int
+    left: int
+
+
+def rotate_instance_key(*, dry_run: bool = False, limit: int | None = None) -> RotationResult:
+    """A new active instance key, then every data key rewrapped with it.
+
+    The key ring is saved *before* any data key is rewrapped, so an interruption leaves keys
+    wrapped by either key, both in the ring. If data keys still wait for the active key, this
+    resumes that rotation instead of starting another. ``limit`` stops early (tests).
+    """
+    ring = keyring.load_keyring()
+    waiting = DataKey.objects.exclude(key_id=ring.active).count()
+    resumed = waiting > 0
+    if dry_run:
+        total = waiting if resumed else DataKey.objects.count()
+        return RotationResult(ring.active, resumed, total, total)
+    if not resumed:
+        ring = ring.with_new_active_key()
+        keyring.save_keyring(ring)
+    done, left = crypto.rewrap_data_keys(limit=limit)
+    return RotationResult(ring.active, resumed, done, left)
 
 
 class StaleVersionError(Exception):

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("source/", pages.source_archive, name="source"),
     path("healthz", pages.healthz, name="healthz"),
+    path(".well-known/security.txt", pages.security_txt, name="security-txt"),
     path("gestion/parametres/", manage.instance_settings, name="instance-settings"),
     path(
         "gestion/parametres/<slug:section_key>/",

@@ -60,3 +60,12 @@ def test_a_stale_snapshot_is_refreshed_from_the_database(custom_numbers):
     instance.write_snapshot(PublicFacts.defaults())
     instance.public_facts()
     assert instance.read_snapshot().crisis_numbers[0]["number"] == "01 23 45 67 89"
+
+
+def test_security_txt_names_the_instance_contact(client, db):
+    row = instance.load_settings()
+    row.contact_email = "securite@entraide.example"
+    services.save_instance_settings(row)
+    body = client.get("/.well-known/security.txt").content.decode()
+    assert "Contact: mailto:securite@entraide.example" in body
+    assert "Expires: " in body

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -57,7 +58,7 @@ def instance_settings_section(request: HttpRequest, section_key: str) -> HttpRes
         return _settings_page(request, {section.key: form}, status=400)
     services.save_instance_settings(row, form=form)
     messages.success(request, pgettext("instance settings", "Saved: “%(title)s”.") % {"title": section.title})
-    return redirect(f"{request.path.rsplit('/', 2)[0]}/#section-{section.key}")
+    return redirect(f"{reverse('core:instance-settings')}#section-{section.key}")
 
 
 @audience("role")

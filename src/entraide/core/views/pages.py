@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import tarfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_safe
 
@@ -110,8 +112,6 @@ def legal_document_version(request: HttpRequest, slug: str, language: str, versi
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For proxies and monitors: 200 when the database answers, 503 otherwise."""
-    from django.db import connection
-
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -137,3 +137,20 @@ def source_archive(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(_source_archive(), content_type="application/gzip")
     response["Content-Disposition"] = f'attachment; filename="entraide-{entraide.__version__}.tar.gz"'
     return response
+
+
+@audience("public")
+@require_safe
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability of this instance."""
+    facts = instance.facts_for(request)
+    contact = f"mailto:{facts.contact_email}" if facts.contact_email else f"{settings.SITE_URL}/transparence/"
+    expires = (timezone.now() + timedelta(days=180)).replace(microsecond=0).isoformat()
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+        f"Policy: {settings.SITE_URL}/transparence/",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
