@@ -89,7 +89,8 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     response = submit(page)
     check_page(page, on, response, "set-up form with errors", status=400, axe=True)
     assert page.locator(".error-summary").is_visible()
-    assert page.locator("#id_contact_email").get_attribute("aria-describedby")
+    described_by = page.locator("#id_contact_email").get_attribute("aria-describedby") or ""
+    assert "id_contact_email_error" in described_by.split(), "the error is not tied to its field"
 
     # The whole first visit with JavaScript off.
     off = open_context(js=False)

@@ -14,7 +14,7 @@ urlpatterns = [
         pages.legal_document_version,
         name="legal-document-version",
     ),
-    path("source/", pages.source_archive, name="source"),
+    path("source.zip", pages.source_archive, name="source"),
     path("healthz", pages.healthz, name="healthz"),
     path(".well-known/security.txt", pages.security_txt, name="security-txt"),
     path("gestion/parametres/", manage.instance_settings, name="instance-settings"),

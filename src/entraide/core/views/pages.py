@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import tarfile
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 import entraide
 from entraide.core import instance, legal
@@ -123,19 +123,19 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def _source_archive() -> bytes:
     root = Path(entraide.__file__).parent
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                tar.add(path, arcname=f"entraide-{entraide.__version__}/{path.relative_to(root.parent)}")
+                archive.write(path, f"entraide-{entraide.__version__}/{path.relative_to(root.parent)}")
     return buffer.getvalue()
 
 
 @audience("public")
-@require_GET
+@require_safe
 def source_archive(request: HttpRequest) -> HttpResponse:
     """The running code, as the AGPL asks (section 13): no need to trust an outside link."""
-    response = HttpResponse(_source_archive(), content_type="application/gzip")
-    response["Content-Disposition"] = f'attachment; filename="entraide-{entraide.__version__}.tar.gz"'
+    response = HttpResponse(_source_archive(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="entraide-{entraide.__version__}.zip"'
     return response
 
 
