@@ -73,3 +73,17 @@ def test_an_exception_renders_the_500_page(client, monkeypatch):
     response = client.get("/transparence/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 500
     assert 'href="/aide/"' in response.content.decode()
+
+
+def test_error_page_falls_back_to_plain_html_when_the_template_breaks(db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry")
+
+    monkeypatch.setattr(errors.loader, "render_to_string", broken)
+    with translation.override("fr"):
+        response = errors.server_error(RequestFactory().get("/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert body.count("<h1>") == 1
+    assert 'href="tel:3114"' in body
+    assert 'href="/aide/"' in body

@@ -2,30 +2,49 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-from django.utils.translation import pgettext
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
 from django.views.decorators.csrf import requires_csrf_token
 
 from entraide.core import instance
 
+logger = logging.getLogger(__name__)
+
 
 def render_error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    # Rendered without context processors: they would touch the session and the database.
-    html = loader.render_to_string(
-        "core/error.html",
-        {
-            "error_title": title,
-            "error_message": message,
-            "status": status,
-            "instance": instance.offline_facts(),
-            "request_path": request.path,
-            "minimal": True,
-        },
-    )
+    facts = instance.offline_facts()
+    try:
+        # Rendered without context processors: they would touch the session and the database.
+        html: str = loader.render_to_string(
+            "core/error.html",
+            {"error_title": title, "error_message": message, "instance": facts, "minimal": True},
+        )
+    except Exception:  # an error page must never fail: fall back to plain HTML
+        logger.exception("the error page could not be rendered")
+        html = _plain_error_page(title, message, facts)
     return HttpResponse(html, status=status)
+
+
+def _plain_error_page(title: str, message: str, facts: instance.PublicFacts) -> str:
+    numbers = "".join(
+        format_html("<li>{}: <a href=\"tel:{}\">{}</a></li>", n["label"], n["number"].replace(" ", ""), n["number"])
+        for n in facts.crisis_numbers
+    )
+    return format_html(
+        '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
+        '<body><main><h1>{}</h1><p>{}</p><ul>{}</ul><p><a href="/aide/">/aide/</a></p></main></body></html>',
+        get_language() or "fr",
+        title,
+        title,
+        message,
+        mark_safe(numbers),  # noqa: S308 — built with format_html just above
+    )
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
