@@ -1,4 +1,4 @@
-"""The `entraide` command: serve, migrate, check, create-admin, manage.
+"""The `entraide` command: serve, migrate, check, create-admin, rotate-key, backup, restore, manage.
 
 `serve` is a small supervisor that imports no Django: it prepares the instance in a child
 process, then runs gunicorn, and stops it cleanly on Ctrl-C or SIGTERM.
@@ -73,8 +73,8 @@ def serve(args: argparse.Namespace) -> int:
         "--worker-class", "sync",
         "--timeout", "30",
         "--graceful-timeout", "10",
-        "--max-requests", "5000",
-        "--max-requests-jitter", "500",
+        "--max-requests", "100000",  # recycle rarely: a restart costs a Django start
+        "--max-requests-jitter", "10000",
         "--no-control-socket",  # several instances (and tests) share one machine
     ]  # fmt: skip
     if os.environ.get("ENTRAIDE_ACCESS_LOG"):
@@ -131,6 +131,25 @@ def rotate_key(args: argparse.Namespace) -> int:
     return _manage("rotate_key", *(["--dry-run"] if args.dry_run else []))
 
 
+def backup(args: argparse.Namespace) -> int:
+    return _manage(
+        "backup", *(["--key"] if args.key else []), *(["--output", args.output] if args.output else [])
+    )
+
+
+def restore(args: argparse.Namespace) -> int:
+    # No _prepare_data_dir(): a refused restore must leave the target data directory untouched.
+    return _manage(
+        "restore",
+        args.archive,
+        "--keyring",
+        args.keyring,
+        *(["--journal", args.journal] if args.journal else []),
+        *(["--force"] if args.force else []),
+        *(["--dry-run"] if args.dry_run else []),
+    )
+
+
 def manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from django.core.management import execute_from_command_line
@@ -161,6 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("rotate-key", help="new instance key; data keys rewrapped (resumable)")
     p.add_argument("--dry-run", action="store_true")
     p.set_defaults(func=rotate_key)
+    p = sub.add_parser("backup", help="archive the database and uploads; --key: export the key ring")
+    p.add_argument("--output", help="a file name, or a directory for a timestamped name")
+    p.add_argument("--key", action="store_true", help="export the key ring, passphrase-protected")
+    p.set_defaults(func=backup)
+    p = sub.add_parser("restore", help="restore a backup archive with its key ring")
+    p.add_argument("archive")
+    p.add_argument("--keyring", required=True, help="instance.keyring or an export of it")
+    p.add_argument("--journal", help="the erasure journal to re-apply (default: the data directory's)")
+    p.add_argument("--force", action="store_true", help="replace an existing database")
+    p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    p.set_defaults(func=restore)
     sub.add_parser("manage", help="run a Django management command: entraide manage COMMAND …")
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -21,7 +21,7 @@ from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from entraide.core.keyring import KeyRingError, load_keyring
+from entraide.core.keyring import KeyRing, KeyRingError, load_keyring
 
 OwnerId = uuid.UUID | None  # None: the instance data key
 FORMAT_VERSION = 1
@@ -68,13 +68,17 @@ def wrap_data_key(data_key: bytes, owner_id: OwnerId) -> tuple[str, bytes]:
     )
 
 
-def unwrap_data_key(key_id: str, wrapped: bytes, owner_id: OwnerId) -> bytes:
-    global unwrap_count  # noqa: PLW0603 — a plain counter the tests read
-    unwrap_count += 1
-    ring = load_keyring()
+def unwrap_with(ring: KeyRing, key_id: str, wrapped: bytes, owner_id: OwnerId) -> bytes:
+    """Unwrap with a given ring (a restore checks an archive's keys before using the ring)."""
     return decrypt(
         ring.key(key_id), wrapped, associated_data("data-key", *_scope_of(owner_id)), what="data key"
     )
+
+
+def unwrap_data_key(key_id: str, wrapped: bytes, owner_id: OwnerId) -> bytes:
+    global unwrap_count  # noqa: PLW0603 — a plain counter the tests read
+    unwrap_count += 1
+    return unwrap_with(load_keyring(), key_id, wrapped, owner_id)
 
 
 unwrap_count = 0

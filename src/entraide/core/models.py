@@ -84,7 +84,8 @@ class DataKey(models.Model):
 
     One per person (``scope="user"``), and one for the instance's own secrets
     (``scope="instance"``, no owner). Deleting a person's row is crypto-shredding: every
-    ciphertext made with it becomes unreadable, backups included.
+    ciphertext made with it becomes unreadable in the live database. A backup made before that
+    still holds the wrapped key until the backup expires (see docs/threat-model.md).
     """
 
     owner = models.OneToOneField(

@@ -33,7 +33,9 @@ def render_error(request: HttpRequest, status: int, title: str, message: str) ->
 
 def _plain_error_page(title: str, message: str, facts: instance.PublicFacts) -> str:
     numbers = "".join(
-        format_html("<li>{}: <a href=\"tel:{}\">{}</a></li>", n["label"], n["number"].replace(" ", ""), n["number"])
+        format_html(
+            '<li>{}: <a href="tel:{}">{}</a></li>', n["label"], n["number"].replace(" ", ""), n["number"]
+        )
         for n in facts.crisis_numbers
     )
     return format_html(
