@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from entraide.core import crypto, datadir
 from entraide.core.models import DataKey
-from entraide.core.registries import ordered_erasures, ordered_exports
+from entraide.core.registries import erasures, exports
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def build_export(person: Any, *, instance_name: str = "") -> bytes:
         "parts": [],
     }
     with crypto.fresh_key_cache(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for registration in ordered_exports():
+        for registration in exports.ordered():
             part = registration.export(person)
             file_name = f"{registration.key}.json"
             entry: dict[str, Any] = {"key": registration.key, "file": file_name, "records": len(part.records)}
@@ -125,7 +125,7 @@ def erase_person(person: Any) -> str:
         DataKey.objects.filter(owner_id=person.pk).delete()
     crypto.forget_data_key(person.pk)
     with transaction.atomic():
-        for registration in ordered_erasures():
+        for registration in erasures.ordered():
             registration.erase(person)
         type(person).objects.filter(pk=person.pk).delete()
     append_to_erasure_journal(person_id)

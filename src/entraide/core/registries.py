@@ -4,11 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.utils.functional import Promise
 
 from entraide.core.models import InstanceSettings
+
+
+class Registered(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def order(self) -> int: ...
+
+
+R = TypeVar("R", bound=Registered)
+
+
+class Registry(Generic[R]):
+    """Items by key, each registered once, listed by (order, key)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.items: dict[str, R] = {}
+
+    def register(self, item: R) -> None:
+        if item.key in self.items:
+            raise ValueError(f"{self.what} {item.key!r} is registered twice")
+        self.items[item.key] = item
+
+    def get(self, key: str) -> R | None:
+        return self.items.get(key)
+
+    def ordered(self) -> list[R]:
+        return sorted(self.items.values(), key=lambda item: (item.order, item.key))
 
 
 class SectionForm(Protocol):
@@ -31,17 +61,8 @@ class SettingsSection:
     template: str = "core/instance_settings/section.html"
 
 
-settings_sections: dict[str, SettingsSection] = {}
-
-
-def register_settings_section(section: SettingsSection) -> None:
-    if section.key in settings_sections:
-        raise ValueError(f"settings section {section.key!r} is registered twice")
-    settings_sections[section.key] = section
-
-
-def ordered_settings_sections() -> list[SettingsSection]:
-    return sorted(settings_sections.values(), key=lambda s: (s.order, s.key))
+settings_sections: Registry[SettingsSection] = Registry("settings section")
+register_settings_section = settings_sections.register
 
 
 # --- Personal data: how each app exports and erases one person's data ------------------------
@@ -72,25 +93,7 @@ class ErasureRegistration:
     order: int = 100
 
 
-export_registry: dict[str, ExportRegistration] = {}
-erasure_registry: dict[str, ErasureRegistration] = {}
-
-
-def register_export(registration: ExportRegistration) -> None:
-    if registration.key in export_registry:
-        raise ValueError(f"export part {registration.key!r} is registered twice")
-    export_registry[registration.key] = registration
-
-
-def register_erasure(registration: ErasureRegistration) -> None:
-    if registration.key in erasure_registry:
-        raise ValueError(f"erasure {registration.key!r} is registered twice")
-    erasure_registry[registration.key] = registration
-
-
-def ordered_exports() -> list[ExportRegistration]:
-    return sorted(export_registry.values(), key=lambda r: (r.order, r.key))
-
-
-def ordered_erasures() -> list[ErasureRegistration]:
-    return sorted(erasure_registry.values(), key=lambda r: (r.order, r.key))
+exports: Registry[ExportRegistration] = Registry("export part")
+erasures: Registry[ErasureRegistration] = Registry("erasure")
+register_export = exports.register
+register_erasure = erasures.register

@@ -15,7 +15,7 @@ from django.apps import apps
 from entraide.accounts.models import User
 from entraide.core import crypto, personal_data
 from entraide.core.models import DataKey
-from entraide.core.registries import erasure_registry, export_registry
+from entraide.core.registries import erasures, exports
 from tests.testapp.models import Note
 
 SCHEMA = json.loads((Path(personal_data.__file__).parent / "schemas" / "export-v1.schema.json").read_text())
@@ -28,7 +28,7 @@ def validate(instance: object, definition: str) -> None:
 
 
 def test_every_model_with_an_owner_is_exported_or_erased():
-    covered = {m for r in [*export_registry.values(), *erasure_registry.values()] for m in r.models}
+    covered = {m for r in [*exports.ordered(), *erasures.ordered()] for m in r.models}
     owned = [m for m in apps.get_models() if any(f.name == "owner" for f in m._meta.get_fields())]
     assert owned, "the check must see at least the data keys"
     missing = [m._meta.label for m in owned if m not in covered]

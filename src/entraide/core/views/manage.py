@@ -14,7 +14,7 @@ from entraide.core import instance, legal, services
 from entraide.core.forms import legal_document_form
 from entraide.core.models import LegalKind
 from entraide.core.permissions import check_administer_instance_permission
-from entraide.core.registries import ordered_settings_sections, settings_sections
+from entraide.core.registries import settings_sections
 from entraide.core.routes import audience
 
 
@@ -25,7 +25,7 @@ def _settings_page(
     bound = bound or {}
     sections = [
         {"section": s, "form": bound.get(s.key) or s.build_form(row, None)}
-        for s in ordered_settings_sections()
+        for s in settings_sections.ordered()
     ]
     return render(
         request,
