@@ -36,9 +36,14 @@ def data_dir(tmp_path: Path, settings: object) -> Path:
 
 
 def make_user(pseudonym: str, **fields: object) -> User:
-    return User.objects.create_user(
+    """A person with a verified address, as after sign-up and confirmation."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(
         f"{pseudonym.lower()}@example.org", PASSWORD, pseudonym=pseudonym, **fields
     )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 @pytest.fixture
@@ -53,9 +58,23 @@ def stranger(db: None) -> User:
     return make_user("Dominique")
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # tests only: pyotp.TOTP(TOTP_SECRET).now()
+
+
+def enrol_totp(user: User) -> None:
+    """A second factor, as a role holder must have before anything else."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    RecoveryCodes.activate(user)
+
+
 @pytest.fixture
 def admin_user(db: None) -> User:
-    return create_administrator(email="admin@example.org", pseudonym="Alix", password=PASSWORD)
+    admin = create_administrator(email="admin@example.org", pseudonym="Alix", password=PASSWORD)
+    enrol_totp(admin)
+    return admin
 
 
 @pytest.fixture

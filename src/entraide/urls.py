@@ -1,4 +1,3 @@
-from allauth.account import views as account_views
 from django.conf import settings
 from django.urls import include, path
 
@@ -9,9 +8,7 @@ urlpatterns = [
     path("", include("entraide.core.urls")),
     path("setup/", accounts_views.setup, name="setup"),
     path("langue/", accounts_views.set_language, name="set-language"),
-    # Only the allauth views we have templates for; #4 adds sign-up, reset and 2FA.
-    path("compte/connexion/", account_views.login, name="account_login"),
-    path("compte/deconnexion/", account_views.logout, name="account_logout"),
+    path("compte/", include("allauth.urls")),
 ]
 
 if settings.BENCH:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlparse
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, Response
 
@@ -33,8 +34,11 @@ PUBLIC_PAGES = [
     "/documents/charte/",
 ]
 SETTINGS_PATH = "/gestion/parametres/"
-LOGIN_PATH = "/compte/connexion/"
-LOGOUT_PATH = "/compte/deconnexion/"
+LOGIN_PATH = "/compte/login/"
+LOGOUT_PATH = "/compte/logout/"
+TOTP_ACTIVATE_PATH = "/compte/2fa/totp/activate/"
+RECOVERY_CODES_PATH = "/compte/2fa/recovery-codes/"
+MFA_AUTHENTICATE_PATH = "/compte/2fa/authenticate/"
 ADMIN_EMAIL = "alix@example.org"
 PASSPHRASE = "une phrase de passe solide 42"
 NEW_NUMBER = "01 40 50 60 70"
@@ -106,9 +110,20 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     page.fill("#id_password1", PASSPHRASE)
     page.fill("#id_password2", PASSPHRASE)
     response = submit(page)
-    assert path_of(page) == SETTINGS_PATH
+    # An administrator protects the account with a second factor before anything else.
+    assert path_of(page) == TOTP_ACTIVATE_PATH
+    check_page(page, off, response, "second-factor enrolment after set-up", axe=False)
+    assert page.locator("img.qr-code").count() == 1
+    secret = page.input_value("#authenticator_secret")
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    response = submit(page)
+    assert path_of(page) == RECOVERY_CODES_PATH
+    check_page(page, off, response, "recovery codes", axe=False)
+    recovery_codes = page.input_value("#recovery_codes").split()
+    assert len(recovery_codes) == 10
+
+    response = page.goto(base + SETTINGS_PATH)
     check_page(page, off, response, "instance settings after set-up", axe=False)
-    assert page.locator(".messages").is_visible()
     assert page.locator(".site-name").inner_text() == "Entraide des Tilleuls"
 
     page.fill("#id_crisis-0-label", "Écoute des Tilleuls")
@@ -138,6 +153,10 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     page.fill("#id_login", ADMIN_EMAIL)
     page.fill("#id_password", PASSPHRASE)
     response = submit(page)
+    assert path_of(page) == MFA_AUTHENTICATE_PATH
+    check_page(page, off, response, "second step of the login", axe=False)
+    page.fill("#id_code", recovery_codes[0])
+    response = submit(page, "main form button[type=submit]:not([form])")
     assert path_of(page) == SETTINGS_PATH
     check_page(page, off, response, "instance settings after logging in again", axe=False)
 
@@ -152,6 +171,10 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     assert page.locator(".error-summary").is_visible()
     page.fill("#id_password", PASSPHRASE)
     response = submit(page)
+    assert path_of(page) == MFA_AUTHENTICATE_PATH
+    check_page(page, on, response, "second step of the login", axe=True)
+    page.fill("#id_code", recovery_codes[1])
+    response = submit(page, "main form button[type=submit]:not([form])")
     assert path_of(page) == "/"
     check_page(page, on, response, "home, logged in", axe=True)
     check_page(page, on, page.goto(base + SETTINGS_PATH), "instance settings", axe=True)

@@ -14,6 +14,8 @@ SAMPLE_KWARGS: dict[str, object] = {
     "language": "fr",
     "version": 1,
     "section_key": "general",
+    "key": "not-a-real-key",  # allauth's confirmation and reset links: an invalid one still renders
+    "uidb36": "0",
 }
 
 

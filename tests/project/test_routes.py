@@ -25,6 +25,6 @@ def test_non_public_routes_send_anonymous_visitors_to_login():
             response = client.post(url)
         assert response.status_code == 302, (route.pattern, response.status_code)
         if route.name not in THIRD_PARTY_AUDIENCES:  # allauth's logout just goes home
-            assert response["Location"].startswith("/compte/connexion/"), route.pattern
+            assert response["Location"].startswith("/compte/login/"), route.pattern
         checked += 1
     assert checked >= 3

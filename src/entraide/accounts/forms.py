@@ -4,10 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.translation import pgettext_lazy
+from django.http import HttpRequest
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
+from entraide.accounts import services
 from entraide.accounts.models import User
+from entraide.accounts.pseudonyms import canonical, is_reserved
 from entraide.core.forms import GeneralSettingsForm
+from entraide.core.instance import load_settings
 
 
 class SetupForm(GeneralSettingsForm):
@@ -78,3 +82,78 @@ class SetupForm(GeneralSettingsForm):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class SignupExtraForm(forms.Form):
+    """What allauth's sign-up form adds for us (``ACCOUNT_SIGNUP_FORM_CLASS``)."""
+
+    pseudonym = forms.CharField(
+        label=pgettext_lazy("signup form", "Pseudonym"),
+        max_length=40,
+        help_text=pgettext_lazy(
+            "signup form", "The only name others will see. Not your real name, if you prefer."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    age_declaration = forms.BooleanField(label="", required=True)
+    accept_terms = forms.BooleanField(
+        label=pgettext_lazy("signup form", "I accept the terms of use and the community charter."),
+        required=True,
+    )
+    health_consent = forms.BooleanField(
+        label=pgettext_lazy(
+            "signup form",
+            "I agree that this site keeps the health information I choose to write (mood, sleep, "
+            "questionnaires…) to show it to me and to the people I choose. I can withdraw this "
+            "consent at any time by deleting my account.",
+        ),
+        required=True,
+        error_messages={
+            "required": pgettext_lazy(
+                "signup form",
+                "Your private space holds health information: without this consent we cannot keep it for you.",
+            )
+        },
+    )
+
+    field_order = (
+        "email",
+        "pseudonym",
+        "password1",
+        "password2",
+        "age_declaration",
+        "accept_terms",
+        "health_consent",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        facts = load_settings()
+        self.minimum_age = facts.minimum_age
+        self.instance_name = facts.name
+        self.fields["age_declaration"].label = pgettext("signup form", "I am at least %(age)s years old.") % {
+            "age": self.minimum_age
+        }
+        self.fields["age_declaration"].error_messages["required"] = pgettext(
+            "signup form", "This site is open from the age of %(age)s."
+        ) % {"age": self.minimum_age}
+
+    def clean_pseudonym(self) -> str:
+        pseudonym: str = self.cleaned_data["pseudonym"].strip()
+        if not canonical(pseudonym):
+            raise forms.ValidationError(pgettext_lazy("signup form", "Use at least one letter or digit."))
+        if is_reserved(pseudonym, instance_name=self.instance_name):
+            raise forms.ValidationError(
+                pgettext_lazy("signup form", "This pseudonym is reserved. Choose another one.")
+            )
+        if User.objects.filter(pseudonym_key=canonical(pseudonym)).exists():
+            raise forms.ValidationError(
+                pgettext_lazy(
+                    "signup form", "This pseudonym, or one too close to it, is taken. Choose another one."
+                )
+            )
+        return pseudonym
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        """Called by allauth once the account exists: record what the person agreed to."""
+        services.record_signup_consents(user, language=get_language())

@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from entraide.accounts.pseudonyms import canonical
+
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
 
@@ -48,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(pgettext_lazy("user field", "email address"), max_length=254, unique=True)
     pseudonym = models.CharField(pgettext_lazy("user field", "pseudonym"), max_length=40)
+    # canonical(pseudonym): unique, so "Zoé", "zoe" and "Z0E" cannot coexist (see pseudonyms.py).
+    pseudonym_key = models.CharField(max_length=40, editable=False, default="")
     preferred_language = models.CharField(
         pgettext_lazy("user field", "language"),
         max_length=8,
@@ -76,12 +80,108 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints: ClassVar = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
             models.UniqueConstraint(Lower("pseudonym"), name="user_pseudonym_unique_ci"),
+            models.UniqueConstraint(
+                fields=["pseudonym_key"],
+                condition=~models.Q(pseudonym_key=""),
+                name="user_pseudonym_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.pseudonym
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pseudonym_key = canonical(self.pseudonym)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "pseudonym" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pseudonym_key"}
+        super().save(*args, **kwargs)
+
     @property
-    def is_admin(self) -> bool:
-        """Administers the instance (#4 turns this into one of several role capabilities)."""
-        return self.is_active and self.is_superuser
+    def owner_id(self) -> uuid.UUID:
+        """A person owns their own account row (its encrypted fields use their key)."""
+        return self.pk
+
+
+class Role(models.TextChoices):
+    PEER_HELPER = "peer_helper", pgettext_lazy("role", "Peer helper")
+    PROFESSIONAL = "professional", pgettext_lazy("role", "Professional")
+    MODERATOR = "moderator", pgettext_lazy("role", "Moderator")
+    COORDINATOR = "coordinator", pgettext_lazy("role", "Coordinator")
+    ADMIN = "admin", pgettext_lazy("role", "Administrator")
+
+
+class RoleGrant(models.Model):
+    """A capability an administrator grants; rows are never deleted, only revoked (the history)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_grant_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} of {self.user_id}"
+
+
+class ConsentKind(models.TextChoices):
+    TERMS = "terms", pgettext_lazy("consent", "Terms of use and community charter")
+    HEALTH_DATA = "health_data", pgettext_lazy("consent", "Processing of health data")
+
+
+class ConsentRecord(models.Model):
+    """What a person agreed to, which version of the text, in which language, when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=16, choices=ConsentKind.choices)
+    text_version = models.PositiveIntegerField()
+    language = models.CharField(max_length=8)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.text_version}"
+
+
+class SecurityEvent(models.Model):
+    """An audit row about an account: what happened and when, never a secret or health detail."""
+
+    class Kind(models.TextChoices):
+        SIGNED_UP = "signed_up"
+        LOGGED_IN = "logged_in"
+        LOGIN_FAILED = "login_failed"
+        PASSWORD_CHANGED = "password_changed"  # noqa: S105 — an event name
+        PASSWORD_RESET = "password_reset"  # noqa: S105 — an event name
+        EMAIL_CHANGED = "email_changed"
+        MFA_ENABLED = "mfa_enabled"
+        MFA_DISABLED = "mfa_disabled"
+        RECOVERY_CODES_GENERATED = "recovery_codes_generated"
+        ROLE_GRANTED = "role_granted"
+        ROLE_REVOKED = "role_revoked"
+        CONSENT_GIVEN = "consent_given"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    extra: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-at"]
+        indexes: ClassVar = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -8,11 +8,12 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Max
+from django.utils import timezone, translation
 
-from entraide.accounts.models import User
+from entraide.accounts.models import ConsentKind, ConsentRecord, Role, RoleGrant, SecurityEvent, User
 from entraide.core import datadir, instance, services
-from entraide.core.models import InstanceSettings
+from entraide.core.models import InstanceSettings, LegalDocument, LegalKind
 
 
 def create_administrator(*, email: str, pseudonym: str, password: str) -> User:
@@ -84,3 +85,67 @@ def complete_instance_setup(
 
 class SetupAlreadyDoneError(Exception):
     pass
+
+
+def record_security_event(user: User, kind: str, *, actor: User | None = None, **extra: object) -> None:
+    """An audit row; ``extra`` must hold no secret, health detail or email address."""
+    SecurityEvent.objects.create(user=user, kind=kind, actor=actor, extra=extra)
+
+
+def current_terms_version() -> int:
+    """The published version of the terms of use (0: the built-in text)."""
+    latest = LegalDocument.objects.filter(kind=LegalKind.TERMS).aggregate(v=Max("version"))["v"]
+    return int(latest or 0)
+
+
+def record_signup_consents(user: User, *, language: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        ConsentRecord.objects.create(
+            user=user,
+            kind=ConsentKind.TERMS,
+            text_version=current_terms_version(),
+            language=language,
+            given_at=now,
+        )
+        ConsentRecord.objects.create(
+            user=user,
+            kind=ConsentKind.HEALTH_DATA,
+            text_version=HEALTH_CONSENT_VERSION,
+            language=language,
+            given_at=now,
+        )
+        record_security_event(user, SecurityEvent.Kind.SIGNED_UP)
+
+
+# Bump when the wording of the health-data consent changes: everyone is asked again (#4 follow-up).
+HEALTH_CONSENT_VERSION = 1
+
+
+def active_roles(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    roles = set(RoleGrant.objects.filter(user=user, revoked_at__isnull=True).values_list("role", flat=True))
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def grant_role(user: User, *, role: str, by: User) -> RoleGrant:
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(
+            user=user, role=role, revoked_at__isnull=True, defaults={"granted_by": by}
+        )
+        if created:
+            record_security_event(user, SecurityEvent.Kind.ROLE_GRANTED, actor=by, role=role)
+    return grant
+
+
+def revoke_role(user: User, *, role: str, by: User) -> None:
+    with transaction.atomic():
+        for grant in RoleGrant.objects.select_for_update().filter(
+            user=user, role=role, revoked_at__isnull=True
+        ):
+            grant.revoked_at, grant.revoked_by = timezone.now(), by
+            grant.save(update_fields=["revoked_at", "revoked_by"])
+            record_security_event(user, SecurityEvent.Kind.ROLE_REVOKED, actor=by, role=role)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -52,14 +53,17 @@ def setup(request: HttpRequest) -> HttpResponse:
             except services.SetupAlreadyDoneError:
                 return redirect("account_login")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # They just typed their password: allauth need not ask again before enrolling 2FA.
+            record_authentication(request, user, "password", email=user.email, reauthenticated=True)
             messages.success(
                 request,
                 pgettext(
                     "setup",
-                    "Welcome! Your instance is ready. Check the crisis numbers below: they are shown on every help page.",
+                    "Welcome! Your instance is ready. First protect your administrator account with a "
+                    "second step at login; then check the crisis numbers in the settings.",
                 ),
             )
-            return redirect("core:instance-settings")
+            return redirect("mfa_activate_totp")
         status = 400
     else:
         row = instance.load_settings()

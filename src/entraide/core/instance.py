@@ -132,10 +132,10 @@ def offline_facts() -> PublicFacts:
     return read_snapshot() or PublicFacts.defaults()
 
 
-def public_facts() -> PublicFacts:
+def public_facts(request: HttpRequest | None = None) -> PublicFacts:
     """One query; falls back to the snapshot when the database cannot be read."""
     try:
-        row = load_settings()
+        row = settings_for(request) if request is not None else load_settings()
     except DatabaseError:
         logger.warning("database unreachable: serving the instance snapshot")
         return offline_facts()
@@ -147,10 +147,20 @@ def public_facts() -> PublicFacts:
     return facts
 
 
+def settings_for(request: HttpRequest) -> InstanceSettings:
+    """``load_settings()`` once per request, however many places ask (read only: services that
+    change the settings load their own row)."""
+    row: InstanceSettings | None = getattr(request, "_entraide_settings", None)
+    if row is None:
+        row = load_settings()
+        request._entraide_settings = row  # type: ignore[attr-defined]  # per-request memo
+    return row
+
+
 def facts_for(request: HttpRequest) -> PublicFacts:
     """``public_facts()`` once per request, however many places ask."""
     facts: PublicFacts | None = getattr(request, "_entraide_facts", None)
     if facts is None:
-        facts = public_facts()
+        facts = public_facts(request)
         request._entraide_facts = facts  # type: ignore[attr-defined]  # per-request memo
     return facts

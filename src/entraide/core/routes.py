@@ -17,8 +17,33 @@ V = TypeVar("V", bound=Callable[..., object])
 
 # Views we do not write (allauth, Django), by URL name.
 THIRD_PARTY_AUDIENCES: dict[str, Audience] = {
+    # allauth: entering, leaving and recovering an account
     "account_login": "public",
+    "account_signup": "public",
+    "account_inactive": "public",
+    "account_confirm_email": "public",
+    "account_email_verification_sent": "public",
+    "account_reset_password": "public",
+    "account_reset_password_done": "public",
+    "account_reset_password_from_key": "public",
+    "account_reset_password_from_key_done": "public",
+    "mfa_authenticate": "public",  # the second step of a login in progress
+    "mfa_trust": "public",
+    "account_confirm_login_code": "public",
     "account_logout": "login",
+    # allauth: managing one's own account
+    "account_email": "login",
+    "account_change_password": "login",
+    "account_set_password": "login",
+    "account_reauthenticate": "login",
+    "mfa_index": "login",
+    "mfa_reauthenticate": "login",
+    "mfa_activate_totp": "login",
+    "mfa_deactivate_totp": "login",
+    "mfa_view_recovery_codes": "login",
+    "mfa_generate_recovery_codes": "login",
+    "mfa_download_recovery_codes": "login",
+    "usersessions_list": "login",
 }
 
 

@@ -6,20 +6,20 @@ from conftest import PASSWORD
 
 def test_login_with_email_then_logout(owner):
     client = Client()
-    page = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="fr")
+    page = client.get("/compte/login/", HTTP_ACCEPT_LANGUAGE="fr")
     assert page.status_code == 200
-    response = client.post("/compte/connexion/", {"login": "CAMILLE@example.org", "password": PASSWORD})
+    response = client.post("/compte/login/", {"login": "CAMILLE@example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").context["user"] == owner
 
-    response = client.post("/compte/deconnexion/")
+    response = client.post("/compte/logout/")
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
 
 
 def test_wrong_password_is_refused_kindly(owner):
     response = Client().post(
-        "/compte/connexion/", {"login": "camille@example.org", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
+        "/compte/login/", {"login": "camille@example.org", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
     assert 'class="error-summary"' in response.content.decode()

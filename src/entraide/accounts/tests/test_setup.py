@@ -34,7 +34,7 @@ def test_setup_page_needs_the_printed_token(client, token):
 def test_setup_creates_the_admin_and_the_settings_then_closes(client, token):
     response = client.post("/setup/", {**FORM, "token": token})
     assert response.status_code == 302
-    assert response["Location"] == "/gestion/parametres/"
+    assert response["Location"] == "/compte/2fa/totp/activate/"  # an admin enrols a second factor first
 
     admin = User.objects.get()
     assert (admin.email, admin.pseudonym, admin.is_superuser) == ("admin@entraide-lyon.example", "Sam", True)
@@ -46,8 +46,8 @@ def test_setup_creates_the_admin_and_the_settings_then_closes(client, token):
     assert instance.read_snapshot().name == "Entraide Lyon"
     assert not services.setup_token_path().exists()
 
-    # Logged in, on the settings page; the token no longer opens anything.
-    assert client.get("/gestion/parametres/").status_code == 200
+    # Logged in, but sent to enrolment before the settings; the token no longer opens anything.
+    assert client.get("/gestion/parametres/")["Location"] == "/compte/2fa/totp/activate/"
     again = Client().post("/setup/", {**FORM, "token": token, "admin_email": "other@example.org"})
     assert again.status_code == 302
     assert User.objects.count() == 1

@@ -108,9 +108,10 @@ def test_settings_sections_registry_rejects_duplicates():
 
 
 def test_a_page_loads_settings_once(admin_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):  # session, user, settings, (messages) — no N+1 per section
+    # session, user, settings (once for the whole request), roles, second factor: no N+1 per section
+    with django_assert_max_num_queries(5):
         assert admin_client.get("/gestion/parametres/").status_code == 200
 
 
 def test_anonymous_client_redirected(client: Client, db):
-    assert client.get("/gestion/documents/charte/")["Location"].startswith("/compte/connexion/")
+    assert client.get("/gestion/documents/charte/")["Location"].startswith("/compte/login/")

@@ -21,7 +21,7 @@ from entraide.core.routes import audience
 def _settings_page(
     request: HttpRequest, bound: dict[str, object] | None = None, status: int = 200
 ) -> HttpResponse:
-    row = instance.load_settings()
+    row = instance.settings_for(request)
     bound = bound or {}
     sections = [
         {"section": s, "form": bound.get(s.key) or s.build_form(row, None)}

@@ -1,0 +1,76 @@
+"""People holding a role that requires a second factor enrol before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import resolve
+from django.urls.exceptions import Resolver404
+from django.utils.translation import pgettext
+
+from entraide.accounts import roles
+from entraide.core import instance
+
+# What such a person may open before enrolling: enrolment itself, logging out, help and the
+# pages anyone may read.
+ALLOWED_BEFORE_ENROLMENT = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_reauthenticate",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_logout",
+        "account_reauthenticate",
+        "core:crisis-help",
+        "core:legal-document",
+        "core:legal-document-version",
+        "core:transparency",
+        "core:accessibility",
+        "core:healthz",
+        "core:security-txt",
+        "set-language",
+    }
+)
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._allowed_anyway(request) and self._must_enrol(request):
+            messages.info(
+                request,
+                pgettext(
+                    "second factor",
+                    "Your role gives you access to other people's information: protect your account "
+                    "with a second step at login before going further.",
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed_anyway(request: HttpRequest) -> bool:
+        if request.path_info.startswith(settings.STATIC_URL):
+            return True
+        try:
+            return resolve(request.path_info).view_name in ALLOWED_BEFORE_ENROLMENT
+        except Resolver404:
+            return True  # a 404 page shows nothing of anyone
+
+    @staticmethod
+    def _must_enrol(request: HttpRequest) -> bool:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False  # anonymous: no query
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        return roles.requires_second_factor(user, instance.settings_for(request)) and not is_mfa_enabled(user)
