@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils.translation import pgettext
 
-from entraide.accounts import roles
+from entraide.accounts import devices, roles
+from entraide.accounts.services import active_roles
 from entraide.core import instance
 
 # What such a person may open before enrolling: enrolment itself, logging out, help and the
@@ -74,3 +78,48 @@ class SecondFactorRequiredMiddleware:
         if not user.is_authenticated:
             return False
         return roles.requires_second_factor(user, instance.settings_for(request)) and not is_mfa_enabled(user)
+
+
+LOGIN_AT = "_entraide_login_at"
+LAST_SEEN = "_entraide_last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds: at most one session write a minute for the idle clock
+
+
+class SessionLimitsMiddleware:
+    """Ends sessions left idle (when "remember me" was not ticked) and role holders' long ones."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            reason = self._expired(request)
+            if reason:
+                logout(request)
+                messages.info(request, reason)
+                return redirect_to_login(request.get_full_path())
+        response = self.get_response(request)
+        devices.remember_browser(request, response)
+        return response
+
+    @staticmethod
+    def _expired(request: HttpRequest) -> str | None:
+        session, now = request.session, time.time()
+        login_at = session.setdefault(LOGIN_AT, now)
+        if session.get_expire_at_browser_close():
+            last_seen = session.get(LAST_SEEN, login_at)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                return pgettext(
+                    "session",
+                    "For your privacy, you were logged out after 30 minutes without activity. "
+                    "Log in again to continue.",
+                )
+            if now - last_seen > LAST_SEEN_RESOLUTION:
+                session[LAST_SEEN] = now
+        if now - login_at > settings.SESSION_ROLE_MAX_AGE and active_roles(request.user):
+            return pgettext(
+                "session",
+                "Because your role gives access to other people's information, sessions last at most "
+                "12 hours. Log in again to continue.",
+            )
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
-from entraide.accounts.models import User
+from entraide.accounts.models import ConsentRecord, RoleGrant, SecurityEvent, User
 from entraide.core.registries import ExportedPart, ExportRegistration, register_export
 
 
@@ -29,6 +29,55 @@ def export_profile(person: User) -> ExportedPart:
     )
 
 
+def export_consents(person: User) -> ExportedPart:
+    return ExportedPart(
+        description="What you agreed to: which text, which version, in which language, when.",
+        records=[
+            {
+                "kind": c.kind,
+                "text_version": c.text_version,
+                "language": c.language,
+                "given_at": c.given_at,
+                "withdrawn_at": c.withdrawn_at,
+            }
+            for c in ConsentRecord.objects.filter(user=person).order_by("given_at")
+        ],
+        tabular=True,
+    )
+
+
+def export_security_events(person: User) -> ExportedPart:
+    return ExportedPart(
+        description="What happened to your account's security: logins, changes of password, address or second factor, roles.",
+        records=[
+            {"kind": e.kind, "at": e.at, "by_someone_else": e.actor_id not in (None, person.pk), **e.extra}
+            for e in SecurityEvent.objects.filter(user=person).order_by("at")
+        ],
+        tabular=True,
+    )
+
+
+def export_roles(person: User) -> ExportedPart:
+    return ExportedPart(
+        description="The roles you were given, and when they ended.",
+        records=[
+            {"role": g.role, "granted_at": g.granted_at, "revoked_at": g.revoked_at}
+            for g in RoleGrant.objects.filter(user=person).order_by("granted_at")
+        ],
+        tabular=True,
+    )
+
+
 def register() -> None:
-    # TODO(#4): consent records and security events join the export here.
     register_export(ExportRegistration(key="account.profile", models=(User,), export=export_profile, order=0))
+    register_export(
+        ExportRegistration(key="account.consents", models=(ConsentRecord,), export=export_consents, order=1)
+    )
+    register_export(
+        ExportRegistration(
+            key="account.security_events", models=(SecurityEvent,), export=export_security_events, order=2
+        )
+    )
+    register_export(
+        ExportRegistration(key="account.roles", models=(RoleGrant,), export=export_roles, order=3)
+    )

@@ -1,4 +1,4 @@
-"""Account writes. Sign-up, roles and invitations arrive with #4."""
+"""Account writes: set-up, consents, roles, security events."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -122,7 +123,7 @@ def record_signup_consents(user: User, *, language: str) -> None:
 HEALTH_CONSENT_VERSION = 1
 
 
-def active_roles(user: User) -> set[str]:
+def active_roles(user: User | AnonymousUser) -> set[str]:
     if not user.is_authenticated:
         return set()
     roles = set(RoleGrant.objects.filter(user=user, revoked_at__isnull=True).values_list("role", flat=True))

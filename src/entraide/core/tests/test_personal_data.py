@@ -56,6 +56,7 @@ def test_export_is_a_documented_zip_with_the_account_first(person_with_data):
     for part in parts.values():
         validate(part, "part")
     assert parts["account.profile"]["records"][0]["email"] == "camille@example.org"
+    assert {"account.consents", "account.security_events", "account.roles"} <= set(parts)
     texts = sorted(r["text"] for r in parts["testapp.notes"]["records"])
     assert texts == ["Plus dur\naujourd'hui", "Une journée calme"]  # decrypted, and only hers
 

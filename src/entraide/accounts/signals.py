@@ -1,0 +1,67 @@
+"""Account events from allauth and Django, turned into session marks and security events."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from allauth.account.signals import email_changed, password_changed, password_reset
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from entraide.accounts import devices, services
+from entraide.accounts.middleware import LAST_SEEN, LOGIN_AT
+from entraide.accounts.models import SecurityEvent, User
+
+
+@receiver(user_logged_in, dispatch_uid="entraide_logged_in")
+def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[LOGIN_AT] = now
+        request.session[LAST_SEEN] = now
+        devices.note_login(request, user)
+    services.record_security_event(user, SecurityEvent.Kind.LOGGED_IN)
+
+
+@receiver(user_login_failed, dispatch_uid="entraide_login_failed")
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Recorded only for an existing account, and without the address typed (it may be a typo of
+    # someone else's).
+    email = str(credentials.get("email") or credentials.get("username") or "")
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    if user is not None:
+        services.record_security_event(user, SecurityEvent.Kind.LOGIN_FAILED)
+
+
+@receiver(password_changed, dispatch_uid="entraide_password_changed")
+def on_password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    services.record_security_event(user, SecurityEvent.Kind.PASSWORD_CHANGED)
+
+
+@receiver(password_reset, dispatch_uid="entraide_password_reset")
+def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    services.record_security_event(user, SecurityEvent.Kind.PASSWORD_RESET)
+
+
+@receiver(email_changed, dispatch_uid="entraide_email_changed")
+def on_email_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    services.record_security_event(user, SecurityEvent.Kind.EMAIL_CHANGED)
+
+
+@receiver(authenticator_added, dispatch_uid="entraide_mfa_added")
+def on_authenticator_added(
+    sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
+    services.record_security_event(user, SecurityEvent.Kind.MFA_ENABLED, type=str(authenticator.type))
+
+
+@receiver(authenticator_removed, dispatch_uid="entraide_mfa_removed")
+def on_authenticator_removed(
+    sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
+    services.record_security_event(user, SecurityEvent.Kind.MFA_DISABLED, type=str(authenticator.type))
