@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from entraide.accounts import views as accounts_views
+from entraide.accounts.views import setup as accounts_views
 from entraide.core.views import errors
 
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("setup/", accounts_views.setup, name="setup"),
     path("langue/", accounts_views.set_language, name="set-language"),
     path("compte/", include("allauth.urls")),
+    path("", include("entraide.accounts.urls")),
 ]
 
 if settings.BENCH:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from entraide.accounts.pseudonyms import canonical
+from entraide.core.fields import EncryptedField
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
@@ -52,6 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     pseudonym = models.CharField(pgettext_lazy("user field", "pseudonym"), max_length=40)
     # canonical(pseudonym): unique, so "Zoé", "zoe" and "Z0E" cannot coexist (see pseudonyms.py).
     pseudonym_key = models.CharField(max_length=40, editable=False, default="")
+    private = EncryptedField(null=True, blank=True)  # {"real_name": …}: only its owner sees it
     preferred_language = models.CharField(
         pgettext_lazy("user field", "language"),
         max_length=8,
@@ -172,6 +174,12 @@ class SecurityEvent(models.Model):
         ROLE_GRANTED = "role_granted"
         ROLE_REVOKED = "role_revoked"
         CONSENT_GIVEN = "consent_given"
+        PSEUDONYM_CHANGED = "pseudonym_changed"
+        INVITATION_USED = "invitation_used"
+        SECOND_FACTOR_REMOVAL_REQUESTED = "second_factor_removal_requested"
+        SECOND_FACTOR_REMOVAL_CONFIRMED = "second_factor_removal_confirmed"
+        SECOND_FACTOR_REMOVED = "second_factor_removed"
+        DATA_EXPORTED = "data_exported"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -185,3 +193,66 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+
+class PseudonymChange(models.Model):
+    """Every change of pseudonym, kept for moderators (someone may change name to evade a report)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseudonym_changes")
+    old = models.CharField(max_length=40)
+    new = models.CharField(max_length=40)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.old} -> {self.new}"
+
+
+class Invitation(models.Model):
+    """An invitation to sign up, by email or as a one-time link, optionally with a role."""
+
+    token_hash = models.CharField(max_length=64, unique=True)  # sha256 of the token; the token is never stored
+    email = models.EmailField(blank=True)  # empty: a link handed over by other means
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
+
+
+class SecondFactorRemoval(models.Model):
+    """Removing someone's second factor when they lost it and their recovery codes.
+
+    A coordinator and an administrator (two different people) both confirm, after checking the
+    person's identity outside the site; the removal takes effect 24 hours after the second
+    confirmation, so the real owner has a day to react to the email that announces it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="second_factor_removals")
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    identity_check_note = models.CharField(max_length=200)  # how identity was checked; no document copy
+    coordinator = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    coordinator_confirmed_at = models.DateTimeField(null=True, blank=True)
+    admin = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    admin_confirmed_at = models.DateTimeField(null=True, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"second-factor removal for {self.user_id}"
