@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from entraide.accounts.models import User
-from entraide.accounts.services import create_administrator
+from entraide.accounts.services import create_administrator, record_signup_consents
 from entraide.core import datadir
 from tests.processes import Server, kill_group, start_server
 
@@ -43,6 +43,7 @@ def make_user(pseudonym: str, **fields: object) -> User:
         f"{pseudonym.lower()}@example.org", PASSWORD, pseudonym=pseudonym, **fields
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    record_signup_consents(user, language="fr")
     return user
 
 
@@ -73,6 +74,7 @@ def enrol_totp(user: User) -> None:
 @pytest.fixture
 def admin_user(db: None) -> User:
     admin = create_administrator(email="admin@example.org", pseudonym="Alix", password=PASSWORD)
+    record_signup_consents(admin, language="fr")
     enrol_totp(admin)
     return admin
 

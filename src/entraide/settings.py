@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "entraide.accounts.middleware.SessionLimitsMiddleware",
     "entraide.accounts.middleware.SecondFactorRequiredMiddleware",
+    "entraide.accounts.middleware.ConsentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -39,6 +39,7 @@ LOGOUT_PATH = "/compte/logout/"
 TOTP_ACTIVATE_PATH = "/compte/2fa/totp/activate/"
 RECOVERY_CODES_PATH = "/compte/2fa/recovery-codes/"
 MFA_AUTHENTICATE_PATH = "/compte/2fa/authenticate/"
+CONSENT_PATH = "/compte/accord/"
 ADMIN_EMAIL = "alix@example.org"
 PASSPHRASE = "une phrase de passe solide 42"
 NEW_NUMBER = "01 40 50 60 70"
@@ -122,7 +123,14 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     recovery_codes = page.input_value("#recovery_codes").split()
     assert len(recovery_codes) == 10
 
+    # Like every member, the administrator agrees to the terms and the health-data consent once.
     response = page.goto(base + SETTINGS_PATH)
+    assert path_of(page) == CONSENT_PATH
+    check_page(page, off, response, "consent", axe=False)
+    page.check("#id_terms")
+    page.check("#id_health_data")
+    response = submit(page, "main form.narrow button[type=submit]")
+    assert path_of(page) == SETTINGS_PATH
     check_page(page, off, response, "instance settings after set-up", axe=False)
     assert page.locator(".site-name").inner_text() == "Entraide des Tilleuls"
 

@@ -12,11 +12,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.utils.translation import pgettext
 
-from entraide.accounts import devices, roles
+from entraide.accounts import devices, roles, services
 from entraide.accounts.services import active_roles
 from entraide.core import instance
 
@@ -62,11 +62,11 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _allowed_anyway(request: HttpRequest) -> bool:
+    def _allowed_anyway(request: HttpRequest, allowed: frozenset[str] = ALLOWED_BEFORE_ENROLMENT) -> bool:
         if request.path_info.startswith(settings.STATIC_URL):
             return True
         try:
-            return resolve(request.path_info).view_name in ALLOWED_BEFORE_ENROLMENT
+            return resolve(request.path_info).view_name in allowed
         except Resolver404:
             return True  # a 404 page shows nothing of anyone
 
@@ -123,3 +123,35 @@ class SessionLimitsMiddleware:
                 "12 hours. Log in again to continue.",
             )
         return None
+
+
+CONSENT_SESSION_KEY = "_entraide_consents_ok"  # the versions this session found agreed to
+ALLOWED_BEFORE_CONSENT = ALLOWED_BEFORE_ENROLMENT | {"accounts:consent", "usersessions_list"}
+
+
+class ConsentRequiredMiddleware:
+    """Someone whose agreement is out of date (a changed text) agrees again before going on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and request.user.is_authenticated
+            and not SecondFactorRequiredMiddleware._allowed_anyway(request, ALLOWED_BEFORE_CONSENT)
+            and not self._up_to_date(request)
+        ):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:consent"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _up_to_date(request: HttpRequest) -> bool:
+        current = services.current_consent_versions(instance.settings_for(request))
+        if request.session.get(CONSENT_SESSION_KEY) == current:
+            return True  # no query in the usual case
+        agreed = services.agreed_versions(request.user)  # type: ignore[arg-type]
+        if all(agreed.get(kind, -1) >= version for kind, version in current.items()):
+            request.session[CONSENT_SESSION_KEY] = current
+            return True
+        return False

@@ -9,12 +9,11 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone, translation
 
 from entraide.accounts.models import ConsentKind, ConsentRecord, Role, RoleGrant, SecurityEvent, User
 from entraide.core import datadir, instance, services
-from entraide.core.models import InstanceSettings, LegalDocument, LegalKind
+from entraide.core.models import InstanceSettings, LegalKind
 
 
 def create_administrator(*, email: str, pseudonym: str, password: str) -> User:
@@ -93,34 +92,42 @@ def record_security_event(user: User, kind: str, *, actor: User | None = None, *
     SecurityEvent.objects.create(user=user, kind=kind, actor=actor, extra=extra)
 
 
-def current_terms_version() -> int:
-    """The published version of the terms of use (0: the built-in text)."""
-    latest = LegalDocument.objects.filter(kind=LegalKind.TERMS).aggregate(v=Max("version"))["v"]
-    return int(latest or 0)
+# Bump when the wording of the health-data consent changes: everyone is asked again.
+HEALTH_CONSENT_VERSION = 1
+
+
+def current_consent_versions(row: InstanceSettings) -> dict[str, int]:
+    """The version of each text a person must have agreed to: the terms' revision counts the
+    charter's too (they are agreed together)."""
+    terms = services.legal_revision(row, LegalKind.TERMS) + services.legal_revision(row, LegalKind.CHARTER)
+    return {ConsentKind.TERMS: terms, ConsentKind.HEALTH_DATA: HEALTH_CONSENT_VERSION}
+
+
+def agreed_versions(user: User) -> dict[str, int]:
+    """The latest version of each text the person agreed to and did not withdraw."""
+    agreed: dict[str, int] = {}
+    rows = ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).values_list("kind", "text_version")
+    for kind, version in rows:
+        agreed[kind] = max(version, agreed.get(kind, -1))
+    return agreed
+
+
+def record_consents(user: User, *, kinds: list[str], language: str, row: InstanceSettings) -> None:
+    current = current_consent_versions(row)
+    now = timezone.now()
+    with transaction.atomic():
+        for kind in kinds:
+            ConsentRecord.objects.create(
+                user=user, kind=kind, text_version=current[kind], language=language, given_at=now
+            )
+            record_security_event(user, SecurityEvent.Kind.CONSENT_GIVEN, consent=kind, version=current[kind])
 
 
 def record_signup_consents(user: User, *, language: str) -> None:
-    now = timezone.now()
     with transaction.atomic():
-        ConsentRecord.objects.create(
-            user=user,
-            kind=ConsentKind.TERMS,
-            text_version=current_terms_version(),
-            language=language,
-            given_at=now,
-        )
-        ConsentRecord.objects.create(
-            user=user,
-            kind=ConsentKind.HEALTH_DATA,
-            text_version=HEALTH_CONSENT_VERSION,
-            language=language,
-            given_at=now,
-        )
+        row = instance.load_settings()
+        record_consents(user, kinds=[ConsentKind.TERMS, ConsentKind.HEALTH_DATA], language=language, row=row)
         record_security_event(user, SecurityEvent.Kind.SIGNED_UP)
-
-
-# Bump when the wording of the health-data consent changes: everyone is asked again (#4 follow-up).
-HEALTH_CONSENT_VERSION = 1
 
 
 def active_roles(user: User | AnonymousUser) -> set[str]:

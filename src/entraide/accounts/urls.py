@@ -4,6 +4,7 @@ from django.urls import include, path
 
 app_name = "accounts"
 urlpatterns = [
+    path("", include("entraide.accounts.views.consent")),
     path("", include("entraide.accounts.views.profile")),
     path("", include("entraide.accounts.views.my_data")),
     path("", include("entraide.accounts.views.people")),

@@ -156,10 +156,23 @@ class LegalDocumentForm(forms.Form):
         max_length=200,
         required=False,
     )
+    requires_new_consent = forms.BooleanField(
+        label=pgettext_lazy("legal editor", "This change matters: ask every member to agree again at their next visit."),
+        required=False,
+        help_text=pgettext_lazy(
+            "legal editor", "Only for the terms of use and the community charter. Leave unticked for a typo or a link."
+        ),
+    )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+CONSENTED_KINDS = {"terms", "charter"}
+
+
 def legal_document_form(
-    data: dict[str, Any] | None, *, current: LegalDocument | None, body: str
+    data: dict[str, Any] | None, *, current: LegalDocument | None, body: str, kind: str = ""
 ) -> LegalDocumentForm:
-    return LegalDocumentForm(data, initial={"body": body, "base_version": current.version if current else 0})
+    form = LegalDocumentForm(data, initial={"body": body, "base_version": current.version if current else 0})
+    if kind not in CONSENTED_KINDS:
+        del form.fields["requires_new_consent"]
+    return form

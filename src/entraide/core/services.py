@@ -60,12 +60,34 @@ def complete_setup(row: InstanceSettings) -> InstanceSettings:
     return save_instance_settings(row)
 
 
+def legal_revision(row: InstanceSettings, kind: str) -> int:
+    """How many times a legal text changed enough to ask everyone's agreement again."""
+    return int(row.extra.get("legal_revisions", {}).get(kind, 0))
+
+
 def publish_legal_document(
-    *, kind: str, language: str, body: str, change_summary: str, base_version: int, by: Any
+    *,
+    kind: str,
+    language: str,
+    body: str,
+    change_summary: str,
+    base_version: int,
+    by: Any,
+    requires_new_consent: bool = False,
 ) -> LegalDocument:
-    """Publish a new version; refuse if ``base_version`` is no longer the latest."""
+    """Publish a new version; refuse if ``base_version`` is no longer the latest.
+
+    ``requires_new_consent`` bumps the text's revision: everyone who agreed to an earlier one is
+    asked again at their next visit (accounts' consent middleware).
+    """
     try:
         with transaction.atomic():
+            if requires_new_consent:
+                row = InstanceSettings.objects.select_for_update().filter(pk=InstanceSettings.SINGLETON_ID).first()
+                row = row or instance.load_settings()
+                revisions = row.extra.setdefault("legal_revisions", {})
+                revisions[kind] = legal_revision(row, kind) + 1
+                save_instance_settings(row)
             latest = (
                 LegalDocument.objects.filter(kind=kind, language=language).aggregate(v=Max("version"))["v"]
                 or 0

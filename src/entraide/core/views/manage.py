@@ -72,7 +72,7 @@ def legal_document_edit(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language()
     current = legal.latest_version(kind, language)
     body = current.body if current else legal.default_body(kind, language, instance.facts_for(request))
-    form = legal_document_form(request.POST if request.method == "POST" else None, current=current, body=body)
+    form = legal_document_form(request.POST if request.method == "POST" else None, current=current, body=body, kind=kind)
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,6 +83,7 @@ def legal_document_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 change_summary=form.cleaned_data["change_summary"],
                 base_version=form.cleaned_data["base_version"],
                 by=request.user,
+                requires_new_consent=form.cleaned_data.get("requires_new_consent", False),
             )
         except services.StaleVersionError:
             # Keep every word typed; the next submit publishes over the newer version knowingly.
@@ -90,7 +91,7 @@ def legal_document_edit(request: HttpRequest, slug: str) -> HttpResponse:
             current = legal.latest_version(kind, language)
             data = request.POST.copy()
             data["base_version"] = str(current.version if current else 0)
-            form = legal_document_form(data, current=current, body=body)
+            form = legal_document_form(data, current=current, body=body, kind=kind)
         else:
             messages.success(request, pgettext("legal editor", "The new version is published."))
             return redirect("core:legal-document", slug=slug)
