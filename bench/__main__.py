@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bench import report
-from bench.load import measure
+from bench.load import Request, measure
 from bench.memory import measure_tree
 from bench.results import Plan, Results, ScenarioResult
 from bench.scenarios import SCENARIOS, Scenario
@@ -68,10 +68,18 @@ def status_of(url: str, headers: dict[str, str]) -> int:
 class Target:
     scenario: Scenario
     url: str
+    headers: dict[str, str]
+    request: Request
 
 
 def resolve(server: Server) -> list[Target]:
-    return [Target(s, server.base_url + s.resolve(server.base_url)) for s in SCENARIOS]
+    targets = []
+    for s in SCENARIOS:
+        headers = s.request_headers(server.base_url, server.data_dir)
+        body = s.body.replace("{csrf}", headers.pop("X-Bench-Csrf", ""))
+        request = Request(method=s.method, body=body, ok_statuses=s.ok_statuses)
+        targets.append(Target(s, server.base_url + s.resolve(server.base_url), headers, request))
+    return targets
 
 
 def run(plan: Plan) -> Results:
@@ -82,16 +90,16 @@ def run(plan: Plan) -> Results:
         report.server_line(server.base_url)
         targets = resolve(server)
         for target in targets:
-            status = status_of(target.url, target.scenario.request_headers())
+            status = status_of(target.url, target.headers)
             results.scenarios.append(ScenarioResult.of(target.scenario, target.url, status))
-        pages = [(t.url, t.scenario.request_headers()) for t in targets if t.scenario.weigh]
+        pages = [(t.url, t.headers) for t in targets if t.scenario.weigh]
         progress(f"page weight of {len(pages)} pages in chromium")
         results.record_weights(weigh_pages(pages))
         for target, result in zip(targets, results.scenarios, strict=True):
             progress(f"load {target.scenario.name}: {plan.describe()}")
             boots = server.worker_boots
             result.load = measure(
-                target.url, target.scenario.request_headers(), plan.warmup_s, plan.run_s, plan.runs
+                target.url, target.headers, plan.warmup_s, plan.run_s, plan.runs, target.request
             )
             result.worker_boots = server.worker_boots - boots
         progress(f"idle {plan.idle_s} s before measuring memory")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 from dataclasses import dataclass
@@ -34,13 +35,32 @@ class LoadResult:
     errors: int  # Summed over the runs.
 
 
-def wrk(url: str, seconds: int, headers: dict[str, str]) -> Run:
+@dataclass(frozen=True)
+class Request:
+    """What wrk sends: GET by default; a POST carries a form body."""
+
+    method: str = "GET"
+    body: str = ""
+    ok_statuses: tuple[int, ...] = ()
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "BENCH_METHOD": self.method,
+            "BENCH_BODY": self.body,
+            "BENCH_OK": " ".join(map(str, self.ok_statuses)),
+        }
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str], request: Request = Request()) -> Run:
     command = [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)
     # wrk stops by itself after -d; the margin covers start-up and a server that hangs.
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 30, check=False, env=request.env()
+    )
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}) on {url}:\n{done.stderr}{done.stdout}")
     return _parse(done.stdout, url)
@@ -67,10 +87,17 @@ def _parse(output: str, url: str) -> Run:
         raise RuntimeError(f"wrk printed no {missing} for {url}:\n{output}") from None
 
 
-def measure(url: str, headers: dict[str, str], warmup_s: int, run_s: int, runs: int) -> LoadResult:
+def measure(
+    url: str,
+    headers: dict[str, str],
+    warmup_s: int,
+    run_s: int,
+    runs: int,
+    request: Request = Request(),
+) -> LoadResult:
     """A warm-up (templates compiled, caches filled, discarded), then the median of the runs."""
-    wrk(url, warmup_s, headers)
-    done = [wrk(url, run_s, headers) for _ in range(runs)]
+    wrk(url, warmup_s, headers, request)
+    done = [wrk(url, run_s, headers, request) for _ in range(runs)]
     return LoadResult(
         runs=done,
         p50_ms=statistics.median(r.p50_ms for r in done),

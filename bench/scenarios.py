@@ -6,10 +6,18 @@ objects created for the run…). Budgets live here too, next to the page they co
 
 from __future__ import annotations
 
+import http.cookiejar
+import re
+import subprocess
+import sys
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
+
+from bench.server import serve_env
 
 # Real browsers always send one; without it the locale middleware makes an extra query.
 ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
@@ -21,6 +29,8 @@ PAGE_WEIGHT_BUDGET = 60 * KB  # Every page, all resources, compressed, cold cach
 PSS_BUDGET = 200 * MB  # The whole `entraide serve` tree, idle after the load.
 
 PathSpec = str | Callable[[str], str]  # A path, or a function of the base URL returning one.
+# Headers computed against the running server (a logged-in session's cookie…), with its data dir.
+HeadersSpec = Callable[[str, Path], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -31,12 +41,17 @@ class Scenario:
     p95_budget_ratio: float | None = None  # p95 must stay under this multiple of baseline p95.
     weigh: bool = True  # Page weight applies to pages, not to a static file on its own.
     weight_budget: int | None = None  # A tighter budget than PAGE_WEIGHT_BUDGET, in bytes.
+    dynamic_headers: HeadersSpec | None = None
+    method: str = "GET"
+    body: str = ""  # for a POST: form-encoded; "{csrf}" is replaced by the session's CSRF token
+    ok_statuses: tuple[int, ...] = ()  # besides 2xx (a login answers with a redirect)
 
     def resolve(self, base_url: str) -> str:
         return self.path if isinstance(self.path, str) else self.path(base_url)
 
-    def request_headers(self) -> dict[str, str]:
-        return {**BASE_HEADERS, **self.headers}
+    def request_headers(self, base_url: str = "", data_dir: Path | None = None) -> dict[str, str]:
+        extra = self.dynamic_headers(base_url, data_dir) if self.dynamic_headers and data_dir else {}
+        return {**BASE_HEADERS, **self.headers, **extra}
 
 
 def fetch_text(url: str, headers: dict[str, str] | None = None, timeout: float = 10) -> str:
@@ -65,6 +80,73 @@ def stylesheet_path(base_url: str) -> str:
     return finder.hrefs[0]
 
 
+BENCH_EMAIL = "bench@example.org"
+BENCH_PASSWORD = "une phrase de passe pour mesurer"  # noqa: S105 — a throwaway account in a temp dir
+
+
+def _ensure_bench_person(data_dir: Path) -> None:
+    """A plain person (no role: no second factor) with a verified address and current consents."""
+    script = (
+        "from allauth.account.models import EmailAddress\n"
+        "from entraide.accounts.models import User\n"
+        "from entraide.accounts.services import record_signup_consents\n"
+        f"if not User.objects.filter(email='{BENCH_EMAIL}').exists():\n"
+        f"    u = User.objects.create_user('{BENCH_EMAIL}', '{BENCH_PASSWORD}', pseudonym='Banc')\n"
+        "    EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)\n"
+        "    record_signup_consents(u, language='fr')\n"
+    )
+    entraide = Path(sys.executable).parent / "entraide"
+    subprocess.run(
+        [str(entraide), "manage", "shell", "--no-imports", "-c", script],
+        env=serve_env(data_dir),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def _login_page(base_url: str) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector, str]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    request = urllib.request.Request(f"{base_url}/compte/login/", headers=BASE_HEADERS)
+    page = opener.open(request, timeout=10).read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not match:
+        raise RuntimeError("the login page has no CSRF token")
+    return jar, opener, match.group(1)
+
+
+def _cookie_header(jar: http.cookiejar.CookieJar) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def logged_in_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    """The cookie of a session logged in as the bench person."""
+    _ensure_bench_person(data_dir)
+    jar, opener, token = _login_page(base_url)
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "login": BENCH_EMAIL, "password": BENCH_PASSWORD}
+    )
+    opener.open(
+        urllib.request.Request(f"{base_url}/compte/login/", data=body.encode(), headers=BASE_HEADERS),
+        timeout=30,
+    )
+    if not any(c.name == "sessionid" for c in jar):
+        raise RuntimeError("could not log the bench person in")
+    return {"Cookie": _cookie_header(jar)}
+
+
+def login_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    """A browser that opened the login page: its CSRF cookie, and the token for the body."""
+    _ensure_bench_person(data_dir)
+    jar, _, token = _login_page(base_url)
+    return {
+        "Cookie": _cookie_header(jar),
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Bench-Csrf": token,
+    }
+
+
 BASELINE = "baseline"
 
 # The baseline comes first: the other scenarios' p95 is compared with it.
@@ -73,4 +155,17 @@ SCENARIOS: list[Scenario] = [
     Scenario("home (logged out)", "/", p95_budget_ratio=2.0),
     Scenario("crisis help /aide/", "/aide/", p95_budget_ratio=2.0, weight_budget=15 * KB),
     Scenario("static css", stylesheet_path, weigh=False),
+    # Not weighed: Chromium would need the session in its own cookie jar; the page is the
+    # logged-out one plus a few lines.
+    Scenario("home (logged in)", "/", p95_budget_ratio=3.0, dynamic_headers=logged_in_headers, weigh=False),
+    Scenario(
+        "login POST",
+        "/compte/login/",
+        dynamic_headers=login_form_headers,
+        method="POST",
+        body="csrfmiddlewaretoken={csrf}&login=bench%40example.org&password="
+        + BENCH_PASSWORD.replace(" ", "+"),
+        ok_statuses=(302,),
+        weigh=False,
+    ),
 ]

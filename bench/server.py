@@ -40,6 +40,7 @@ _STRIPPED_ENV = (
 class Server:
     process: subprocess.Popen[str]
     base_url: str
+    data_dir: Path
     log: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
     worker_boots: int = 0
 
@@ -53,7 +54,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve_env(data_dir: Path) -> dict[str, str]:
+def serve_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
     for name in _STRIPPED_ENV:
         env.pop(f"{name}_FILE", None)
@@ -89,14 +90,14 @@ def running_server(workers: int = WORKERS, start_timeout: float = 120) -> Iterat
         command = [str(entraide), "serve", "--port", str(port), "--workers", str(workers)]
         process = subprocess.Popen(
             command,
-            env=_serve_env(Path(data_dir)),
+            env=serve_env(Path(data_dir)),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # Its own process group, so that it can be stopped as a whole.
         )
-        server = Server(process, f"http://127.0.0.1:{port}")
+        server = Server(process, f"http://127.0.0.1:{port}", Path(data_dir))
         try:
             ready = threading.Event()
             threading.Thread(target=_pump_output, args=(server, ready), daemon=True).start()

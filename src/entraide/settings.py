@@ -64,6 +64,7 @@ BENCH = envbool("ENTRAIDE_BENCH")
 INSTALLED_APPS = [
     "entraide.core",
     "entraide.accounts",
+    "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

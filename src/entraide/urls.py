@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.urls import include, path
 
 from entraide.accounts.views import setup as accounts_views
@@ -10,6 +11,7 @@ urlpatterns = [
     path("langue/", accounts_views.set_language, name="set-language"),
     path("compte/", include("allauth.urls")),
     path("", include("entraide.accounts.urls")),
+    path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
 
 if settings.BENCH:

@@ -16,6 +16,12 @@ SAMPLE_KWARGS: dict[str, object] = {
     "section_key": "general",
     "key": "not-a-real-key",  # allauth's confirmation and reset links: an invalid one still renders
     "uidb36": "0",
+    # The people and invitation pages: the page tests create a person with this id and an
+    # invitation whose token is this one (an unknown id or token is rightly a 404).
+    "person_id": "00000000-0000-4000-8000-000000000001",
+    "invitation_id": 1,  # POST only
+    "token": "sample-invitation-token",
+    "removal_id": 1,  # second-factor removals: POST only
 }
 
 

@@ -3,15 +3,22 @@ nothing loaded from another host, and every form submits without JavaScript."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from conftest import make_user
+from entraide.accounts import invitations
+from entraide.accounts import services as account_services
+from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
-from tests.project.pages import fill, walk
+from tests.project.pages import SAMPLE_KWARGS, fill, walk
 
 SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt"}  # not HTML
 
@@ -102,7 +109,19 @@ def html_pages(client: Client):
 
 
 @pytest.fixture
-def published(admin_user):
+def people_samples(admin_user):
+    """The person and the invitation the sample URL arguments point to (unknown ones are 404s)."""
+    person = make_user("Echantillon", id=uuid.UUID(SAMPLE_KWARGS["person_id"]))
+    account_services.grant_role(person, role=Role.MODERATOR, by=admin_user)
+    Invitation.objects.create(
+        token_hash=invitations.hash_token(SAMPLE_KWARGS["token"]),
+        created_by=admin_user,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+
+
+@pytest.fixture
+def published(admin_user, people_samples):
     # So that the version page of a legal document exists.
     services.publish_legal_document(
         kind="privacy",

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from entraide.accounts.models import User
@@ -22,8 +22,22 @@ MFA_SECRET_PREFIX = "e1:"  # noqa: S105 — a format marker, not a secret
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        # TODO(#4): invitations open sign-up for their holder when the instance is by invitation.
-        return instance.load_settings().signup_mode == SignupMode.OPEN
+        """Open to everyone, or to the holder of a usable invitation (kept in their session)."""
+        from entraide.accounts.invitations import pending_invitation
+
+        if instance.load_settings().signup_mode == SignupMode.OPEN:
+            return True
+        return pending_invitation(request) is not None
+
+    def pre_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse | None:
+        """Before allauth's stages: a second-factor removal whose 24 hours have passed applies now,
+        so the second step does not ask for a code the person no longer has."""
+        from entraide.accounts.second_factor_removal import apply_due_second_factor_removals
+
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        if response is None:
+            apply_due_second_factor_removals(user=user)
+        return response
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user.pseudonym = form.cleaned_data["pseudonym"]

@@ -17,7 +17,6 @@ from django.urls.exceptions import Resolver404
 from django.utils.translation import pgettext
 
 from entraide.accounts import devices, roles, services
-from entraide.accounts.services import active_roles
 from entraide.core import instance
 
 # What such a person may open before enrolling: enrolment itself, logging out, help and the
@@ -49,7 +48,11 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._allowed_anyway(request) and self._must_enrol(request):
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES  # anonymous visitors: no query, no resolve
+            and not self._allowed_anyway(request)
+            and self._must_enrol(request)
+        ):
             messages.info(
                 request,
                 pgettext(
@@ -77,7 +80,7 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated:
             return False
-        return roles.requires_second_factor(user, instance.settings_for(request)) and not is_mfa_enabled(user)
+        return roles.requires_second_factor(request) and not is_mfa_enabled(user)
 
 
 LOGIN_AT = "_entraide_login_at"
@@ -116,7 +119,7 @@ class SessionLimitsMiddleware:
                 )
             if now - last_seen > LAST_SEEN_RESOLUTION:
                 session[LAST_SEEN] = now
-        if now - login_at > settings.SESSION_ROLE_MAX_AGE and active_roles(request.user):
+        if now - login_at > settings.SESSION_ROLE_MAX_AGE and roles.roles_of(request):
             return pgettext(
                 "session",
                 "Because your role gives access to other people's information, sessions last at most "
@@ -126,7 +129,15 @@ class SessionLimitsMiddleware:
 
 
 CONSENT_SESSION_KEY = "_entraide_consents_ok"  # the versions this session found agreed to
-ALLOWED_BEFORE_CONSENT = ALLOWED_BEFORE_ENROLMENT | {"accounts:consent", "usersessions_list"}
+# Someone who does not agree can still take their data and leave.
+ALLOWED_BEFORE_CONSENT = ALLOWED_BEFORE_ENROLMENT | {
+    "accounts:consent",
+    "usersessions_list",
+    "accounts:my-data",
+    "accounts:account-delete",
+    "accounts:account-deleted",
+    "account_reauthenticate",
+}
 
 
 class ConsentRequiredMiddleware:

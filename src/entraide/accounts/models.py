@@ -179,6 +179,7 @@ class SecurityEvent(models.Model):
         SECOND_FACTOR_REMOVAL_REQUESTED = "second_factor_removal_requested"
         SECOND_FACTOR_REMOVAL_CONFIRMED = "second_factor_removal_confirmed"
         SECOND_FACTOR_REMOVED = "second_factor_removed"
+        SECOND_FACTOR_REMOVAL_CANCELLED = "second_factor_removal_cancelled"
         DATA_EXPORTED = "data_exported"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
@@ -193,7 +194,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
 
 
 class PseudonymChange(models.Model):
@@ -214,7 +214,9 @@ class PseudonymChange(models.Model):
 class Invitation(models.Model):
     """An invitation to sign up, by email or as a one-time link, optionally with a role."""
 
-    token_hash = models.CharField(max_length=64, unique=True)  # sha256 of the token; the token is never stored
+    token_hash = models.CharField(
+        max_length=64, unique=True
+    )  # sha256 of the token; the token is never stored
     email = models.EmailField(blank=True)  # empty: a link handed over by other means
     role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
-from entraide.accounts.models import ConsentRecord, RoleGrant, SecurityEvent, User
+from entraide.accounts.models import ConsentRecord, PseudonymChange, RoleGrant, SecurityEvent, User
 from entraide.core.registries import ExportedPart, ExportRegistration, register_export
 
 
@@ -17,6 +17,11 @@ def export_profile(person: User) -> ExportedPart:
                 "id": str(person.pk),
                 "email": person.email,
                 "pseudonym": person.pseudonym,
+                "real_name": (person.private or {}).get("real_name", ""),
+                "former_pseudonyms": [
+                    {"pseudonym": c.old, "until": c.at}
+                    for c in PseudonymChange.objects.filter(user=person).order_by("at")
+                ],
                 "preferred_language": person.preferred_language,
                 "time_zone": person.time_zone,
                 "date_joined": person.date_joined,
@@ -69,7 +74,11 @@ def export_roles(person: User) -> ExportedPart:
 
 
 def register() -> None:
-    register_export(ExportRegistration(key="account.profile", models=(User,), export=export_profile, order=0))
+    register_export(
+        ExportRegistration(
+            key="account.profile", models=(User, PseudonymChange), export=export_profile, order=0
+        )
+    )
     register_export(
         ExportRegistration(key="account.consents", models=(ConsentRecord,), export=export_consents, order=1)
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.http import HttpRequest
 
 from entraide.accounts.models import Role
-from entraide.accounts.services import active_roles
+from entraide.accounts.services import active_roles, roles_version
+from entraide.core import instance
 from entraide.core.models import InstanceSettings
 
 DEFAULT_MFA_ROLES = (Role.PEER_HELPER, Role.PROFESSIONAL, Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
@@ -16,6 +17,23 @@ def mfa_required_roles(row: InstanceSettings) -> set[str]:
     return set(extra.get("mfa_required_roles", [str(r) for r in DEFAULT_MFA_ROLES]))
 
 
-def requires_second_factor(user: Any, row: InstanceSettings) -> bool:
-    held = active_roles(user)
-    return bool(held and held & mfa_required_roles(row))
+ROLES_SESSION_KEY = "_entraide_roles"
+
+
+def roles_of(request: HttpRequest) -> set[str]:
+    """The visitor's roles, remembered in the session until any grant or revocation anywhere
+    (a version in the instance settings, which every request loads anyway): revocation still
+    takes effect at the next request, and most requests make no roles query."""
+    row = instance.settings_for(request)
+    version = roles_version(row)
+    cached = request.session.get(ROLES_SESSION_KEY)
+    if cached and cached[0] == version and cached[1] == str(request.user.pk):
+        return set(cached[2])
+    held = active_roles(request.user)
+    request.session[ROLES_SESSION_KEY] = [version, str(request.user.pk), sorted(held)]
+    return held
+
+
+def requires_second_factor(request: HttpRequest) -> bool:
+    held = roles_of(request)
+    return bool(held and held & mfa_required_roles(instance.settings_for(request)))

@@ -106,7 +106,9 @@ def current_consent_versions(row: InstanceSettings) -> dict[str, int]:
 def agreed_versions(user: User) -> dict[str, int]:
     """The latest version of each text the person agreed to and did not withdraw."""
     agreed: dict[str, int] = {}
-    rows = ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).values_list("kind", "text_version")
+    rows = ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
+        "kind", "text_version"
+    )
     for kind, version in rows:
         agreed[kind] = max(version, agreed.get(kind, -1))
     return agreed
@@ -146,6 +148,7 @@ def grant_role(user: User, *, role: str, by: User) -> RoleGrant:
         )
         if created:
             record_security_event(user, SecurityEvent.Kind.ROLE_GRANTED, actor=by, role=role)
+            _bump_roles_version()
     return grant
 
 
@@ -157,3 +160,16 @@ def revoke_role(user: User, *, role: str, by: User) -> None:
             grant.revoked_at, grant.revoked_by = timezone.now(), by
             grant.save(update_fields=["revoked_at", "revoked_by"])
             record_security_event(user, SecurityEvent.Kind.ROLE_REVOKED, actor=by, role=role)
+            _bump_roles_version()
+
+
+def roles_version(row: InstanceSettings) -> int:
+    return int(row.extra.get("accounts", {}).get("roles_version", 0))
+
+
+def _bump_roles_version() -> None:
+    """Every grant or revocation invalidates the roles sessions remember (see roles.roles_of)."""
+    row = InstanceSettings.objects.select_for_update().filter(pk=InstanceSettings.SINGLETON_ID).first()
+    row = row or instance.load_settings()
+    row.extra.setdefault("accounts", {})["roles_version"] = roles_version(row) + 1
+    services.save_instance_settings(row)

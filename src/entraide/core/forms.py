@@ -157,10 +157,13 @@ class LegalDocumentForm(forms.Form):
         required=False,
     )
     requires_new_consent = forms.BooleanField(
-        label=pgettext_lazy("legal editor", "This change matters: ask every member to agree again at their next visit."),
+        label=pgettext_lazy(
+            "legal editor", "This change matters: ask every member to agree again at their next visit."
+        ),
         required=False,
         help_text=pgettext_lazy(
-            "legal editor", "Only for the terms of use and the community charter. Leave unticked for a typo or a link."
+            "legal editor",
+            "Only for the terms of use and the community charter. Leave unticked for a typo or a link.",
         ),
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -83,7 +83,11 @@ def publish_legal_document(
     try:
         with transaction.atomic():
             if requires_new_consent:
-                row = InstanceSettings.objects.select_for_update().filter(pk=InstanceSettings.SINGLETON_ID).first()
+                row = (
+                    InstanceSettings.objects.select_for_update()
+                    .filter(pk=InstanceSettings.SINGLETON_ID)
+                    .first()
+                )
                 row = row or instance.load_settings()
                 revisions = row.extra.setdefault("legal_revisions", {})
                 revisions[kind] = legal_revision(row, kind) + 1

@@ -8,8 +8,13 @@ from entraide.core import services
 
 def publish_terms(admin_user, *, requires_new_consent):
     services.publish_legal_document(
-        kind="terms", language="fr", body="## Nouvelles conditions", change_summary="", base_version=0,
-        by=admin_user, requires_new_consent=requires_new_consent,
+        kind="terms",
+        language="fr",
+        body="## Nouvelles conditions",
+        change_summary="",
+        base_version=0,
+        by=admin_user,
+        requires_new_consent=requires_new_consent,
     )
 
 

@@ -20,7 +20,8 @@ from entraide.core.routes import audience
 
 class ConsentForm(forms.Form):
     terms = forms.BooleanField(
-        label=pgettext_lazy("consent form", "I accept the terms of use and the community charter."), required=True
+        label=pgettext_lazy("consent form", "I accept the terms of use and the community charter."),
+        required=True,
     )
     health_data = forms.BooleanField(
         label=pgettext_lazy(

@@ -72,7 +72,9 @@ def legal_document_edit(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language()
     current = legal.latest_version(kind, language)
     body = current.body if current else legal.default_body(kind, language, instance.facts_for(request))
-    form = legal_document_form(request.POST if request.method == "POST" else None, current=current, body=body, kind=kind)
+    form = legal_document_form(
+        request.POST if request.method == "POST" else None, current=current, body=body, kind=kind
+    )
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
