@@ -78,3 +78,18 @@ def test_a_sign_in_from_a_new_browser_is_emailed_but_not_the_first_one(owner, ma
     first.post("/compte/logout/")
     assert first.post("/compte/login/", {"login": owner.email, "password": PASSWORD}).status_code == 302
     assert len(mailoutbox) == 1
+
+
+def test_a_password_change_is_emailed_and_logged(owner, mailoutbox):
+    from entraide.accounts.models import SecurityEvent
+
+    client = login(owner)
+    mailoutbox.clear()
+    new = "une autre phrase de passe solide"
+    response = client.post(
+        "/compte/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new}
+    )
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert message.to == [owner.email]
+    assert SecurityEvent.objects.filter(user=owner, kind=SecurityEvent.Kind.PASSWORD_CHANGED).exists()
