@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext
 from django.views.decorators.csrf import requires_csrf_token
 
 from entraide.core import instance
+from entraide.core.context_processors import layout_links
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,13 @@ def render_error(request: HttpRequest, status: int, title: str, message: str) ->
         # Rendered without context processors: they would touch the session and the database.
         html: str = loader.render_to_string(
             "core/error.html",
-            {"error_title": title, "error_message": message, "instance": facts, "minimal": True},
+            {
+                "error_title": title,
+                "error_message": message,
+                "instance": facts,
+                "links": layout_links(),
+                "minimal": True,
+            },
         )
     except Exception:  # an error page must never fail: fall back to plain HTML
         logger.exception("the error page could not be rendered")
