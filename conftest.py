@@ -13,7 +13,7 @@ from django.test import Client
 
 from entraide.accounts.models import User
 from entraide.accounts.services import create_administrator, record_signup_consents
-from entraide.core import datadir
+from entraide.core import crypto, datadir
 from tests.processes import Server, kill_group, start_server
 
 IN_CI = os.environ.get("CI") == "true"
@@ -31,6 +31,9 @@ def data_dir(tmp_path: Path, settings: object) -> Path:
     """Each test its own data directory: snapshots and tokens never leak between tests."""
     path = tmp_path / "var"
     datadir.prepare(path)  # a secret key and an instance key ring of its own
+    # Keys unwrapped outside a request stay cached for the context: a key cached by an earlier
+    # test (whose rows were rolled back) must not leak into this one.
+    crypto.clear_key_cache()
     settings.DATA_DIR = path  # type: ignore[attr-defined]
     return path
 
