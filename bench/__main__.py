@@ -96,6 +96,9 @@ def run(plan: Plan) -> Results:
         progress(f"page weight of {len(pages)} pages in chromium")
         results.record_weights(weigh_pages(pages))
         for target, result in zip(targets, results.scenarios, strict=True):
+            if not target.scenario.weigh:
+                result.weight = None  # another scenario may weigh the same URL (logged out)
+        for target, result in zip(targets, results.scenarios, strict=True):
             progress(f"load {target.scenario.name}: {plan.describe()}")
             boots = server.worker_boots
             result.load = measure(
