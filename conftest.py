@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
@@ -80,6 +81,27 @@ def admin_user(db: None) -> User:
     record_signup_consents(admin, language="fr")
     enrol_totp(admin)
     return admin
+
+
+def client_for(user: User | None = None) -> Client:
+    """Reading English (a language cookie beats the person's preference); logged in if given."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator(admin_user: User) -> User:
+    """A coordinator, second factor set up as every role holder must."""
+    from entraide.accounts.models import Role
+    from entraide.accounts.services import grant_role
+
+    person = make_user("Coralie")
+    grant_role(person, role=Role.COORDINATOR, by=admin_user)
+    enrol_totp(person)
+    return person
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -19,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import enrol_totp, make_user
+from conftest import client_for, make_user
 from entraide.accounts import invitations, services
 from entraide.accounts.models import Invitation, Role, RoleGrant, SecurityEvent, User
 from entraide.core import instance
@@ -34,23 +33,6 @@ SIGNUP = {
     "accept_terms": "on",
     "health_consent": "on",
 }
-
-
-def client_for(user: User | None = None) -> Client:
-    """Reading English (a language cookie beats the person's preference); logged in if given."""
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def coordinator(admin_user: User) -> User:
-    person = make_user("Coralie")
-    services.grant_role(person, role=Role.COORDINATOR, by=admin_user)
-    enrol_totp(person)
-    return person
 
 
 def token_of(response) -> str:

@@ -6,32 +6,15 @@ import re
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import enrol_totp, make_user
+from conftest import client_for, enrol_totp, make_user
 from entraide.accounts import invitations, services
 from entraide.accounts.models import Role, RoleGrant, SecurityEvent, User
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def client_for(user: User) -> Client:
-    """Logged in, reading English (a language cookie beats the person's preference)."""
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def coordinator(admin_user: User) -> User:
-    person = make_user("Coralie")
-    services.grant_role(person, role=Role.COORDINATOR, by=admin_user)
-    enrol_totp(person)
-    return person
 
 
 @pytest.fixture

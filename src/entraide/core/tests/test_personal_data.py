@@ -11,13 +11,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 
-from entraide.accounts.models import User
 from entraide.core import crypto, personal_data
 from entraide.core.models import DataKey
 from entraide.core.registries import erasures, exports
 from tests.testapp.models import Note
 
+User = get_user_model()
 SCHEMA = json.loads((Path(personal_data.__file__).parent / "schemas" / "export-v1.schema.json").read_text())
 
 
