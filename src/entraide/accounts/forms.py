@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 from entraide.accounts import services
+from entraide.accounts.forms_profile import validate_pseudonym
 from entraide.accounts.models import User
-from entraide.accounts.pseudonyms import canonical, is_reserved
 from entraide.core.forms import GeneralSettingsForm
 from entraide.core.instance import load_settings
 
@@ -140,18 +140,7 @@ class SignupExtraForm(forms.Form):
 
     def clean_pseudonym(self) -> str:
         pseudonym: str = self.cleaned_data["pseudonym"].strip()
-        if not canonical(pseudonym):
-            raise forms.ValidationError(pgettext_lazy("signup form", "Use at least one letter or digit."))
-        if is_reserved(pseudonym, instance_name=self.instance_name):
-            raise forms.ValidationError(
-                pgettext_lazy("signup form", "This pseudonym is reserved. Choose another one.")
-            )
-        if User.objects.filter(pseudonym_key=canonical(pseudonym)).exists():
-            raise forms.ValidationError(
-                pgettext_lazy(
-                    "signup form", "This pseudonym, or one too close to it, is taken. Choose another one."
-                )
-            )
+        validate_pseudonym(pseudonym, instance_name=self.instance_name)
         return pseudonym
 
     def signup(self, request: HttpRequest, user: User) -> None:

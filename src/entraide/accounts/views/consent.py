@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from entraide.accounts import services
+from entraide.accounts.forms import SignupExtraForm
 from entraide.accounts.middleware import CONSENT_SESSION_KEY
 from entraide.accounts.models import ConsentKind
 from entraide.core import instance
@@ -19,18 +20,10 @@ from entraide.core.routes import audience
 
 
 class ConsentForm(forms.Form):
-    terms = forms.BooleanField(
-        label=pgettext_lazy("consent form", "I accept the terms of use and the community charter."),
-        required=True,
-    )
-    health_data = forms.BooleanField(
-        label=pgettext_lazy(
-            "consent form",
-            "I agree that this site keeps the health information I choose to write, to show it to me "
-            "and to the people I choose. I can withdraw this consent at any time by deleting my account.",
-        ),
-        required=True,
-    )
+    """The same two agreements as at sign-up, worded the same: one consent version, one text."""
+
+    terms = SignupExtraForm.base_fields["accept_terms"]
+    health_data = SignupExtraForm.base_fields["health_consent"]
 
     def __init__(self, *args: object, needed: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
