@@ -76,9 +76,9 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(data_dir: Path, *, timeout: float = 90, **env: str) -> Server:
-    """`entraide serve` on a free port; returns once it prints that it is running."""
-    port = free_port()
+def start_server(data_dir: Path, *, port: int | None = None, timeout: float = 90, **env: str) -> Server:
+    """`entraide serve` on ``port`` (a free one by default); returns once it prints that it is running."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [*ENTRAIDE, "serve", "--port", str(port), "--workers", "2"],
         env=process_env(data_dir, **env),

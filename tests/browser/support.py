@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LOCAL_HOSTS = {"127.0.0.1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # localhost: WebAuthn refuses IP addresses
 BLOCKING_IMPACTS = ("serious", "critical")
 CRISIS_PATH = "/aide/"
 
@@ -108,19 +108,54 @@ def check_page(
     *,
     status: int = 200,
     axe: bool,
+    lang: str = "fr",
 ) -> None:
-    """What every page must offer: the expected status, one <h1>, French, the crisis link, no console
-    error, CSP violation or foreign request — and, with JavaScript on, no serious axe violation."""
+    """What every page must offer: the expected status, one <h1>, the expected language (French unless
+    told), the crisis link, no console error, CSP violation or foreign request — and, with JavaScript
+    on, no serious axe violation."""
     where = f"{where} ({watched.label})"
     assert response is not None, f"{where}: no response"
     assert response.status == status, f"{where}: HTTP {response.status}, expected {status}"
     assert urlparse(response.url).hostname in LOCAL_HOSTS
     headings = page.locator("h1").count()
     assert headings == 1, f"{where}: {headings} <h1>, expected exactly one"
-    assert page.locator("html").get_attribute("lang") == "fr", f"{where}: <html lang> is not fr"
+    page_lang = page.locator("html").get_attribute("lang")
+    assert page_lang == lang, f"{where}: <html lang> is {page_lang}, expected {lang}"
     crisis = page.locator(f'a[href="{CRISIS_PATH}"]')
     assert crisis.count() >= 1 and crisis.first.is_visible(), f"{where}: no visible link to {CRISIS_PATH}"
     watched.watch.check(where, document=response)
     if axe:
         axe_check(page, where)
         watched.watch.check(f"{where}, after axe")
+
+
+def path_of(page: Page) -> str:
+    return urlparse(page.url).path
+
+
+def submit(page: Page, button: str = "main form button[type=submit]") -> Response | None:
+    """Click a submit button and wait for the page it leads to (after redirects)."""
+    with page.expect_navigation() as navigation:
+        page.locator(button).click()
+    return navigation.value
+
+
+def fill_setup_form(
+    page: Page,
+    *,
+    name: str,
+    admin_email: str,
+    passphrase: str,
+    signup_mode: str = "open",
+    minimum_age: int = 16,
+) -> None:
+    """The first-visit form, filled in (not sent): the instance and its first administrator, Alix."""
+    page.fill("#id_name", name)
+    page.fill("#id_contact_email", "contact@example.org")
+    page.select_option("#id_default_language", "fr")
+    page.check(f'input[name="signup_mode"][value="{signup_mode}"]')
+    page.fill("#id_minimum_age", str(minimum_age))
+    page.fill("#id_admin_email", admin_email)
+    page.fill("#id_admin_pseudonym", "Alix")
+    page.fill("#id_password1", passphrase)
+    page.fill("#id_password2", passphrase)

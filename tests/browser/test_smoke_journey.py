@@ -10,13 +10,11 @@ JavaScript off, and its pages are checked with axe with JavaScript on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlparse
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, Response
 
-from tests.browser.support import WatchedContext, check_page
+from tests.browser.support import WatchedContext, check_page, fill_setup_form, path_of, submit
 from tests.processes import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.serve]
@@ -43,17 +41,6 @@ CONSENT_PATH = "/compte/accord/"
 ADMIN_EMAIL = "alix@example.org"
 PASSPHRASE = "une phrase de passe solide 42"
 NEW_NUMBER = "01 40 50 60 70"
-
-
-def path_of(page: Page) -> str:
-    return urlparse(page.url).path
-
-
-def submit(page: Page, button: str = "main form button[type=submit]") -> Response | None:
-    """Click a submit button and wait for the page it leads to (after redirects)."""
-    with page.expect_navigation() as navigation:
-        page.locator(button).click()
-    return navigation.value
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
@@ -101,15 +88,7 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     off = open_context(js=False)
     page = off.new_page()
     check_page(page, off, page.goto(setup_url), "set-up form", axe=False)
-    page.fill("#id_name", "Entraide des Tilleuls")
-    page.fill("#id_contact_email", "contact@example.org")
-    page.select_option("#id_default_language", "fr")
-    page.check("#id_signup_mode_0")
-    page.fill("#id_minimum_age", "16")
-    page.fill("#id_admin_email", ADMIN_EMAIL)
-    page.fill("#id_admin_pseudonym", "Alix")
-    page.fill("#id_password1", PASSPHRASE)
-    page.fill("#id_password2", PASSPHRASE)
+    fill_setup_form(page, name="Entraide des Tilleuls", admin_email=ADMIN_EMAIL, passphrase=PASSPHRASE)
     response = submit(page)
     # An administrator protects the account with a second factor before anything else.
     assert path_of(page) == TOTP_ACTIVATE_PATH

@@ -22,6 +22,7 @@ SAMPLE_KWARGS: dict[str, object] = {
     "invitation_id": 1,  # POST only
     "token": "sample-invitation-token",
     "removal_id": 1,  # second-factor removals: POST only
+    "pk": 1,  # a passkey (allauth's authenticator id): an unknown one is a 404
 }
 
 
@@ -34,15 +35,18 @@ class Route:
 
 
 def walk(
-    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
+    patterns: list[URLPattern | URLResolver] | None = None,
+    prefix: str = "",
+    namespace: str = "",
+    outer_kwargs: tuple[str, ...] = (),
 ) -> Iterator[Route]:
     for entry in get_resolver().url_patterns if patterns is None else patterns:
+        kwargs = outer_kwargs + tuple(entry.pattern.regex.groupindex)
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns, kwargs)
         else:
             name = f"{namespace}{entry.name}" if entry.name else None
-            kwargs = tuple(entry.pattern.regex.groupindex)
             yield Route(prefix + str(entry.pattern), name, entry.callback, kwargs)
 
 

@@ -18,6 +18,7 @@ from entraide.accounts import services as account_services
 from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
+from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
 from tests.project.pages import SAMPLE_KWARGS, fill, walk
 
 SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt"}  # not HTML
@@ -27,6 +28,8 @@ class PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.h1 = 0
+        self.title = ""
+        self._in_title = False
         self.lang: str | None = None
         self.resources: list[str] = []
         self.links: list[str] = []
@@ -41,6 +44,8 @@ class PageParser(HTMLParser):
             self.inline.append(f"<{tag} {a}>")
         if tag == "h1":
             self.h1 += 1
+        elif tag == "title":
+            self._in_title = True
         elif tag == "html":
             self.lang = a.get("lang")
         elif tag == "script":
@@ -81,8 +86,14 @@ class PageParser(HTMLParser):
         elif self._form is not None and tag == "textarea":
             self._form["data"].setdefault(a.get("name", ""), "")
 
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
     def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
+        if tag == "title":
+            self._in_title = False
+        elif tag == "form":
             self._form = None
         elif tag == "select":
             self._select = None
@@ -94,7 +105,7 @@ def parse(response) -> PageParser:
     return parser
 
 
-def html_pages(client: Client):
+def html_pages(client: Client, *, with_routes: bool = False):
     """(url, response) for every GET-able HTML route; a route that cannot be filled fails."""
     for route in walk():
         if route.name in SKIP_NAMES:
@@ -105,7 +116,7 @@ def html_pages(client: Client):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
         if response.status_code in {302, 405}:
             continue
-        yield url, response
+        yield (route, url, response) if with_routes else (url, response)
 
 
 @pytest.fixture
@@ -152,6 +163,22 @@ def test_every_page_has_one_h1_a_language_and_the_crisis_link(admin_user, publis
             assert "/aide/" in page.links, (who, url, "no crisis link")
             seen += 1
     assert seen >= 12
+
+
+@pytest.mark.django_db
+def test_pages_about_a_person_have_a_neutral_title(admin_user, published):
+    """On a shared computer, tabs and history show "Espace personnel" for a person's own pages."""
+    neutral = "Espace personnel · entraide"
+    private = public = 0
+    for route, url, response in html_pages(_clients(admin_user)["admin"], with_routes=True):
+        title = " ".join(parse(response).title.split())
+        if audience_of(route.callback, route.name) in PRIVATE_AUDIENCES:
+            assert title == neutral, (url, title)
+            private += 1
+        else:
+            assert title and title != neutral, (url, title)
+            public += 1
+    assert private >= 8 and public >= 8, (private, public)
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from entraide.core import instance
 ALLOWED_BEFORE_ENROLMENT = frozenset(
     {
         "mfa_activate_totp",
+        "mfa_add_webauthn",  # a passkey is a second factor too
         "mfa_index",
         "mfa_reauthenticate",
         "mfa_view_recovery_codes",

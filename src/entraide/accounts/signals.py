@@ -7,13 +7,17 @@ from typing import Any
 
 from allauth.account.signals import email_changed, password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from entraide.accounts import devices, services
+from entraide.accounts import devices, roles, services
 from entraide.accounts.middleware import LAST_SEEN, LOGIN_AT
 from entraide.accounts.models import SecurityEvent, User
+
+# Where allauth keeps the session's authentications (allauth.account.internal.flows.login).
+AUTHENTICATION_RECORDS_KEY = "account_authentication_methods"
 
 
 @receiver(user_logged_in, dispatch_uid="entraide_logged_in")
@@ -23,7 +27,22 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
         request.session[LOGIN_AT] = now
         request.session[LAST_SEEN] = now
         devices.note_login(request, user)
+        _spare_second_password_prompt(request, user)
     services.record_security_event(user, SecurityEvent.Kind.LOGGED_IN)
+
+
+def _spare_second_password_prompt(request: HttpRequest, user: User) -> None:
+    """allauth asks for the password again before adding a second factor, even right after a login.
+    A role holder is sent to enrolment straight from the login: the password they have just typed
+    counts as that confirmation (for allauth's usual 5 minutes)."""
+    if getattr(request, "user", None) is not user:  # a login made outside a request (tests, scripts)
+        return
+    if not roles.requires_second_factor(request) or is_mfa_enabled(user):
+        return
+    records = request.session.get(AUTHENTICATION_RECORDS_KEY) or []
+    if records and records[-1].get("method") == "password":
+        records[-1]["reauthenticated"] = True
+        request.session[AUTHENTICATION_RECORDS_KEY] = records
 
 
 @receiver(user_login_failed, dispatch_uid="entraide_login_failed")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from entraide.core import instance
+from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
 
 # The layout's links, reversed once per process: URL patterns never change at run time, and
 # reversing a dozen names on every page cost about a millisecond.
@@ -39,8 +40,16 @@ def layout_links() -> dict[str, str]:
     return links
 
 
+def has_neutral_title(request: HttpRequest) -> bool:
+    """A page about a person gets a neutral <title>: on a shared computer, the tab and the browser's
+    history must not tell what the person was doing (its <h1> still says)."""
+    match = request.resolver_match
+    return match is not None and audience_of(match.func, match.url_name) in PRIVATE_AUDIENCES
+
+
 def instance_facts(request: HttpRequest) -> dict[str, Any]:
     return {
+        "neutral_title": has_neutral_title(request),
         # Lazy: a page that never prints the instance's name makes no query for it.
         "instance": SimpleLazyObject(lambda: instance.facts_for(request)),
         "email_configured": settings.EMAIL_CONFIGURED,

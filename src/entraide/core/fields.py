@@ -62,6 +62,11 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]  # stubs' ge
         # SQL NULL comes back as an empty Ciphertext, so that it is told apart from a plaintext None.
         return Ciphertext(b"" if value is None else bytes(value))
 
+    def value_from_object(self, obj: Model) -> Any:
+        """What serialisers (dumpdata, fixtures) see: the stored ciphertext, never the plaintext."""
+        blob = obj.__dict__.get(self.attname)
+        return bytes(blob) if blob else None
+
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name != "isnull":
             raise TypeError(f"{self.model.__name__}.{self.name} is encrypted: it cannot be filtered on")

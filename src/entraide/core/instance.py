@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import pgettext
@@ -147,12 +147,40 @@ def public_facts(request: HttpRequest | None = None) -> PublicFacts:
     return facts
 
 
+# The settings row, reused by this process's requests while its `updated_at` stays the same: checking
+# that stamp with one small raw query costs far less than loading the row through the ORM (which
+# was a sixth of a logged-in page). Every save changes the stamp (auto_now), so no request ever
+# sees a stale row, whichever process made the change.
+_process_row: dict[str, Any] = {"row": None, "stamp": None}
+_STAMP_SQL = "SELECT updated_at FROM core_instancesettings WHERE id = %s"
+
+
+def forget_cached_settings() -> None:
+    _process_row.update(row=None, stamp=None)
+
+
+def _current_settings() -> InstanceSettings:
+    # The stamp is read before the row: if a save lands in between, the stamp kept is older than
+    # the row, and the next request merely reloads it.
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL, [InstanceSettings.SINGLETON_ID])
+        found = cursor.fetchone()
+    stamp = found[0] if found else None  # compared as the driver returns it, never converted
+    cached: InstanceSettings | None = _process_row["row"]
+    if cached is not None and stamp is not None and stamp == _process_row["stamp"]:
+        return cached
+    row = load_settings()
+    if row.pk:  # defaults before set-up are never kept
+        _process_row.update(row=row, stamp=stamp)
+    return row
+
+
 def settings_for(request: HttpRequest) -> InstanceSettings:
-    """``load_settings()`` once per request, however many places ask (read only: services that
-    change the settings load their own row)."""
+    """The settings row for this request, however many places ask. Read only: services that change
+    the settings load their own row with ``load_settings()``."""
     row: InstanceSettings | None = getattr(request, "_entraide_settings", None)
     if row is None:
-        row = load_settings()
+        row = _current_settings()
         request._entraide_settings = row  # type: ignore[attr-defined]  # per-request memo
     return row
 

@@ -12,6 +12,8 @@ from typing import Literal, TypeVar
 
 Audience = Literal["public", "login", "owner", "gate", "role"]
 AUDIENCES: frozenset[str] = frozenset({"public", "login", "owner", "gate", "role"})
+# Pages about a person: their <title> stays neutral (see core.context_processors).
+PRIVATE_AUDIENCES: frozenset[str] = frozenset({"login", "owner", "gate"})
 
 V = TypeVar("V", bound=Callable[..., object])
 
@@ -30,6 +32,7 @@ THIRD_PARTY_AUDIENCES: dict[str, Audience] = {
     "mfa_authenticate": "public",  # the second step of a login in progress
     "mfa_trust": "public",
     "account_confirm_login_code": "public",
+    "mfa_login_webauthn": "public",  # logging in with a passkey
     "account_logout": "login",
     # allauth: managing one's own account
     "account_email": "login",
@@ -43,6 +46,11 @@ THIRD_PARTY_AUDIENCES: dict[str, Audience] = {
     "mfa_view_recovery_codes": "login",
     "mfa_generate_recovery_codes": "login",
     "mfa_download_recovery_codes": "login",
+    "mfa_list_webauthn": "login",
+    "mfa_add_webauthn": "login",
+    "mfa_reauthenticate_webauthn": "login",
+    "mfa_remove_webauthn": "login",
+    "mfa_edit_webauthn": "login",
     "usersessions_list": "login",
 }
 

@@ -1,11 +1,21 @@
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
+
+from entraide.core import instance
+from entraide.core.models import InstanceSettings
 
 
 @receiver(user_logged_out)
 def mark_logout(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     if request is not None:
         request.entraide_logged_out = True  # type: ignore[attr-defined]  # read by PrivacyHeadersMiddleware
+
+
+@receiver(post_save, sender=InstanceSettings, dispatch_uid="entraide_settings_saved")
+def forget_cached_settings(sender: Any, **kwargs: Any) -> None:
+    # This process sees its own change at once (other processes within the cache's seconds).
+    instance.forget_cached_settings()

@@ -39,8 +39,10 @@ def test_role_holder_without_second_factor_can_reach_only_enrolment_and_help(pee
             reachable.append(route.name)
     allowed = {
         "mfa_activate_totp",
+        "mfa_add_webauthn",  # a passkey instead of an app
         "mfa_index",
         "mfa_reauthenticate",
+        "mfa_generate_recovery_codes",
         "account_reauthenticate",
         "core:crisis-help",
         "core:legal-document",
@@ -71,10 +73,9 @@ def test_people_without_a_role_are_not_asked(owner_client):
 
 def test_totp_enrolment_stores_the_secret_encrypted(peer_helper):
     client = logged_in(peer_helper)
-    # allauth asks for the password again before a security change
-    assert client.get("/compte/2fa/totp/activate/")["Location"].startswith("/compte/reauthenticate/")
-    client.post("/compte/reauthenticate/", {"password": PASSWORD})
+    # Sent to enrolment straight from the login: the password just typed is not asked again.
     page = client.get("/compte/2fa/totp/activate/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 200
     secret = page.context["form"].secret
     assert 'src="data:image/svg+xml;base64,' in page.content.decode()  # the QR code, allowed by our CSP
     response = client.post("/compte/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
@@ -88,6 +89,13 @@ def test_totp_enrolment_stores_the_secret_encrypted(peer_helper):
     assert str(raw["secret"]).startswith("e1:")
     # and the role holder may now go everywhere
     assert client.get("/").status_code == 200
+
+
+def test_other_people_confirm_their_password_before_adding_a_second_factor(owner):
+    client = logged_in(owner)
+    assert client.get("/compte/2fa/totp/activate/")["Location"].startswith("/compte/reauthenticate/")
+    client.post("/compte/reauthenticate/", {"password": PASSWORD})
+    assert client.get("/compte/2fa/totp/activate/").status_code == 200
 
 
 def test_login_asks_for_the_second_factor(admin_user):

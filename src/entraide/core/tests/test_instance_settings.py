@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from entraide.core import instance
+from entraide.core import instance, services
 
 GENERAL = {
     "name": "Entraide Nantes",
@@ -116,3 +116,29 @@ def test_a_page_loads_settings_once(admin_client, django_assert_max_num_queries)
 
 def test_anonymous_client_redirected(client: Client, db):
     assert client.get("/gestion/documents/charte/")["Location"].startswith("/compte/login/")
+
+
+def test_the_settings_row_is_reused_until_it_changes_in_any_process(admin_user, rf):
+    """A process keeps the row while its updated_at stamp is unchanged (one small query per
+    request); a change made elsewhere (here an UPDATE that no signal sees) shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from entraide.core.models import InstanceSettings
+
+    services.save_instance_settings(instance.load_settings())  # the row after set-up
+    instance.settings_for(rf.get("/"))  # loaded once
+    with CaptureQueriesContext(connection) as queries:
+        first = instance.settings_for(rf.get("/"))
+        again = instance.settings_for(rf.get("/"))
+    assert first is again
+    assert len(queries) == 2 and all("updated_at FROM" in q["sql"] for q in queries)
+
+    InstanceSettings.objects.filter(pk=first.pk).update(name="Entraide Brest", updated_at=timezone.now())
+    assert instance.settings_for(rf.get("/")).name == "Entraide Brest"
+
+    row = instance.load_settings()  # a save in this process
+    row.name = "Entraide Quimper"
+    row.save()
+    assert instance.settings_for(rf.get("/")).name == "Entraide Quimper"
