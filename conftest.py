@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
 from entraide.accounts.models import User
 from entraide.accounts.services import create_administrator, record_signup_consents
-from entraide.core import crypto, datadir
-from tests.processes import Server, kill_group, start_server
+from entraide.core import crypto, datadir, instance, jobs
+from tests.processes import Server, free_port, kill_group, start_server
+from tests.smtp import SMTPRecorder
 
 IN_CI = os.environ.get("CI") == "true"
 PASSWORD = "correct horse battery staple"
@@ -35,6 +38,7 @@ def data_dir(tmp_path: Path, settings: object) -> Path:
     # Keys unwrapped outside a request stay cached for the context: a key cached by an earlier
     # test (whose rows were rolled back) must not leak into this one.
     crypto.clear_key_cache()
+    instance.forget_cached_settings()  # a row kept from an earlier test was rolled back
     settings.DATA_DIR = path  # type: ignore[attr-defined]
     return path
 
@@ -124,6 +128,58 @@ def served(tmp_path: Path) -> Iterator[Server]:
     server = start_server(tmp_path / "data")
     try:
         yield server
+    finally:
+        server.stop()
+        kill_group(server.proc)
+
+
+class DeliveredOutbox(Sequence[Any]):
+    """Django's test outbox, read after the worker has delivered what is queued: mail is a job
+    (core.mail queues it), run here by the real worker code in the test's process."""
+
+    def _outbox(self) -> list[Any]:
+        jobs.Worker("test-outbox").run_once(schedule=False)
+        return mail.outbox
+
+    def __len__(self) -> int:
+        return len(self._outbox())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._outbox()[index]
+
+    def clear(self) -> None:
+        self._outbox().clear()
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]  # a mutable sequence
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox: list[Any]) -> DeliveredOutbox:
+    return DeliveredOutbox()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPRecorder]:
+    """A real SMTP server on 127.0.0.1 recording what it receives (see tests/smtp.py)."""
+    recorder = SMTPRecorder().start()
+    try:
+        yield recorder
+    finally:
+        recorder.stop()
+
+
+@pytest.fixture
+def served_with_mail(tmp_path: Path, smtp_server: SMTPRecorder) -> Iterator[tuple[Server, SMTPRecorder]]:
+    """`served`, sending its mail to `smtp_server`; SITE_URL is its own address, so links in mail work."""
+    port = free_port()
+    server = start_server(
+        tmp_path / "data", port=port, SITE_URL=f"http://127.0.0.1:{port}", **smtp_server.env()
+    )
+    try:
+        yield server, smtp_server
     finally:
         server.stop()
         kill_group(server.proc)

@@ -81,6 +81,11 @@ def serve(args: argparse.Namespace) -> int:
         # Path without the query string: query strings can carry tokens.
         command += ["--access-logfile", "-", "--access-logformat", "%(m)s %(U)s %(s)s %(B)s %(M)sms"]
     children = [subprocess.Popen(command, env=_env(), start_new_session=True)]
+    if _uses_sqlite() or args.with_worker:
+        # On SQLite everything runs on one machine: the job worker too. On PostgreSQL, workers are
+        # usually started on their own (`entraide worker`, as many as needed).
+        worker = [sys.executable, "-m", "entraide.cli", "manage", "worker"]
+        children.append(subprocess.Popen(worker, env=_env(), start_new_session=True))
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -111,6 +116,11 @@ def serve(args: argparse.Namespace) -> int:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
+
+
+def worker(args: argparse.Namespace) -> int:
+    # In this process (not a child): a service manager's SIGTERM reaches the worker itself.
+    return manage(["worker", *(["--once"] if args.once else []), *(["--now", args.now] if args.now else [])])
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -168,7 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default=os.environ.get("ENTRAIDE_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("ENTRAIDE_PORT", "8000")))
     p.add_argument("--workers", type=int, default=int(os.environ.get("ENTRAIDE_WORKERS", "2")))
+    p.add_argument("--with-worker", action="store_true", help="also run a job worker (always on SQLite)")
     p.set_defaults(func=serve)
+    p = sub.add_parser("worker", help="run background jobs and periodic work")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--now", help="with --once, tests only (ENTRAIDE_TEST_CLOCK): the clock, ISO 8601")
+    p.set_defaults(func=worker)
     sub.add_parser("migrate", help="apply database migrations (a release step on PostgreSQL)").set_defaults(
         func=migrate
     )

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -127,23 +129,27 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "entraide.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
-                # (busy timeout) instead of failing with "database is locked" mid-transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=FULL;"
-                    "PRAGMA secure_delete=ON;"
-                    "PRAGMA foreign_keys=ON;"
-                ),
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "entraide.sqlite3")}
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Kept open between requests: opening one and running the PRAGMAs below cost about 4 ms, more
+    # than a whole page. Each sync worker has one thread, hence one connection.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
+            # (busy timeout) instead of failing with "database is locked" mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=FULL;"
+                "PRAGMA secure_delete=ON;"
+                "PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -198,8 +204,13 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 PASSWORD_RESET_TIMEOUT = 3600  # reset links are valid about an hour
 
 MFA_ADAPTER = "entraide.accounts.adapters.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys need JavaScript (WebAuthn is a browser API): TOTP stays the path that works without it.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_RECOVERY_CODE_COUNT = 10
+# No tolerance (allauth's default): allauth remembers a spent code for one 30-second window only,
+# so accepting the neighbouring windows would let a spent code be replayed.
+MFA_TOTP_TOLERANCE = 0
 # Off: tracking writes to the database on every request (costly on SQLite and a small host);
 # the list still shows each session's browser and start.
 USERSESSIONS_TRACK_ACTIVITY = False
@@ -252,7 +263,9 @@ if EMAIL_CONFIGURED:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "entraide <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# The name mail comes from: the instance's name unless set (or named in DEFAULT_FROM_EMAIL).
+ENTRAIDE_MAIL_SENDER_NAME = env("ENTRAIDE_MAIL_SENDER_NAME")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers ------------------------------------------------------------------------
@@ -303,3 +316,12 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
+
+# --- Jobs ------------------------------------------------------------------------------------
+# django-tasks stores jobs in the database; `entraide worker` runs them (see core/jobs.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job still running this long after it started is taken to have lost its worker and runs again:
+# longer than any job may take (an email gives up after EMAIL_TIMEOUT).
+ENTRAIDE_JOB_LEASE_SECONDS = envint("ENTRAIDE_JOB_LEASE_SECONDS", 600)
+# `entraide worker --once --now ISO` moves the worker's clock: for tests only, never in production.
+ENTRAIDE_TEST_CLOCK = envbool("ENTRAIDE_TEST_CLOCK", False)

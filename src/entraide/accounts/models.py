@@ -68,6 +68,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    # Demo accounts (`entraide demo`) show a banner and never receive real email.
+    is_demo = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Core")
 
     def ready(self) -> None:
-        from entraide.core import checks, settings_sections, signals  # noqa: F401 — registers
+        from entraide.core import checks, settings_sections, signals, tasks  # noqa: F401 — registers
         from entraide.core.models import DataKey
         from entraide.core.registries import ErasureRegistration, register_erasure
 

@@ -71,3 +71,36 @@ def check_email(app_configs: Any, **kwargs: Any) -> list[Warning]:
             id="entraide.W001",
         )
     ]
+
+
+@register(Tags.database)
+def check_worker(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    """Reminders and mail depend on the worker: silent for more than 5 minutes is an error.
+    Run with `check --database default` (as `entraide check` does)."""
+    if not databases:
+        return []
+    from django.db import DatabaseError
+
+    from entraide.core import jobs
+
+    try:
+        seen = jobs.last_heartbeat()
+    except DatabaseError:
+        return []  # the database check reports an unreachable database
+    if seen is None:
+        return [
+            Warning(
+                "No job worker has run yet: mail and reminders wait in the queue",
+                hint="`entraide serve` starts one on SQLite; elsewhere run `entraide worker`.",
+                id="entraide.W002",
+            )
+        ]
+    if jobs.worker_is_silent():
+        return [
+            Error(
+                f"The job worker has been silent since {seen.isoformat(timespec='seconds')}",
+                hint="Start `entraide worker` (or restart `entraide serve`); see docs/jobs.md.",
+                id="entraide.E005",
+            )
+        ]
+    return []

@@ -1,28 +1,45 @@
-"""All mail leaves through ``send_mail``: rendered in the recipient's language, plain text first,
-a discreet subject. #5 turns it into a queued job without changing its callers."""
+"""All mail leaves through ``send_mail``: rendered now, in the recipient's language and time zone, then
+queued; the worker delivers it (``core.tasks.deliver_mail``), retrying when the server fails.
+
+Never put health details in a template rendered here: subjects and bodies stay discreet.
+"""
 
 from __future__ import annotations
 
 import logging
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
-from entraide.core import instance
+from entraide.core import instance, jobs
+from entraide.core.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
 
-def send_mail(*, to: str, template_prefix: str, context: dict[str, Any], language: str | None = None) -> None:
-    """Render ``<prefix>_subject.txt``, ``<prefix>_message.txt`` and, if present, ``.html``; send.
+def send_mail(
+    *,
+    to: str,
+    template_prefix: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    time_zone: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> OutgoingMail:
+    """Render ``<prefix>_subject.txt``, ``<prefix>_message.txt`` and, if present, ``.html``; queue.
 
-    Never put health details in a template rendered here: subjects and bodies stay discreet.
+    Queued in the caller's transaction: if the caller's work is rolled back, no mail leaves.
     """
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with (
+        translation.override(language or settings.LANGUAGE_CODE),
+        timezone.override(time_zone or settings.TIME_ZONE),
+    ):
         facts = instance.public_facts()
         ctx = {"instance": facts, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).split())
@@ -31,12 +48,40 @@ def send_mail(*, to: str, template_prefix: str, context: dict[str, Any], languag
             html: str | None = render_to_string(f"{template_prefix}_message.html", ctx).strip()
         except TemplateDoesNotExist:
             html = None
-    message = EmailMultiAlternatives(f"[{facts.name}] {subject}", text, settings.DEFAULT_FROM_EMAIL, [to])
-    if html:
-        message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except Exception:
-        # The address is personal data: log the template only.
-        logger.exception("could not send the %s email", template_prefix)
-        raise
+    message = {
+        "to": to,
+        "from": sender(facts.name),
+        "subject": f"[{facts.name}] {subject}",
+        "text": text,
+        "html": html,
+        "headers": headers or {},
+    }
+    mail = OutgoingMail.objects.create(
+        template=template_prefix, message=message, suppressed=is_demo_address(to)
+    )
+    from entraide.core.tasks import deliver_mail
+
+    jobs.enqueue(deliver_mail, str(mail.id))
+    return mail
+
+
+def sender(instance_name: str) -> str:
+    """The instance's name before the configured address (unless the address names itself)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((settings.ENTRAIDE_MAIL_SENDER_NAME or name or instance_name, address))
+
+
+def is_demo_address(address: str) -> bool:
+    """Demo accounts never receive real email."""
+    return bool(get_user_model().objects.filter(email__iexact=address, is_demo=True).exists())
+
+
+def deliver(mail: OutgoingMail) -> None:
+    """Send one queued mail through the configured backend (SMTP with EMAIL_TIMEOUT)."""
+    content: dict[str, Any] = mail.message
+    email = EmailMultiAlternatives(
+        content["subject"], content["text"], content["from"], [content["to"]], headers=content["headers"]
+    )
+    if content.get("html"):
+        email.attach_alternative(content["html"], "text/html")
+    email.send()

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.fields import EncryptedField
+
 
 class SignupMode(models.TextChoices):
     OPEN = "open", pgettext_lazy("sign-up mode", "Open to everyone")
@@ -126,3 +128,50 @@ class PersonalModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ScheduledRun(models.Model):
+    """One periodic job's due time, enqueued once: the unique pair is what keeps concurrent
+    schedulers from enqueuing it twice (see core.jobs.schedule_due)."""
+
+    name = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["name", "due_at"], name="one_run_per_due_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.due_at.isoformat()}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Each worker's last sign of life, for the status page and `entraide check`."""
+
+    worker_id = models.CharField(max_length=100, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class OutgoingMail(models.Model):
+    """A rendered email waiting for the worker. Its content (address included) is encrypted with
+    the instance key and wiped once sent: the job that delivers it carries only this row's id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    template = models.CharField(max_length=200)  # which email, for the status page and logs
+    message = EncryptedField(scope="instance", null=True)  # {"to", "subject", "text", "html", "headers"}
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    suppressed = models.BooleanField(default=False)  # a demo account: never really sent
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)  # an exception class, never its message
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.id})"

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
 from django.test import Client
 
 from entraide.accounts.models import ConsentKind, ConsentRecord, SecurityEvent, User
@@ -37,7 +36,7 @@ def test_signup_is_closed_by_default(client, db):
     assert not User.objects.exists()
 
 
-def test_signup_verifies_the_address_then_records_consents(client, open_signup):
+def test_signup_verifies_the_address_then_records_consents(client, open_signup, mailoutbox):
     page = client.get("/compte/signup/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "J&#x27;ai au moins 16 ans." in page
     assert 'name="health_consent"' in page and "checked" not in page.split('name="health_consent"')[1][:40]
@@ -53,7 +52,7 @@ def test_signup_verifies_the_address_then_records_consents(client, open_signup):
     assert consents[ConsentKind.HEALTH_DATA].language == "fr"
     assert SecurityEvent.objects.filter(user=user, kind=SecurityEvent.Kind.SIGNED_UP).exists()
 
-    (message,) = mail.outbox
+    (message,) = mailoutbox
     assert message.to == ["zoe@example.org"]
     assert message.subject.startswith("[entraide]")
     link = re.search(r"http://\S+/compte/confirm-email/\S+/", message.body).group(0)
