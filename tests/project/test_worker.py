@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -20,39 +19,11 @@ from entraide.core import jobs, mail
 from entraide.core.models import OutgoingMail, ScheduledRun, WorkerHeartbeat
 from entraide.core.tasks import housekeeping
 from tests import jobs_for_tests
-from tests.processes import ENTRAIDE, kill_group, process_env, run_entraide
+from tests.processes import ENTRAIDE, kill_group, process_env
 from tests.smtp import SMTPRecorder
+from tests.workers import start_worker, worker_env, worker_once
 
 pytestmark = [pytest.mark.serve, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def worker_env(**extra: str) -> dict[str, str]:
-    return {"DATABASE_URL": database_url(), "ENTRAIDE_TEST_CLOCK": "1", **extra}
-
-
-def worker_once(data_dir: Path, at: datetime | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    clock = ["--now", at.isoformat()] if at else []
-    done = run_entraide(data_dir, "worker", "--once", *clock, **worker_env(**env))
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
-
-
-def start_worker(data_dir: Path, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*ENTRAIDE, "manage", "worker", "--interval", "0.1"],
-        env=process_env(data_dir, **worker_env(**env)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
 
 
 def lines(path: Path) -> list[str]:
