@@ -22,6 +22,7 @@ SAMPLE_KWARGS: dict[str, object] = {
     "invitation_id": 1,  # POST only
     "token": "sample-invitation-token",
     "removal_id": 1,  # second-factor removals: POST only
+    "job_id": "00000000-0000-4000-8000-000000000002",  # a failed job: POST only
     "pk": 1,  # a passkey (allauth's authenticator id): an unknown one is a 404
 }
 

@@ -6,10 +6,11 @@ import json
 import re
 import signal
 import stat
+import time
 
 import pytest
 
-from tests.processes import free_port, group_alive, run_entraide, start_server
+from tests.processes import free_port, group_alive, processes_of, run_entraide, start_server
 
 pytestmark = [pytest.mark.serve, pytest.mark.timeout(180)]
 
@@ -48,10 +49,23 @@ def test_setup_link_only_works_with_its_token(served):
     assert b'name="admin_email"' in body
 
 
-def test_ctrl_c_stops_every_process(served):
+def test_serve_runs_a_job_worker_and_ctrl_c_stops_every_process(served):
+    # The worker beside gunicorn: its heartbeat makes `entraide check` quiet about it.
+    deadline = time.monotonic() + 30
+    while "entraide.W002" in (out := check_output(served.data_dir)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "entraide.W002" not in out and "entraide.E005" not in out, out
+    assert len(processes_of(served.data_dir)) >= 4  # supervisor, gunicorn and its 2 workers, job worker
+
     pgid = served.proc.pid
     assert served.stop(signal.SIGINT) == 0
     assert not group_alive(pgid)
+    assert processes_of(served.data_dir) == []
+
+
+def check_output(data_dir):
+    done = run_entraide(data_dir, "check")
+    return done.stdout + done.stderr
 
 
 def test_crisis_page_is_served_when_the_database_is_down(tmp_path):

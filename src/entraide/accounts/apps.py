@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Accounts")
 
     def ready(self) -> None:
-        from entraide.accounts import invitations, signals  # noqa: F401 — connect their receivers
+        from entraide.accounts import invitations, signals, tasks  # noqa: F401 — receivers, jobs
         from entraide.accounts.personal_data import register
 
         register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entraide.core.views import manage, pages
+from entraide.core.views import jobs_status, manage, pages
 
 app_name = "core"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
         name="instance-settings-section",
     ),
     path("gestion/documents/<slug:slug>/", manage.legal_document_edit, name="legal-document-edit"),
+    path("gestion/travaux/", jobs_status.jobs_status, name="jobs-status"),
+    path("gestion/travaux/<uuid:job_id>/", jobs_status.failed_job_action, name="failed-job"),
 ]

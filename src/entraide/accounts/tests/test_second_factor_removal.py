@@ -331,3 +331,15 @@ def test_an_unknown_removal_is_404(coordinator):
     client = logged_in(coordinator)
     assert client.post(f"{PAGE}999/confirmer/").status_code == 404
     assert client.post(f"{PAGE}999/annuler/").status_code == 404
+
+
+def test_the_worker_applies_due_removals_without_a_login(person, coordinator, admin_user):
+    from entraide.core import jobs
+
+    removals.confirm_second_factor_removal(requested(person, coordinator), by=admin_user, now=NOW)
+    with jobs.clock_at(NOW + timedelta(hours=23)):
+        jobs.Worker("test").run_once()
+    assert Authenticator.objects.filter(user=person).exists()
+    with jobs.clock_at(NOW + timedelta(hours=24, minutes=15)):
+        jobs.Worker("test").run_once()
+    assert not Authenticator.objects.filter(user=person).exists()
