@@ -20,7 +20,12 @@ def database_url() -> str:
 
 
 def worker_env(**extra: str) -> dict[str, str]:
-    return {"DATABASE_URL": database_url(), "ENTRAIDE_TEST_CLOCK": "1", **extra}
+    return {
+        "DATABASE_URL": database_url(),
+        "ENTRAIDE_TEST_CLOCK": "1",
+        "ENTRAIDE_TEST_APPS": "tests.testapp",  # the tests' notification and reminder kinds
+        **extra,
+    }
 
 
 def worker_once(data_dir: Path, at: datetime | None = None, **env: str) -> subprocess.CompletedProcess[str]:

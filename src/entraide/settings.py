@@ -64,6 +64,7 @@ BENCH = envbool("ENTRAIDE_BENCH")
 INSTALLED_APPS = [
     "entraide.core",
     "entraide.accounts",
+    "entraide.notifications",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -325,3 +326,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 ENTRAIDE_JOB_LEASE_SECONDS = envint("ENTRAIDE_JOB_LEASE_SECONDS", 600)
 # `entraide worker --once --now ISO` moves the worker's clock: for tests only, never in production.
 ENTRAIDE_TEST_CLOCK = envbool("ENTRAIDE_TEST_CLOCK", False)
+if ENTRAIDE_TEST_CLOCK:
+    # The tests' own app (its jobs, notification and reminder kinds), for worker processes in tests.
+    INSTALLED_APPS += [a for a in env("ENTRAIDE_TEST_APPS").split(",") if a]

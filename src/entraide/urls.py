@@ -11,6 +11,7 @@ urlpatterns = [
     path("langue/", accounts_views.set_language, name="set-language"),
     path("compte/", include("allauth.urls")),
     path("", include("entraide.accounts.urls")),
+    path("notifications/", include("entraide.notifications.urls")),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
 

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.functional import lazy
+
+from entraide.accounts.models import User
+from entraide.notifications.models import Reminder
+from entraide.notifications.reminders import action_token
+from entraide.notifications.services import unsubscribe_token
+
+
+def lazystr(build: Callable[[], str]) -> object:
+    return lazy(build, str)()
+
 
 # Sample values for URL parameters. A route with a parameter missing here cannot be filled,
 # and the project tests fail on it: add the parameter (and the data it needs) when you add one.
+SAMPLE_REMINDER_ID = "00000000-0000-4000-8000-000000000003"
 SAMPLE_KWARGS: dict[str, object] = {
     "slug": "confidentialite",
     "language": "fr",
@@ -24,6 +37,13 @@ SAMPLE_KWARGS: dict[str, object] = {
     "removal_id": 1,  # second-factor removals: POST only
     "job_id": "00000000-0000-4000-8000-000000000002",  # a failed job: POST only
     "pk": 1,  # a passkey (allauth's authenticator id): an unknown one is a 404
+    "notification_id": "00000000-0000-4000-8000-000000000002",  # POST only
+    # A real unsubscribe link of the sample person for a test kind, signed when the URL is built.
+    "unsubscribe_token": lazystr(
+        lambda: unsubscribe_token(User(pk=uuid.UUID(str(SAMPLE_KWARGS["person_id"]))), "testapp.reply")
+    ),
+    # A reminder email's "not today" link, for the sample reminder the page tests create.
+    "reminder_token": lazystr(lambda: action_token(Reminder(pk=uuid.UUID(SAMPLE_REMINDER_ID)), "not_today")),
 }
 
 

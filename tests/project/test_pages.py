@@ -4,7 +4,7 @@ nothing loaded from another host, and every form submits without JavaScript."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
@@ -19,7 +19,8 @@ from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
 from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
-from tests.project.pages import SAMPLE_KWARGS, fill, walk
+from entraide.notifications.models import Reminder
+from tests.project.pages import SAMPLE_KWARGS, SAMPLE_REMINDER_ID, fill, walk
 
 SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt"}  # not HTML
 
@@ -128,6 +129,9 @@ def people_samples(admin_user):
         token_hash=invitations.hash_token(SAMPLE_KWARGS["token"]),
         created_by=admin_user,
         expires_at=timezone.now() + timedelta(days=14),
+    )
+    Reminder.objects.create(
+        id=uuid.UUID(SAMPLE_REMINDER_ID), owner=person, kind="testapp.checkin", local_time=time(8, 0)
     )
 
 

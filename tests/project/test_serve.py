@@ -114,10 +114,12 @@ def test_check_passes_on_a_local_instance_and_fails_on_unsafe_settings(tmp_path)
     assert "entraide.W001" in ok.stdout + ok.stderr  # no SMTP: a warning, not a failure
 
     (data / "instance.keyring").chmod(0o644)
-    bad = run_entraide(data, "check", SITE_URL="http://entraide.example.org", ENTRAIDE_DEBUG="1")
+    bad = run_entraide(
+        data, "check", SITE_URL="http://entraide.example.org", ENTRAIDE_DEBUG="1", ENTRAIDE_TEST_CLOCK="1"
+    )
     out = bad.stdout + bad.stderr
     assert bad.returncode != 0
-    for code in ("entraide.E002", "entraide.E003", "entraide.E004"):
+    for code in ("entraide.E002", "entraide.E003", "entraide.E004", "entraide.E006"):
         assert code in out
 
 

@@ -96,7 +96,12 @@ def test_two_workers_and_two_schedulers_never_duplicate_work(data_dir: Path, tmp
         for label in labels:
             jobs.enqueue(jobs_for_tests.record_run, str(out), label)
         wait_until(
-            lambda: DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() >= 40,
+            lambda: (
+                DBTaskResult.objects.filter(
+                    status=TaskResultStatus.SUCCESSFUL, task_path=jobs_for_tests.record_run.module_path
+                ).count()
+                == 40
+            ),
             what="40 jobs",
         )
     finally:

@@ -19,3 +19,9 @@ class InstanceSecret(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CheckedDay(PersonalModel):
+    """A local date on which the person "did it": the test reminder kind's condition."""
+
+    day = models.DateField()

@@ -40,6 +40,9 @@ ALLOWED_BEFORE_ENROLMENT = frozenset(
         "core:healthz",
         "core:security-txt",
         "set-language",
+        # The header's unread count, polled by htmx on every page: redirected, its request would
+        # fetch the TOTP set-up page in the background, and each GET of it draws a new secret.
+        "notifications:unread-count",
     }
 )
 
@@ -87,6 +90,8 @@ class SecondFactorRequiredMiddleware:
 LOGIN_AT = "_entraide_login_at"
 LAST_SEEN = "_entraide_last_seen"
 LAST_SEEN_RESOLUTION = 60  # seconds: at most one session write a minute for the idle clock
+# Sent by requests the page makes on its own (htmx polling): they are not the person's activity.
+BACKGROUND_HEADER = "X-Entraide-Background"
 
 
 class SessionLimitsMiddleware:
@@ -118,7 +123,7 @@ class SessionLimitsMiddleware:
                     "For your privacy, you were logged out after 30 minutes without activity. "
                     "Log in again to continue.",
                 )
-            if now - last_seen > LAST_SEEN_RESOLUTION:
+            if now - last_seen > LAST_SEEN_RESOLUTION and not request.headers.get(BACKGROUND_HEADER):
                 session[LAST_SEEN] = now
         if now - login_at > settings.SESSION_ROLE_MAX_AGE and roles.roles_of(request):
             return pgettext(

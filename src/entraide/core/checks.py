@@ -60,6 +60,19 @@ def check_debug(app_configs: Any, **kwargs: Any) -> list[Error]:
     ]
 
 
+@register(Tags.security, deploy=True)
+def check_test_clock(app_configs: Any, **kwargs: Any) -> list[Error]:
+    if not settings.ENTRAIDE_TEST_CLOCK:
+        return []
+    return [
+        Error(
+            "ENTRAIDE_TEST_CLOCK is on: the worker's clock can be moved",
+            hint="Unset it: it exists for tests only.",
+            id="entraide.E006",
+        )
+    ]
+
+
 @register(deploy=True)
 def check_email(app_configs: Any, **kwargs: Any) -> list[Warning]:
     if settings.EMAIL_CONFIGURED:

@@ -22,6 +22,8 @@ LAYOUT_LINKS = {
     "people": "accounts:people",
     "settings": "core:instance-settings",
     "set_language": "set-language",
+    "notifications": "notifications:centre",
+    "notifications_unread": "notifications:unread-count",
 }
 LEGAL_SLUGS = {
     "privacy": "confidentialite",

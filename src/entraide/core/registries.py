@@ -97,3 +97,48 @@ exports: Registry[ExportRegistration] = Registry("export part")
 erasures: Registry[ErasureRegistration] = Registry("erasure")
 register_export = exports.register
 register_erasure = erasures.register
+
+
+# --- Notification kinds: what later apps may tell a person, and how by default --------------------
+
+IN_APP, EMAIL, DIGEST, OFF = "in_app", "email", "digest", "off"
+# In the site only; by email straight away; in the daily digest email; not at all. Every channel but
+# `off` also stores the notification in the person's notification centre.
+NOTIFICATION_CHANNELS: tuple[str, ...] = (IN_APP, EMAIL, DIGEST, OFF)
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """One kind of notification (``"circle.new_link"``), registered by its app in ``ready()``.
+
+    ``label`` names the kind on the preferences page and is the subject of its emails: discreet,
+    never a health detail. ``security`` kinds (a new sign-in…) cannot be turned off: always email
+    and in-app. ``email_template`` is the prefix of a ``_subject.txt``/``_message.txt`` pair of the
+    kind's own for its immediate emails; it must include ``notifications/email/footer.txt``.
+    """
+
+    key: str
+    label: str | Promise
+    description: str | Promise
+    default_channel: str = IN_APP
+    security: bool = False
+    order: int = 100
+    email_template: str = ""  # empty: the notifications app's generic, discreet email
+
+    def __post_init__(self) -> None:
+        if self.default_channel not in NOTIFICATION_CHANNELS:
+            raise ValueError(f"notification kind {self.key!r}: unknown channel {self.default_channel!r}")
+        if self.security and self.default_channel != EMAIL:
+            raise ValueError(f"notification kind {self.key!r}: a security kind is always emailed")
+
+    def channel_for(self, preferred: str | None) -> str:
+        """The channel used: the person's choice, else the default; security kinds always email."""
+        if self.security:
+            return EMAIL
+        if preferred is not None and preferred in NOTIFICATION_CHANNELS:
+            return preferred
+        return self.default_channel
+
+
+notification_kinds: Registry[NotificationKind] = Registry("notification kind")
+register_notification_kind = notification_kinds.register
