@@ -23,6 +23,10 @@ SETTINGS = "entraide.settings"
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    # glibc raises its mmap threshold after freeing a large block: each login's 19 MiB Argon2
+    # buffer then comes from the heap and stays with the worker (about 20 MB each). A fixed
+    # threshold keeps such buffers in mmap, returned to the system when freed.
+    env.setdefault("MALLOC_MMAP_THRESHOLD_", "131072")
     return env
 
 

@@ -7,6 +7,7 @@ import re
 import signal
 import stat
 import time
+from pathlib import Path
 
 import pytest
 
@@ -55,7 +56,11 @@ def test_serve_runs_a_job_worker_and_ctrl_c_stops_every_process(served):
     while "entraide.W002" in (out := check_output(served.data_dir)) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert "entraide.W002" not in out and "entraide.E005" not in out, out
-    assert len(processes_of(served.data_dir)) >= 4  # supervisor, gunicorn and its 2 workers, job worker
+    running = processes_of(served.data_dir)
+    assert len(running) >= 4  # supervisor, gunicorn and its 2 workers, job worker
+    # Every child keeps large buffers (Argon2's 19 MiB) out of the heap: see cli._env.
+    for pid in set(running) - {served.proc.pid}:
+        assert b"MALLOC_MMAP_THRESHOLD_=131072" in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
 
     pgid = served.proc.pid
     assert served.stop(signal.SIGINT) == 0
