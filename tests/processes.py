@@ -76,7 +76,7 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(data_dir: Path, *, port: int | None = None, timeout: float = 90, **env: str) -> Server:
+def start_server(data_dir: Path, *, port: int | None = None, timeout: float = 150, **env: str) -> Server:
     """`entraide serve` on ``port`` (a free one by default); returns once it prints that it is running."""
     port = port or free_port()
     proc = subprocess.Popen(

@@ -47,7 +47,8 @@ def _uses_sqlite() -> bool:
     return not url or url.startswith("sqlite")
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+# A small host (a Raspberry Pi) under load can take well over a minute to load Django twice.
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
