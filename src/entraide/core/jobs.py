@@ -178,6 +178,8 @@ def schedule_due(at: datetime) -> int:
     enqueued = 0
     for entry in periodic_jobs.ordered():
         due = entry.due_at(at)
+        if ScheduledRun.objects.filter(name=entry.key, due_at=due).exists():
+            continue  # the usual case: a cheap read, not a failing write every pass
         try:
             with transaction.atomic():
                 ScheduledRun.objects.create(name=entry.key, due_at=due)
@@ -198,7 +200,8 @@ def lease() -> timedelta:
 class Worker:
     """One worker process: scheduler, lease recovery, then every ready job, in a loop."""
 
-    HEARTBEAT_EVERY = timedelta(seconds=15)
+    # A write a minute, not one a pass: a Pi's SD card counts writes. The silence limit is 5 minutes.
+    HEARTBEAT_EVERY = timedelta(seconds=60)
 
     def __init__(self, worker_id: str | None = None) -> None:
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{random.randrange(16**6):06x}"  # noqa: S311
@@ -208,7 +211,7 @@ class Worker:
     def run_once(self, *, schedule: bool = True) -> int:
         """One pass: heartbeat, schedule, recover, then run jobs until none is ready. Returns how many ran."""
         at = now()
-        self.heartbeat(at, force=True)
+        self.heartbeat(timezone.now())
         if schedule:
             schedule_due(at)
         # Leases are about processes, not the business clock: always real time.
@@ -220,13 +223,13 @@ class Worker:
                 break
             self.run(claimed)
             ran += 1
-            self.heartbeat(now())
+            self.heartbeat(timezone.now())
         return ran
 
-    def heartbeat(self, at: datetime, *, force: bool = False) -> None:
+    def heartbeat(self, at: datetime) -> None:
         from entraide.core.models import WorkerHeartbeat
 
-        if not force and self._last_heartbeat and at - self._last_heartbeat < self.HEARTBEAT_EVERY:
+        if self._last_heartbeat and at - self._last_heartbeat < self.HEARTBEAT_EVERY:
             return
         WorkerHeartbeat.objects.update_or_create(
             worker_id=self.worker_id,
@@ -235,6 +238,8 @@ class Worker:
         self._last_heartbeat = at
 
     def claim(self, at: datetime) -> DBTaskResult[Any, Any] | None:
+        if not ready_jobs(at).exists():
+            return None  # most passes: no lock taken (on SQLite it would block writers)
         try:
             with exclusive_transaction():
                 found: DBTaskResult[Any, Any] | None = (
