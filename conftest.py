@@ -67,7 +67,21 @@ def stranger(db: None) -> User:
     return make_user("Dominique")
 
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # tests only: pyotp.TOTP(TOTP_SECRET).now()
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # tests only: totp_code() gives its current code
+
+
+def totp_code(secret: str = TOTP_SECRET, *, margin: float = 3.0) -> str:
+    """The current code, never one about to expire: allauth accepts only the current 30-second
+    window (no tolerance), so a code read at the end of a window would fail once posted."""
+    import time
+
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < margin:
+        time.sleep(left + 0.1)
+    return totp.now()
 
 
 def enrol_totp(user: User) -> None:

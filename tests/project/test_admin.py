@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -12,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.test import Client
 
-from conftest import PASSWORD, TOTP_SECRET, enrol_totp, make_user
+from conftest import PASSWORD, enrol_totp, make_user, totp_code
 from entraide.admin_site import EntraideAdminSite
 
 ADMIN = "/gestion/django/"
@@ -96,7 +95,7 @@ def test_an_admin_logged_in_through_allauth_with_totp_reaches_the_admin(admin_us
     login = client.get(ADMIN)["Location"]
     response = client.post(login, {"login": admin_user.email, "password": PASSWORD})
     assert response["Location"].startswith("/compte/2fa/authenticate/")  # the second step applies
-    response = client.post(response["Location"], {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    response = client.post(response["Location"], {"code": totp_code()})
     assert response.status_code == 302 and response["Location"] == ADMIN
     page = client.get(ADMIN, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200

@@ -1,11 +1,10 @@
 """Role holders enrol a second factor before anything else; secrets are stored encrypted."""
 
-import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from conftest import PASSWORD, TOTP_SECRET
+from conftest import PASSWORD, totp_code
 from entraide.accounts import services
 from entraide.accounts.models import Role
 from tests.project.pages import fill, walk
@@ -78,7 +77,7 @@ def test_totp_enrolment_stores_the_secret_encrypted(peer_helper):
     assert page.status_code == 200
     secret = page.context["form"].secret
     assert 'src="data:image/svg+xml;base64,' in page.content.decode()  # the QR code, allowed by our CSP
-    response = client.post("/compte/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    response = client.post("/compte/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     raw = (
         Authenticator.objects.filter(user=peer_helper, type=Authenticator.Type.TOTP)
@@ -103,7 +102,7 @@ def test_login_asks_for_the_second_factor(admin_user):
     response = client.post("/compte/login/", {"login": admin_user.email, "password": PASSWORD})
     assert response["Location"] == "/compte/2fa/authenticate/"
     assert client.get("/gestion/parametres/").status_code == 302  # not logged in yet
-    client.post("/compte/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/compte/2fa/authenticate/", {"code": totp_code()})
     assert client.get("/gestion/parametres/").status_code == 200
 
 

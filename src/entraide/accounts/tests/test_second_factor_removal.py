@@ -3,7 +3,6 @@ confirm; it applies 24 hours later, at the next login or by the periodic command
 
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
@@ -11,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
 
-from conftest import PASSWORD, TOTP_SECRET, enrol_totp, make_user
+from conftest import PASSWORD, enrol_totp, make_user, totp_code
 from entraide.accounts import second_factor_removal as removals
 from entraide.accounts import services
 from entraide.accounts.models import Role, SecondFactorRemoval, SecurityEvent
@@ -69,7 +68,7 @@ def logged_in(user):
     client.cookies["entraide_language"] = "en"
     response = client.post("/compte/login/", {"login": user.email, "password": PASSWORD})
     assert response["Location"] == "/compte/2fa/authenticate/"
-    response = client.post("/compte/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    response = client.post("/compte/2fa/authenticate/", {"code": totp_code()})
     assert response.status_code == 302
     assert client.post("/compte/reauthenticate/", {"password": PASSWORD}).status_code == 302
     return client
