@@ -132,10 +132,15 @@ def discard_failed(job_id: str) -> bool:
     return bool(deleted)
 
 
+def error_class(exc: BaseException) -> str:
+    """What may be stored of an error: its class, never its message (an SMTP refusal names the
+    address, a database error may quote a value)."""
+    return f"{type(exc).__module__}.{type(exc).__qualname__}"
+
+
 def describe_error(exc: BaseException) -> tuple[str, str]:
-    """(class path, traceback) to store: frames and the exception's class, never its message
-    (an SMTP refusal names the address, a database error may quote a value)."""
-    path = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    """(class path, traceback) to store: the frames and the class, without the message."""
+    path = error_class(exc)
     frames = "".join(traceback.format_tb(exc.__traceback__))
     return path, f"{frames}{path} (message not kept)\n"
 
@@ -211,7 +216,7 @@ class Worker:
     def run_once(self, *, schedule: bool = True) -> int:
         """One pass: heartbeat, schedule, recover, then run jobs until none is ready. Returns how many ran."""
         at = now()
-        self.heartbeat(timezone.now())
+        self.heartbeat()
         if schedule:
             schedule_due(at)
         # Leases are about processes, not the business clock: always real time.
@@ -223,17 +228,19 @@ class Worker:
                 break
             self.run(claimed)
             ran += 1
-            self.heartbeat(timezone.now())
+            self.heartbeat()
         return ran
 
-    def heartbeat(self, at: datetime) -> None:
+    def heartbeat(self) -> None:
+        """Real time, like leases: it says whether the process is alive."""
         from entraide.core.models import WorkerHeartbeat
 
+        at = timezone.now()
         if self._last_heartbeat and at - self._last_heartbeat < self.HEARTBEAT_EVERY:
             return
         WorkerHeartbeat.objects.update_or_create(
             worker_id=self.worker_id,
-            defaults={"seen_at": timezone.now(), "hostname": socket.gethostname(), "pid": os.getpid()},
+            defaults={"seen_at": at, "hostname": socket.gethostname(), "pid": os.getpid()},
         )
         self._last_heartbeat = at
 

@@ -30,7 +30,7 @@ def deliver_mail(mail_id: str) -> None:
             # Recorded for the status page (class only: SMTP errors quote the address), then retried.
             OutgoingMail.objects.filter(id=mail_id).update(
                 attempts=F("attempts") + 1,
-                last_error=f"{type(exc).__module__}.{type(exc).__qualname__}"[:200],
+                last_error=jobs.error_class(exc)[:200],
                 last_error_at=timezone.now(),
             )
             raise
