@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "entraide.core",
     "entraide.accounts",
     "entraide.notifications",
+    "entraide.journal",
+    "entraide.api",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "entraide.core.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "entraide.core.middleware.InstanceLocaleMiddleware",
@@ -93,9 +96,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "entraide.core.middleware.KeptFormMiddleware",
     "entraide.accounts.middleware.SessionLimitsMiddleware",
     "entraide.accounts.middleware.SecondFactorRequiredMiddleware",
     "entraide.accounts.middleware.ConsentRequiredMiddleware",
+    "entraide.accounts.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -3,15 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from entraide.accounts.views import setup as accounts_views
+from entraide.api.v1 import api
 from entraide.core.views import errors
 
 urlpatterns = [
     path("", include("entraide.core.urls")),
     path("setup/", accounts_views.setup, name="setup"),
     path("langue/", accounts_views.set_language, name="set-language"),
+    path("compte/acces-api/", include("entraide.api.urls")),
     path("compte/", include("allauth.urls")),
     path("", include("entraide.accounts.urls")),
     path("notifications/", include("entraide.notifications.urls")),
+    path("journal/", include("entraide.journal.urls")),
+    path("api/v1/", api.urls),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
 

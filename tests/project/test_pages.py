@@ -4,7 +4,7 @@ nothing loaded from another host, and every form submits without JavaScript."""
 from __future__ import annotations
 
 import uuid
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
@@ -19,6 +19,7 @@ from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
 from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
+from entraide.journal.models import Checkin, Indicator, JournalEntry
 from entraide.notifications.models import Reminder
 from tests.project.pages import SAMPLE_KWARGS, SAMPLE_REMINDER_ID, fill, walk
 
@@ -133,6 +134,28 @@ def people_samples(admin_user):
     Reminder.objects.create(
         id=uuid.UUID(SAMPLE_REMINDER_ID), owner=person, kind="testapp.checkin", local_time=time(8, 0)
     )
+    # The journal rows the sample ids point to, owned by the administrator who walks the pages.
+    Checkin(
+        id=uuid.UUID(SAMPLE_KWARGS["checkin_id"]),
+        owner=admin_user,
+        moment=timezone.now(),
+        local_date=timezone.localdate(),
+        time_zone=admin_user.time_zone,
+        payload={"mood": 6, "emotions": ["calm"], "note": "Exemple"},
+    ).save()
+    JournalEntry(
+        id=uuid.UUID(SAMPLE_KWARGS["entry_id"]),
+        owner=admin_user,
+        day=date(2026, 3, 1),
+        payload={"title": "Exemple", "body": "Un **texte**.", "mood": 5, "tags": ["exemple"]},
+    ).save()
+    Indicator(
+        id=uuid.UUID(SAMPLE_KWARGS["indicator_id"]),
+        owner=admin_user,
+        kind="choice",
+        position=1,
+        payload={"name": "Lieu", "choices": ["Maison", "Dehors"]},
+    ).save()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -14,10 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from django.utils.translation import pgettext
 
 from entraide.accounts import devices, roles, services
-from entraide.core import instance
+from entraide.core import formstash, instance
 
 # What such a person may open before enrolling: enrolment itself, logging out, help and the
 # pages anyone may read.
@@ -105,7 +107,10 @@ class SessionLimitsMiddleware:
             reason = self._expired(request)
             if reason:
                 logout(request)
-                messages.info(request, reason)
+                # A form posted just now is kept for after the login (nothing typed is lost).
+                messages.info(
+                    request, formstash.kept_message() if formstash.keep_posted_form(request) else reason
+                )
                 return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         devices.remember_browser(request, response)
@@ -172,3 +177,22 @@ class ConsentRequiredMiddleware:
             request.session[CONSENT_SESSION_KEY] = current
             return True
         return False
+
+
+class PersonTimeZoneMiddleware:
+    """Dates and times on pages, and times typed in forms, are in the person's own zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            try:
+                zone = zoneinfo.ZoneInfo(request.user.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = None
+        if zone is None:
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)

@@ -183,6 +183,8 @@ class SecurityEvent(models.Model):
         SECOND_FACTOR_REMOVED = "second_factor_removed"
         SECOND_FACTOR_REMOVAL_CANCELLED = "second_factor_removal_cancelled"
         DATA_EXPORTED = "data_exported"
+        API_TOKEN_CREATED = "api_token_created"  # noqa: S105 — an event name
+        API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 — an event name
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

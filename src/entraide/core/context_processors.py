@@ -23,6 +23,7 @@ LAYOUT_LINKS = {
     "settings": "core:instance-settings",
     "set_language": "set-language",
     "notifications": "notifications:centre",
+    "my_space": "journal:today",
     "notifications_unread": "notifications:unread-count",
 }
 LEGAL_SLUGS = {

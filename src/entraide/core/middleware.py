@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
-from entraide.core import instance
+from entraide.core import formstash, instance
 
 
 def _accepted_language(request: HttpRequest) -> str | None:
@@ -74,3 +78,40 @@ class PrivacyHeadersMiddleware:
             response["Clear-Site-Data"] = '"cache", "storage"'
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         return response
+
+
+class KeptFormMiddleware:
+    """A form posted to a personal page after the session expired is kept (``core.formstash``)
+    and the person is sent to log in; after login the page shows it again, pre-filled. (An idle
+    session ended by accounts' SessionLimitsMiddleware is kept there, the same way.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        formstash.set_cookie_on(request, response)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method != "POST" or request.user.is_authenticated:
+            return None
+        if not formstash.keep_posted_form(request):
+            return None
+        messages.info(request, formstash.kept_message())
+        return redirect_to_login(request.get_full_path())
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Pages and API answers compressed for slow connections (static files come compressed from
+    whitenoise; downloads such as /source.zip are left alone). Django's GZipMiddleware pads each
+    response with random bytes against BREACH-style length attacks."""
+
+    COMPRESSED_TYPES = ("text/html", "application/json")
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith(self.COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

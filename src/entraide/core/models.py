@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.fields import EncryptedField
@@ -175,3 +176,36 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} ({self.id})"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token already used, and where its first submission led (see
+    core.formtokens): a second POST with the same token is sent there instead of acting again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_token_used_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"form submission {self.pk}"
+
+
+class StashedForm(models.Model):
+    """A form posted after its session expired, kept for 30 minutes so that nothing typed is
+    lost (see core.formstash). Encrypted with a one-time key that lives only in a cookie of the
+    browser that posted it; given back only to the same account, on the same page."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    ciphertext = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"stashed form {self.pk}"

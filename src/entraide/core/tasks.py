@@ -11,7 +11,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from entraide.core import jobs, mail
-from entraide.core.models import OutgoingMail, ScheduledRun, WorkerHeartbeat
+from entraide.core.models import FormSubmission, OutgoingMail, ScheduledRun, StashedForm, WorkerHeartbeat
 
 KEEP_FINISHED = timedelta(days=7)  # job results, mail rows and scheduler marks (ARCHITECTURE: 7 days)
 
@@ -44,10 +44,12 @@ def deliver_mail(mail_id: str) -> None:
 @jobs.job(max_attempts=3)
 def housekeeping(due: str) -> None:
     """Forget what is no longer needed: finished jobs, sent mail, scheduler marks, old heartbeats,
-    expired sessions."""
+    expired sessions, used form tokens after a day, forms kept after an expired session."""
     limit = timezone.now() - KEEP_FINISHED
     DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=limit).delete()
     OutgoingMail.objects.filter(sent_at__lt=limit).delete()
     ScheduledRun.objects.filter(due_at__lt=limit).delete()
     WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    FormSubmission.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    StashedForm.objects.filter(expires_at__lt=timezone.now()).delete()

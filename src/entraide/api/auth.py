@@ -1,0 +1,88 @@
+"""``Authorization: Bearer <token>``: the only way in. No session, hence no CSRF question."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from entraide.accounts import services as account_services
+from entraide.api import services
+from entraide.api.models import PersonalToken
+from entraide.core import instance
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The API takes JSON. Form bodies are refused (415) rather than parsed: Django parses them
+# itself, and a middleware may already have read one from the stream (the form keeper reads any
+# POST to an owner route made without a session), after which the raw body cannot be read.
+FORM_MEDIA_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+class ReadOnlyTokenError(Exception):
+    """A read-only token used to change something: 403."""
+
+
+class FormBodyError(Exception):
+    """A form body where the API takes JSON: 415."""
+
+
+class ConsentNeededError(Exception):
+    """The person has not agreed to the current terms or health-data consent yet: 403 until they
+    do, on the site (the web pages ask the same before anything else)."""
+
+
+def consents_up_to_date(request: HttpRequest, person: Any) -> bool:
+    current = account_services.current_consent_versions(instance.settings_for(request))
+    agreed = account_services.agreed_versions(person)
+    return all(agreed.get(kind, -1) >= version for kind, version in current.items())
+
+
+class TokenAuth(HttpBearer):
+    """A personal access token (see api.services). Sets ``request.auth`` to the token, its owner
+    loaded. A read-only token is refused on every method that changes data, whatever the route."""
+
+    def __call__(self, request: HttpRequest) -> PersonalToken | None:
+        # Not HttpBearer's: it logs the header (the secret) when DEBUG is on.
+        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return self.authenticate(request, raw.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> PersonalToken | None:
+        found = services.authenticate(token)
+        if found is None:
+            return None
+        if request.method not in SAFE_METHODS and not found.can_write:
+            raise ReadOnlyTokenError
+        if request.content_type in FORM_MEDIA_TYPES:
+            raise FormBodyError
+        if not consents_up_to_date(request, found.owner):
+            raise ConsentNeededError
+        return found
+
+
+def owner_of(request: HttpRequest) -> Any:
+    """The person whose token authenticated this request."""
+    token: PersonalToken = request.auth  # type: ignore[attr-defined]  # set by ninja after TokenAuth
+    return token.owner
+
+
+def in_owner_zone(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the operation in the token owner's time zone, as pages run in the person's zone
+    (accounts.PersonTimeZoneMiddleware): "today" is the person's today."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            zone = zoneinfo.ZoneInfo(owner_of(request).time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return view(request, *args, **kwargs)
+        with timezone.override(zone):
+            return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,196 @@
+"""How the API lets a request in: a valid bearer token, nothing else."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import RequestFactory
+from django.urls import URLPattern, get_resolver
+from django.utils import timezone
+
+from entraide.api import services
+from entraide.api.auth import in_owner_zone
+from entraide.api.models import PersonalToken
+from entraide.api.tests.conftest import api_client, json_post
+from entraide.api.v1 import api
+from entraide.core.routes import audience_of
+from entraide.journal import values
+
+pytestmark = pytest.mark.django_db
+CHECKINS = "/api/v1/checkins"
+
+
+def operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    return [(method.upper(), path) for path, item in schema["paths"].items() for method in item]
+
+
+def test_every_api_route_declares_its_audience():
+    resolver = next(r for r in get_resolver().url_patterns if getattr(r, "namespace", None) == "api-v1")
+    found = {
+        p.name: audience_of(p.callback, p.name) for p in resolver.url_patterns if isinstance(p, URLPattern)
+    }
+    assert found.pop("openapi-json") == "public"
+    assert found.pop("api-root") == "public"
+    assert found and set(found.values()) == {"owner"}
+
+
+@pytest.mark.parametrize(("method", "path"), operations())
+def test_every_operation_refuses_anonymous_requests_with_401(method, path):
+    url = path.replace("{checkin_id}", "00000000-0000-4000-8000-000000000001")
+    url = url.replace("{indicator_id}", "00000000-0000-4000-8000-000000000001")
+    url = url.replace("{entry_id}", "00000000-0000-4000-8000-000000000001")
+    response = api_client().generic(method, url, "{}", content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "A valid access token is needed: Authorization: Bearer <token>."}
+
+
+def test_schema_describes_every_operation_with_an_id_a_summary_and_its_errors():
+    schema = api_client().get("/api/v1/openapi.json").json()  # public: a program reads it first
+    assert schema["info"]["title"] == "entraide API"
+    ids = set()
+    for item in schema["paths"].values():
+        for operation in item.values():
+            ids.add(operation["operationId"])
+            assert operation["summary"]
+            assert {"401", "422"} <= set(operation["responses"])
+            assert operation["security"] == [{"TokenAuth": []}]
+    assert len(ids) == 17
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    error = schema["components"]["schemas"]["ValidationErrorOut"]
+    assert error["properties"]["detail"]["items"]["$ref"].endswith("/FieldError")
+
+
+def test_there_is_no_docs_page_loading_from_a_cdn():
+    assert api_client().get("/api/v1/docs").status_code == 404
+
+
+def test_schema_lists_the_emotions_of_the_journal():
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    emotions = schema["components"]["schemas"]["CheckinIn"]["properties"]["emotions"]["anyOf"][0]
+    assert emotions["items"]["enum"] == list(values.EMOTIONS)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer ",
+        "Bearer ent_",
+        "Bearer ent_" + "a" * 43,  # well formed, unknown
+        "Bearer " + "x" * 10_000,
+        "Basic Y2FtaWxsZTpzZWNyZXQ=",
+        "Token ent_" + "a" * 43,
+    ],
+)
+def test_unknown_or_malformed_credentials_are_401(owner, header):
+    assert api_client(Authorization=header).get(CHECKINS).status_code == 401
+
+
+def test_answers_are_never_cached(owner_api, journal_of):
+    checkin = journal_of["checkins"][0]
+    for response in (
+        owner_api.get(CHECKINS),
+        owner_api.get(f"{CHECKINS}/{checkin.pk}"),
+        owner_api.get(f"{CHECKINS}/00000000-0000-4000-8000-000000000009"),
+        owner_api.delete(f"{CHECKINS}/{checkin.pk}"),
+        api_client().get(CHECKINS),
+    ):
+        assert response["Cache-Control"] == "no-store", response.status_code
+
+
+def test_a_session_is_not_enough(owner, owner_client):
+    assert owner_client.get(CHECKINS).status_code == 401
+
+
+def test_the_token_must_be_whole(owner, make_token):
+    secret = make_token(owner)
+    assert api_client(secret).get(CHECKINS).status_code == 200
+    assert api_client(secret[:-1] + ("A" if secret[-1] != "A" else "B")).get(CHECKINS).status_code == 401
+    assert api_client(f"  {secret}  ").get(CHECKINS).status_code == 200  # spaces around are fine
+
+
+def test_a_revoked_token_or_an_inactive_owner_is_401(owner, make_token):
+    secret = make_token(owner)
+    services.revoke_token(PersonalToken.objects.get())
+    assert api_client(secret).get(CHECKINS).status_code == 401
+    other = make_token(owner)
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+    assert api_client(other).get(CHECKINS).status_code == 401
+
+
+def test_last_use_is_written_at_most_once_a_minute(owner, make_token, django_assert_num_queries):
+    secret = make_token(owner)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        api_client(secret).get(CHECKINS)
+    assert PersonalToken.objects.get().last_used_at == start
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        api_client(secret).get(CHECKINS)
+    assert PersonalToken.objects.get().last_used_at == start
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        api_client(secret).get(CHECKINS)
+    assert PersonalToken.objects.get().last_used_at == start + timedelta(seconds=61)
+
+
+def test_form_bodies_are_refused_with_415_and_bodyless_posts_work(owner, make_token, journal_of):
+    api = api_client(make_token(owner))
+    response = api.post(CHECKINS, {"moment": "2026-11-10T10:00:00Z"})  # multipart
+    assert response.status_code == 415
+    indicator = journal_of["indicators"][0]
+    assert api.generic("POST", f"/api/v1/indicators/{indicator.pk}/archive").status_code == 200
+
+
+def test_invalid_json_is_a_4xx(owner_api):
+    for body in ("{nope", "[]", "null", '"texte"', "1e999"):
+        response = owner_api.post(CHECKINS, body, content_type="application/json")
+        assert 400 <= response.status_code < 500, (body, response.status_code)
+
+
+def test_nothing_about_the_token_is_logged(owner, make_token, caplog, settings):
+    settings.DEBUG = True  # ninja's own bearer class logs the header when DEBUG is on; ours does not
+    secret = make_token(owner)
+    with caplog.at_level(logging.DEBUG):
+        api_client(Authorization=f"Token {secret}").get(CHECKINS)
+        api_client(secret).get(CHECKINS)
+        json_post(api_client(secret), CHECKINS, {"moment": "2026-11-10T10:00:00Z", "note": "très personnel"})
+    assert secret not in caplog.text
+    assert "très personnel" not in caplog.text
+
+
+def test_operations_run_in_the_owners_time_zone(owner, make_token):
+    owner.time_zone = "Pacific/Kiritimati"
+    owner.save(update_fields=["time_zone"])
+    request = RequestFactory().get(CHECKINS)
+    request.auth = services.authenticate(make_token(owner))
+    seen = {}
+
+    @in_owner_zone
+    def view(request):
+        seen["zone"] = timezone.get_current_timezone_name()
+
+    view(request)
+    assert seen == {"zone": "Pacific/Kiritimati"}
+    assert timezone.get_current_timezone_name() != "Pacific/Kiritimati"  # not left behind
+
+
+def test_api_refuses_a_person_who_must_agree_to_new_terms_first(owner, owner_api, admin_user):
+    from entraide.core import services as core_services
+
+    assert owner_api.get("/api/v1/checkins").status_code == 200
+    core_services.publish_legal_document(
+        kind="terms",
+        language="fr",
+        body="## Nouvelles conditions",
+        change_summary="",
+        base_version=0,
+        by=admin_user,
+        requires_new_consent=True,
+    )
+    response = owner_api.get("/api/v1/checkins")
+    assert response.status_code == 403
+    assert "terms" in response.json()["detail"]

@@ -1,0 +1,137 @@
+"""``/api/v1``: a person's own journal, for programs of their own, with a personal access token.
+
+Every operation calls the journal's services and owner loaders, as the pages do. Errors are JSON
+``{"detail": ...}``; the schema is at ``/api/v1/openapi.json``. No docs page: Swagger UI would load
+from a CDN, and this site makes no third-party requests. See docs/api.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from entraide.api.auth import ConsentNeededError, FormBodyError, ReadOnlyTokenError, TokenAuth
+from entraide.api.endpoints import checkins, entries, indicators
+from entraide.journal.services import IndicatorLimitError
+from entraide.journal.values import InvalidValuesError
+
+DESCRIPTION = """\
+A person's own check-ins, custom indicators and journal entries.
+
+Authenticate with a personal access token, created on the site (My account → API access
+tokens): `Authorization: Bearer ent_…`. A read-only token gets 403 on any change.
+
+Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
+`{"detail": [{"field": "mood", "message": "…"}]}`. The journal's messages follow `Accept-Language`
+(English or French), else the site's language; schema checks answer in English.
+"""
+
+# Which routes may be reached by whom (core.routes): the schema is public; every operation
+# serves the token owner's own data.
+PUBLIC_URL_NAMES = frozenset({"openapi-json", "api-root"})
+
+
+class EntraideAPI(NinjaAPI):
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        # A person's data, asked with a token: no cache keeps it (the pages do the same).
+        response = super().create_temporal_response(request)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if not isinstance(pattern, URLPattern):
+                continue
+            pattern.callback.audience = (  # type: ignore[attr-defined]  # core.routes' marker
+                "public" if pattern.name in PUBLIC_URL_NAMES else "owner"
+            )
+        return patterns
+
+
+api = EntraideAPI(
+    title="entraide API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs_url=None,
+    auth=TokenAuth(),
+)
+api.add_router("", checkins.router)
+api.add_router("", indicators.router)
+api.add_router("", entries.router)
+
+
+def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, "A valid access token is needed: Authorization: Bearer <token>.")
+    response["WWW-Authenticate"] = 'Bearer realm="entraide"'
+    return response
+
+
+@api.exception_handler(ReadOnlyTokenError)
+def read_only(request: HttpRequest, exc: ReadOnlyTokenError) -> HttpResponse:
+    return _error(request, 403, "This token can only read. Create a read and write token to make changes.")
+
+
+@api.exception_handler(ConsentNeededError)
+def consent_needed(request: HttpRequest, exc: ConsentNeededError) -> HttpResponse:
+    return _error(
+        request, 403, "The terms of use changed: log in on the site and agree to them before using the API."
+    )
+
+
+@api.exception_handler(FormBodyError)
+def not_json(request: HttpRequest, exc: FormBodyError) -> HttpResponse:
+    return _error(request, 415, "Send JSON, with Content-Type: application/json.")
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(InvalidValuesError)
+def invalid_values(request: HttpRequest, exc: InvalidValuesError) -> HttpResponse:
+    return _error(request, 422, [{"field": key, "message": str(msg)} for key, msg in exc.errors.items()])
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, 422, [_field_error(e) for e in exc.errors])
+
+
+@api.exception_handler(IndicatorLimitError)
+def too_many_indicators(request: HttpRequest, exc: IndicatorLimitError) -> HttpResponse:
+    return _error(request, 409, "50 indicators are already active: archive one first.")
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    """pydantic's ``loc`` ("body", "data", "mood") as "mood"; query and path ones keep their name."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if loc[:1] == ["body"]:
+        loc = loc[2:] or loc[1:]
+    elif loc[:1] in (["query"], ["path"]):
+        loc = loc[2:] if len(loc) > 2 and loc[1] == "filters" else loc[1:]
+    return {"field": ".".join(loc) or "body", "message": str(error.get("msg", "Invalid value."))}

@@ -1,0 +1,88 @@
+"""One-time form tokens: a form posted twice (a double click, a resend after a slow answer, the
+back button) acts once, and the second POST is sent where the first one led.
+
+A token is ``<nonce>.<signed account id>``. The nonce makes it one-time; the signature binds it to
+the account that opened the form, which also lets ``core.formstash`` give a form typed before a
+session expired back to that account only. A client may choose its own nonce (the API of tokens
+is the hidden field): it only ever deduplicates its own submissions.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+
+from entraide.core.models import FormSubmission
+
+FIELD = "form_token"
+SALT = "entraide.form-token"
+_NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class InvalidTokenError(Exception):
+    """Missing, altered, or opened by another account: the form is shown again, values kept."""
+
+
+def new_token(user: Any) -> str:
+    return f"{secrets.token_urlsafe(12)}.{signing.Signer(salt=SALT).sign(str(user.pk))}"
+
+
+def account_of(token: str) -> str | None:
+    """The id of the account that opened the form, or ``None`` if the token is not ours."""
+    _nonce, _, signed = token.partition(".")
+    try:
+        return signing.Signer(salt=SALT).unsign(signed)
+    except signing.BadSignature:
+        return None
+
+
+def nonce_for(user: Any, token: str | None) -> str:
+    """The token's nonce, after checking it was made for ``user``; raises ``InvalidTokenError``."""
+    if not token:
+        raise InvalidTokenError
+    nonce = token.partition(".")[0]
+    if not _NONCE.fullmatch(nonce) or account_of(token) != str(user.pk):
+        raise InvalidTokenError
+    return nonce
+
+
+def token_to_render(request: Any) -> str:
+    """The token for a form being shown: the one just posted when it is valid (the form came back
+    with errors, nothing was saved), else a new one."""
+    posted = request.POST.get(FIELD) if request.method == "POST" else None
+    if posted:
+        try:
+            nonce_for(request.user, posted)
+        except InvalidTokenError:
+            pass
+        else:
+            return str(posted)
+    return new_token(request.user)
+
+
+def submit_once(user: Any, token: str | None, action: Callable[[], str]) -> tuple[str, bool]:
+    """Run ``action`` (which saves and returns the URL to go to next) once per token.
+
+    Returns ``(url, True)`` the first time, and ``(first url, False)`` when the token was already
+    used. ``action`` runs in the same transaction as the token's claim: if it raises, the token is
+    free again. Two concurrent posts wait on the unique (user, token) row: one acts.
+    """
+    nonce = nonce_for(user, token)
+    used = FormSubmission.objects.filter(user=user, token=nonce).values_list("result_url", flat=True).first()
+    if used is not None:
+        return used, False
+    try:
+        with transaction.atomic():
+            claim = FormSubmission.objects.create(user=user, token=nonce)
+            url = action()
+            claim.result_url = url[:500]
+            claim.save(update_fields=["result_url"])
+    except IntegrityError:
+        first = FormSubmission.objects.get(user=user, token=nonce)
+        return first.result_url, False
+    return url, True

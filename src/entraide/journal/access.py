@@ -1,0 +1,49 @@
+"""Loading a person's own journal rows. They never take a viewer: another person's data goes
+through circle's gate first (ARCHITECTURE.md). Another person's row is a 404, never a 403."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from entraide.journal.models import Checkin, Indicator, JournalEntry
+
+M = TypeVar("M", bound=Model)
+
+
+def filter_checkins_of(owner: Any, qs: QuerySet[Checkin] | None = None) -> QuerySet[Checkin]:
+    return (Checkin.objects.all() if qs is None else qs).filter(owner_id=owner.pk)
+
+
+def get_checkin_of(owner: Any, checkin_id: uuid.UUID | str) -> Checkin:
+    return _one(filter_checkins_of(owner), checkin_id)
+
+
+def filter_indicators_of(owner: Any, qs: QuerySet[Indicator] | None = None) -> QuerySet[Indicator]:
+    return (Indicator.objects.all() if qs is None else qs).filter(owner_id=owner.pk)
+
+
+def get_indicator_of(owner: Any, indicator_id: uuid.UUID | str) -> Indicator:
+    return _one(filter_indicators_of(owner), indicator_id)
+
+
+def filter_entries_of(owner: Any, qs: QuerySet[JournalEntry] | None = None) -> QuerySet[JournalEntry]:
+    return (JournalEntry.objects.all() if qs is None else qs).filter(owner_id=owner.pk)
+
+
+def get_entry_of(owner: Any, entry_id: uuid.UUID | str) -> JournalEntry:
+    return _one(filter_entries_of(owner), entry_id)
+
+
+def _one(qs: QuerySet[M], row_id: uuid.UUID | str) -> M:
+    try:
+        row_uuid = uuid.UUID(str(row_id))
+    except ValueError:
+        raise Http404 from None
+    found = qs.filter(pk=row_uuid).first()
+    if found is None:
+        raise Http404
+    return found

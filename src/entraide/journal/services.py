@@ -1,0 +1,364 @@
+"""Every write to a person's journal, named ``verb_object``: pages, the API and the demo data
+call these, so the rules in ``journal.values`` hold whatever the door."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from entraide.core.localtime import local_date
+from entraide.journal import values as v
+from entraide.journal.access import filter_checkins_of, filter_entries_of, filter_indicators_of
+from entraide.journal.models import Checkin, Indicator, IndicatorKind, JournalEntry, JournalSettings
+
+MAX_ACTIVE_INDICATORS = 50
+MAX_INDICATOR_NAME = 60
+MAX_UNIT = 20
+MAX_CHOICES = 20
+MAX_ENTRY_TITLE = 200
+MAX_ENTRY_BODY = 50_000
+REMINDER_KIND = "journal.checkin"
+
+
+# --- Check-ins -----------------------------------------------------------------------------------
+
+
+def indicators_by_id(owner: Any) -> dict[str, Indicator]:
+    """All the person's indicators, archived ones included (old values keep their meaning)."""
+    return {str(i.pk): i for i in filter_indicators_of(owner)}
+
+
+def _clean_moment(moment: datetime) -> datetime:
+    if timezone.is_naive(moment):
+        raise v.InvalidValuesError({"moment": pgettext_lazy("check-in values", "Give a date and a time.")})
+    if moment > timezone.now() + timedelta(days=1):
+        raise v.InvalidValuesError(
+            {
+                "moment": pgettext_lazy(
+                    "check-in values", "This moment is in the future: choose today or a past day."
+                )
+            }
+        )
+    if moment.year < 1900:
+        raise v.InvalidValuesError({"moment": pgettext_lazy("check-in values", "Choose a date after 1900.")})
+    return moment
+
+
+def record_checkin(owner: Any, *, moment: datetime, values: Mapping[str, Any]) -> Checkin:
+    """A new check-in; its local date is taken in the person's zone now (ARCHITECTURE.md, "Time")."""
+    moment = _clean_moment(moment)
+    payload = v.clean_checkin(values, indicators=indicators_by_id(owner))
+    zone = owner.time_zone
+    checkin = Checkin(
+        owner=owner,
+        moment=moment,
+        time_zone=zone,
+        local_date=local_date(moment, ZoneInfo(zone)),
+        payload=payload,
+    )
+    with transaction.atomic():
+        checkin.save()
+        _remember_own_emotions(owner, payload.get("own_emotions", []))
+    return checkin
+
+
+def update_checkin(checkin: Checkin, *, moment: datetime, values: Mapping[str, Any]) -> Checkin:
+    """New values for a check-in. A changed moment takes the person's current zone; an unchanged
+    one keeps the zone and the local date it was recorded with."""
+    moment = _clean_moment(moment)
+    owner = checkin.owner
+    checkin.payload = v.clean_checkin(values, indicators=indicators_by_id(owner))
+    if moment != checkin.moment:
+        checkin.moment = moment
+        checkin.time_zone = owner.time_zone
+        checkin.local_date = local_date(moment, ZoneInfo(owner.time_zone))
+    checkin.updated_at = timezone.now()
+    with transaction.atomic():
+        checkin.save()
+        _remember_own_emotions(owner, checkin.payload.get("own_emotions", []))
+    return checkin
+
+
+def delete_checkin(checkin: Checkin) -> None:
+    checkin.delete()
+
+
+@dataclass(frozen=True)
+class DayValues:
+    """One local day: the mean of that day's check-ins for each measure recorded that day."""
+
+    day: date
+    checkins: int
+    means: dict[str, float]
+
+
+MEASURES = ("mood", "anxiety", "energy", "sleep_minutes", "sleep_quality")
+
+
+def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
+    """Each day from ``start`` to ``end`` (inclusive) that has check-ins, oldest first."""
+    days: dict[date, list[dict[str, Any]]] = {}
+    for checkin in filter_checkins_of(owner).filter(local_date__range=(start, end)).order_by("local_date"):
+        days.setdefault(checkin.local_date, []).append(checkin.payload)
+    result = []
+    for day, payloads in days.items():
+        means: dict[str, float] = {}
+        for key in MEASURES:
+            found = [p[key] for p in payloads if isinstance(p.get(key), int | float)]
+            if found:
+                means[key] = sum(found) / len(found)
+        result.append(DayValues(day=day, checkins=len(payloads), means=means))
+    return result
+
+
+# --- The person's settings and own emotions -----------------------------------------------------
+
+
+def journal_settings_of(owner: Any) -> JournalSettings:
+    """The person's settings row (an unsaved default when they never changed anything)."""
+    found = JournalSettings.objects.filter(owner_id=owner.pk).first()
+    return found or JournalSettings(owner=owner, payload={"track_substances": False, "own_emotions": []})
+
+
+def update_journal_settings(
+    owner: Any, *, track_substances: bool, own_emotions: Iterable[str] | None = None
+) -> JournalSettings:
+    row = journal_settings_of(owner)
+    payload = dict(row.payload)
+    payload["track_substances"] = bool(track_substances)
+    if own_emotions is not None:
+        words, problem = v.clean_words(
+            list(own_emotions), limit=v.MAX_OWN_EMOTIONS, length=v.MAX_OWN_EMOTION, what="emotions"
+        )
+        if problem:
+            raise v.InvalidValuesError({"own_emotions": problem})
+        payload["own_emotions"] = words
+    row.payload = payload
+    row.updated_at = timezone.now()
+    row.save()
+    return row
+
+
+def _remember_own_emotions(owner: Any, words: list[str]) -> None:
+    """An emotion typed in a check-in is offered as a box the next time."""
+    if not words:
+        return
+    row = journal_settings_of(owner)
+    known = row.own_emotions
+    folded = {unicodedata.normalize("NFKD", w.casefold()) for w in known}
+    new = [w for w in words if unicodedata.normalize("NFKD", w.casefold()) not in folded]
+    if not new:
+        return
+    row.payload = {**row.payload, "own_emotions": (known + new)[-v.MAX_OWN_EMOTIONS :]}
+    row.updated_at = timezone.now()
+    row.save()
+
+
+# --- Custom indicators --------------------------------------------------------------------------
+
+
+class IndicatorLimitError(Exception):
+    pass
+
+
+def _clean_indicator(kind: str, name: str, unit: str, choices: Iterable[str]) -> dict[str, Any]:
+    errors: dict[str, str | Promise] = {}
+    name = " ".join(unicodedata.normalize("NFC", name or "").split())
+    if not name:
+        errors["name"] = pgettext_lazy("indicator", "Give it a name.")
+    elif len(name) > MAX_INDICATOR_NAME:
+        errors["name"] = pgettext_lazy("indicator", "Keep the name under 60 characters.")
+    unit = " ".join((unit or "").split())
+    if len(unit) > MAX_UNIT:
+        errors["unit"] = pgettext_lazy("indicator", "Keep the unit under 20 characters.")
+    payload: dict[str, Any] = {"name": name}
+    if kind == IndicatorKind.NUMBER and unit:
+        payload["unit"] = unit
+    if kind == IndicatorKind.CHOICE:
+        options, problem = v.clean_words(list(choices), limit=MAX_CHOICES, length=40, what="choices")
+        if problem:
+            errors["choices"] = problem
+        elif len(options) < 2:
+            errors["choices"] = pgettext_lazy("indicator", "Give at least two options, one per line.")
+        payload["choices"] = options
+    if errors:
+        raise v.InvalidValuesError(errors)
+    return payload
+
+
+def create_indicator(
+    owner: Any, *, name: str, kind: str, unit: str = "", choices: Iterable[str] = ()
+) -> Indicator:
+    if kind not in IndicatorKind.values:
+        raise v.InvalidValuesError({"kind": pgettext_lazy("indicator", "Choose a kind from the list.")})
+    payload = _clean_indicator(kind, name, unit, choices)
+    with transaction.atomic():
+        active = filter_indicators_of(owner).filter(archived_at__isnull=True)
+        if active.count() >= MAX_ACTIVE_INDICATORS:
+            raise IndicatorLimitError
+        last = filter_indicators_of(owner).aggregate(last=Max("position"))["last"]
+        indicator = Indicator(owner=owner, kind=kind, position=(last or 0) + 1, payload=payload)
+        indicator.save()
+    return indicator
+
+
+def update_indicator(
+    indicator: Indicator, *, name: str, unit: str = "", choices: Iterable[str] = ()
+) -> Indicator:
+    """Rename it, change its unit or its options. Its kind stays: past values keep their meaning.
+    An option removed from a choice list stays in the check-ins that used it."""
+    indicator.payload = _clean_indicator(indicator.kind, name, unit, choices)
+    indicator.save()
+    return indicator
+
+
+def archive_indicator(indicator: Indicator) -> None:
+    indicator.archived_at = timezone.now()
+    indicator.save(update_fields=["archived_at"])
+
+
+def restore_indicator(indicator: Indicator) -> None:
+    if (
+        filter_indicators_of(indicator.owner).filter(archived_at__isnull=True).count()
+        >= MAX_ACTIVE_INDICATORS
+    ):
+        raise IndicatorLimitError
+    indicator.archived_at = None
+    indicator.save(update_fields=["archived_at"])
+
+
+def move_indicator(indicator: Indicator, *, offset: int) -> None:
+    """Move it up (-1) or down (+1) among the person's active indicators."""
+    with transaction.atomic():
+        ordered = list(
+            filter_indicators_of(indicator.owner)
+            .filter(archived_at__isnull=True)
+            .select_for_update()
+            .order_by("position", "created_at")
+        )
+        ids = [i.pk for i in ordered]
+        if indicator.pk not in ids:
+            return
+        at = ids.index(indicator.pk)
+        target = max(0, min(len(ordered) - 1, at + offset))
+        ordered.insert(target, ordered.pop(at))
+        for position, row in enumerate(ordered, start=1):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+
+
+def active_indicators(owner: Any) -> list[Indicator]:
+    return list(
+        filter_indicators_of(owner).filter(archived_at__isnull=True).order_by("position", "created_at")
+    )
+
+
+# --- Journal entries ----------------------------------------------------------------------------
+
+
+def _clean_entry(*, day: date, title: str, body: str, mood: Any, tags: Any) -> dict[str, Any]:
+    errors: dict[str, str | Promise] = {}
+    title = " ".join(unicodedata.normalize("NFC", title or "").split())
+    body = unicodedata.normalize("NFC", body or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if len(title) > MAX_ENTRY_TITLE:
+        errors["title"] = pgettext_lazy("journal entry", "Keep the title under 200 characters.")
+    if not body and not title:
+        errors["body"] = pgettext_lazy("journal entry", "Write something, even a few words.")
+    if len(body) > MAX_ENTRY_BODY:
+        errors["body"] = pgettext_lazy(
+            "journal entry",
+            "This entry is very long: split it into two entries of at most 50,000 characters.",
+        )
+    payload: dict[str, Any] = {"title": title, "body": body, "mood": None, "tags": []}
+    if mood not in (None, ""):
+        number = v._int_between(mood, 0, 10)
+        if number is None:
+            errors["mood"] = pgettext_lazy("journal entry", "Choose a whole number from 0 to 10.")
+        payload["mood"] = number
+    if tags:
+        words, problem = v.clean_words(tags, limit=v.MAX_TAGS, length=v.MAX_TAG, what="tags")
+        if problem:
+            errors["tags"] = problem
+        payload["tags"] = words
+    if day.year < 1900 or day > timezone.localdate() + timedelta(days=1):
+        errors["day"] = pgettext_lazy("journal entry", "Choose today or a past day.")
+    if errors:
+        raise v.InvalidValuesError(errors)
+    return payload
+
+
+def create_entry(
+    owner: Any, *, day: date, title: str = "", body: str = "", mood: Any = None, tags: Any = ()
+) -> JournalEntry:
+    payload = _clean_entry(day=day, title=title, body=body, mood=mood, tags=tags)
+    entry = JournalEntry(owner=owner, day=day, payload=payload)
+    entry.save()
+    return entry
+
+
+def update_entry(
+    entry: JournalEntry, *, day: date, title: str = "", body: str = "", mood: Any = None, tags: Any = ()
+) -> JournalEntry:
+    entry.payload = _clean_entry(day=day, title=title, body=body, mood=mood, tags=tags)
+    entry.day = day
+    entry.updated_at = timezone.now()
+    entry.save()
+    return entry
+
+
+def delete_entry(entry: JournalEntry) -> None:
+    entry.delete()
+
+
+def search_entries(owner: Any, query: str) -> list[JournalEntry]:
+    """Entries whose title, text or tags hold every word of ``query`` (case and accents aside),
+    newest first. Decrypted in memory: fine at one person's scale."""
+    words = [v._fold(w) for w in query.split() if w.strip()][:10]
+    entries = list(filter_entries_of(owner).order_by("-day", "-created_at"))
+    if not words:
+        return entries
+    found = []
+    for entry in entries:
+        p = entry.payload
+        haystack = v._fold(" ".join([p.get("title", ""), p.get("body", ""), " ".join(p.get("tags", []))]))
+        if all(w in haystack for w in words):
+            found.append(entry)
+    return found
+
+
+# --- Daily reminder -----------------------------------------------------------------------------
+
+
+def checkin_reminder_of(owner: Any) -> Any:
+    from entraide.notifications.models import Reminder
+
+    return Reminder.objects.filter(owner_id=owner.pk, kind=REMINDER_KIND).first()
+
+
+def set_checkin_reminder(owner: Any, *, enabled: bool, at: time) -> Any:
+    """Switch the daily check-in reminder on or off, at a local time."""
+    from entraide.notifications.reminders import create_reminder, schedule
+
+    with transaction.atomic():
+        reminder = checkin_reminder_of(owner)
+        if reminder is None:
+            if not enabled:
+                return None
+            return create_reminder(owner, REMINDER_KIND, at=at)
+        reminder.enabled = enabled
+        reminder.local_time = at
+        reminder.skip_date = None
+        schedule(reminder)
+        reminder.save()
+    return reminder

@@ -1,0 +1,188 @@
+"""Today, the check-in form (new, edit, delete) and the list of past check-ins."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from entraide.core import formstash, formtokens
+from entraide.core.routes import audience
+from entraide.journal import display, services
+from entraide.journal.access import filter_checkins_of, get_checkin_of
+from entraide.journal.forms import CheckinForm
+from entraide.journal.models import Checkin
+
+PER_PAGE = 25
+
+
+def _today(request: HttpRequest) -> date:
+    return timezone.localdate()  # the person's zone (accounts.middleware.PersonTimeZoneMiddleware)
+
+
+def _summaries(checkins: list[Checkin], indicators: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"checkin": c, "lines": display.describe(c.payload, indicators)} for c in checkins]
+
+
+@audience("owner")
+@login_required
+@require_safe
+def today(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    day = _today(request)
+    checkins = list(filter_checkins_of(user).filter(local_date=day).order_by("moment"))
+    indicators = services.indicators_by_id(user) if any(c.payload.get("indicators") for c in checkins) else {}
+    week = services.day_values(user, day - timedelta(days=6), day)
+    return render(
+        request,
+        "journal/today/index.html",
+        {
+            "day": day,
+            "summaries": _summaries(checkins, indicators),
+            "week": week,
+            "reminder": services.checkin_reminder_of(user),
+        },
+    )
+
+
+@audience("owner")
+@login_required
+@require_safe
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    page = Paginator(filter_checkins_of(user).order_by("-local_date", "-moment"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    checkins = list(page.object_list)
+    indicators = services.indicators_by_id(user) if any(c.payload.get("indicators") for c in checkins) else {}
+    return render(
+        request,
+        "journal/checkins/index.html",
+        {"page_obj": page, "summaries": _summaries(checkins, indicators)},
+    )
+
+
+def _build_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> CheckinForm:
+    user = request.user
+    all_indicators = services.indicators_by_id(user)
+    active = sorted(
+        (i for i in all_indicators.values() if i.archived_at is None),
+        key=lambda i: (i.position, i.created_at),
+    )
+    settings_row = services.journal_settings_of(user)
+    return CheckinForm(
+        data,
+        indicators=active,
+        all_indicators=all_indicators,
+        own_emotions=settings_row.own_emotions,
+        track_substances=settings_row.track_substances,
+        initial=initial,
+    )
+
+
+def _kept_or_posted(request: HttpRequest) -> Any:
+    """The posted data, or on GET a form kept when the session expired (``core.formstash``)."""
+    if request.method == "POST":
+        return request.POST
+    kept = formstash.take(request)
+    if kept is not None:
+        messages.info(
+            request,
+            pgettext("kept form", "Here is what you wrote before your session ended. Check it, then save."),
+        )
+    return kept
+
+
+def _past_day_moment(request: HttpRequest) -> datetime:
+    """Now, or noon of the day asked for (``?jour=2026-11-20``) to fill in a past day."""
+    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    try:
+        day = date.fromisoformat(request.GET.get("jour", ""))
+    except ValueError:
+        return now
+    if day >= now.date():
+        return now
+    return datetime.combine(day, datetime.min.time()).replace(hour=12)
+
+
+def _invalid_token(form: CheckinForm) -> None:
+    form.add_error(
+        None,
+        pgettext(
+            "forms",
+            "This page was opened for another account, or too long ago. Nothing was saved: check "
+            "what you wrote, then save again.",
+        ),
+    )
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = _build_form(request, _kept_or_posted(request), {"moment": _past_day_moment(request)})
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            checkin = services.record_checkin(user, moment=form.moment_value(), values=form.values)
+            return f"{reverse('journal:today')}#point-{checkin.pk}"
+
+        try:
+            url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
+        except formtokens.InvalidTokenError:
+            _invalid_token(form)
+        else:
+            if first:
+                messages.success(request, pgettext("check-in form", "Your check-in is saved."))
+            else:
+                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
+            return redirect(url)
+    return render(request, "journal/checkin_new/index.html", {"form": form})
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    checkin = get_checkin_of(user, checkin_id)
+    form = _build_form(request, _kept_or_posted(request), CheckinForm.initial_from(checkin))
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            services.update_checkin(checkin, moment=form.moment_value(), values=form.values)
+            return reverse("journal:checkins")
+
+        try:
+            url, _first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
+        except formtokens.InvalidTokenError:
+            _invalid_token(form)
+        else:
+            messages.success(request, pgettext("check-in form", "Your check-in is updated."))
+            return redirect(url)
+    return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_delete(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    checkin = get_checkin_of(user, checkin_id)
+    if request.method == "POST":
+        services.delete_checkin(checkin)
+        messages.success(request, pgettext("check-in form", "The check-in is deleted."))
+        return redirect("journal:checkins")
+    lines = display.describe(checkin.payload, services.indicators_by_id(user))
+    return render(request, "journal/checkin_delete/index.html", {"checkin": checkin, "lines": lines})

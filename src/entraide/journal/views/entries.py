@@ -1,0 +1,156 @@
+"""The journal ("carnet"): free entries, their list with a search, the form, deleting one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from entraide.core import formtokens
+from entraide.core.routes import audience
+from entraide.journal import services
+from entraide.journal.access import filter_entries_of, get_entry_of
+from entraide.journal.forms_entries import EntryForm
+from entraide.journal.markdown import plain_start, render_entry
+from entraide.journal.models import JournalEntry
+from entraide.journal.values import InvalidValuesError
+from entraide.journal.views.checkins import _kept_or_posted
+
+PER_PAGE = 25
+MAX_QUERY = 200
+
+
+def _item(entry: JournalEntry) -> dict[str, Any]:
+    payload = entry.payload
+    title = payload.get("title", "")
+    return {
+        "entry": entry,
+        "title": title or plain_start(payload.get("body", "")),
+        "untitled": not title,
+        "mood": payload.get("mood"),
+        "tags": payload.get("tags", []),
+    }
+
+
+@audience("owner")
+@login_required
+@require_safe
+def entry_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+    # Searching decrypts every entry in memory (one person's scale); listing decrypts one page.
+    rows: Any = (
+        services.search_entries(user, query)
+        if query
+        else filter_entries_of(user).order_by("-day", "-created_at")
+    )
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "journal/entries/index.html",
+        {"page_obj": page, "items": [_item(e) for e in page.object_list], "query": query},
+    )
+
+
+@audience("owner")
+@login_required
+@require_safe
+def entry_detail(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    entry = get_entry_of(request.user, entry_id)
+    return render(
+        request,
+        "journal/entry/index.html",
+        {"item": _item(entry), "entry": entry, "body": render_entry(entry.payload.get("body", ""))},
+    )
+
+
+def invalid_token(form: forms.Form) -> None:
+    """The token is missing, altered or another account's: nothing saved, the values stay."""
+    form.add_error(
+        None,
+        pgettext(
+            "forms",
+            "This page was opened for another account, or too long ago. Nothing was saved: check "
+            "what you wrote, then save again.",
+        ),
+    )
+
+
+def _save(request: HttpRequest, form: EntryForm, save: Callable[[], str]) -> tuple[str, bool] | None:
+    """Run ``save`` once for the posted token; ``None`` when the form must be shown again."""
+    try:
+        return formtokens.submit_once(request.user, request.POST.get(formtokens.FIELD), save)
+    except formtokens.InvalidTokenError:
+        invalid_token(form)
+    except InvalidValuesError as exc:
+        form.add_service_errors(exc)
+    return None
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = EntryForm(_kept_or_posted(request), initial=EntryForm.initial_for_new())
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            entry = services.create_entry(user, **form.values())
+            return reverse("journal:entry", kwargs={"entry_id": entry.pk})
+
+        done = _save(request, form, save)
+        if done is not None:
+            url, first = done
+            if first:
+                messages.success(request, pgettext("journal entry form", "Your entry is saved."))
+            else:
+                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
+            return redirect(url)
+    return render(request, "journal/entry_new/index.html", {"form": form})
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    entry = get_entry_of(user, entry_id)
+    form = EntryForm(
+        _kept_or_posted(request),
+        initial=EntryForm.initial_from(entry),
+        can_clear_mood=entry.payload.get("mood") is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            services.update_entry(entry, **form.values())
+            return reverse("journal:entry", kwargs={"entry_id": entry.pk})
+
+        done = _save(request, form, save)
+        if done is not None:
+            messages.success(request, pgettext("journal entry form", "Your entry is updated."))
+            return redirect(done[0])
+    return render(request, "journal/entry_edit/index.html", {"form": form, "entry": entry})
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    entry = get_entry_of(request.user, entry_id)
+    if request.method == "POST":
+        services.delete_entry(entry)
+        messages.success(request, pgettext("journal entry delete", "The entry is deleted."))
+        return redirect("journal:entries")
+    return render(request, "journal/entry_delete/index.html", {"item": _item(entry), "entry": entry})

@@ -1,0 +1,48 @@
+"""The person's check-in settings: the daily reminder, substances, their own emotions."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods
+
+from entraide.core import formstash
+from entraide.core.routes import audience
+from entraide.journal import services
+from entraide.journal.forms import JournalSettingsForm
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def journal_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    row = services.journal_settings_of(user)
+    reminder = services.checkin_reminder_of(user)
+    initial = {
+        "reminder_enabled": bool(reminder and reminder.enabled),
+        "reminder_time": reminder.local_time if reminder else time(20, 0),
+        "track_substances": row.track_substances,
+        "own_emotions": ", ".join(row.own_emotions),
+    }
+    data = request.POST if request.method == "POST" else formstash.take(request)
+    form = JournalSettingsForm(data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            services.update_journal_settings(
+                user,
+                track_substances=form.cleaned_data["track_substances"],
+                own_emotions=form.cleaned_data["own_emotions"],
+            )
+            services.set_checkin_reminder(
+                user, enabled=form.cleaned_data["reminder_enabled"], at=form.cleaned_data["reminder_time"]
+            )
+        messages.success(request, pgettext("journal settings", "Your choices are saved."))
+        return redirect("journal:settings")
+    return render(request, "journal/settings/index.html", {"form": form})

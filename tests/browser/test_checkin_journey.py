@@ -1,0 +1,132 @@
+"""The check-in on a small phone (360 x 640) in real Chromium against the real `entraide serve`.
+
+The first check-in with JavaScript off, then with it on: mood and the save button are on screen
+without scrolling, and mood plus one emotion take at most 4 interactions (counted). Then a check-in
+typed while the session expires on the server: after logging in again, what was typed is back,
+pre-filled and not saved until the person saves it. Every page: one <h1>, no CSP violation, console
+error or foreign request; axe with JavaScript on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.support import WatchedContext, check_page, submit
+from tests.processes import Server, run_entraide
+
+pytestmark = [pytest.mark.browser, pytest.mark.serve]
+
+OpenContext = Callable[..., WatchedContext]
+PHONE = {"width": 360, "height": 640}
+EMAIL = "lou@example.org"
+PASSPHRASE = "une phrase de passe solide 42"
+NEW = "/journal/point/nouveau/"
+NOTE = "Une longue note écrite juste avant que la session expire."
+
+MAKE_PERSON = f"""
+from allauth.account.models import EmailAddress
+from entraide.accounts.models import User
+from entraide.accounts.services import record_signup_consents
+user = User.objects.create_user({EMAIL!r}, {PASSPHRASE!r}, pseudonym="Lou", time_zone="Europe/Paris")
+EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+record_signup_consents(user, language="fr")
+"""
+END_SESSIONS = "from django.contrib.sessions.models import Session; Session.objects.all().delete()"
+COUNT_CHECKINS = "from entraide.journal.models import Checkin; print('checkins', Checkin.objects.count())"
+
+
+def manage(served: Server, code: str) -> str:
+    done = run_entraide(served.data_dir, "manage", "shell", "-c", code)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def log_in(page: Page, watched: WatchedContext, base: str, *, axe: bool) -> None:
+    check_page(page, watched, page.goto(base + "/compte/login/"), "login form", axe=axe)
+    page.fill("#id_login", EMAIL)
+    page.fill("#id_password", PASSPHRASE)
+    submit(page)
+
+
+def on_screen(page: Page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+
+
+class Counter:
+    """Counts the person's interactions (clicks, key presses, fills)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page, self.count = page, 0
+
+    def click(self, selector: str) -> None:
+        self.count += 1
+        self.page.locator(selector).click()
+
+
+def first_checkin(served: Server, watched: WatchedContext, *, mood: str, emotion: str) -> None:
+    page = watched.new_page()
+    js = watched.js
+    log_in(page, watched, served.base, axe=js)
+    response = page.goto(served.base + NEW)
+    check_page(page, watched, response, "check-in form", axe=js)
+    assert on_screen(page, "fieldset:has(input[name=mood])"), "the mood must be visible without scrolling"
+    assert on_screen(page, "main form button[type=submit]"), "a save button must be visible without scrolling"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the form scrolls sideways ({width} px)"
+
+    person = Counter(page)
+    person.click(f"label.scale__option:has(input[name=mood][value='{mood}'])")
+    person.click(f"label.chip:has(input[name=emotions][value='{emotion}'])")
+    with page.expect_navigation() as navigation:
+        person.click("main form button[type=submit]")
+    assert person.count <= 4, f"{person.count} interactions for mood and one emotion"
+    check_page(page, watched, navigation.value, "today after a check-in", axe=js)
+    assert urlparse(page.url).path == "/journal/"
+    assert page.locator(".message--success").is_visible()
+    assert f"{mood}/10" in page.locator("main").inner_text()
+
+
+def test_first_checkin_on_a_phone_without_then_with_javascript(
+    served: Server, open_context: OpenContext
+) -> None:
+    manage(served, MAKE_PERSON)
+    first_checkin(served, open_context(js=False, viewport=PHONE), mood="4", emotion="worry")
+    first_checkin(served, open_context(js=True, viewport=PHONE), mood="7", emotion="calm")
+    assert "checkins 2" in manage(served, COUNT_CHECKINS)
+
+
+def test_checkin_typed_as_the_session_expires_is_kept(served: Server, open_context: OpenContext) -> None:
+    manage(served, MAKE_PERSON)
+    watched = open_context(js=False, viewport=PHONE)
+    page = watched.new_page()
+    log_in(page, watched, served.base, axe=False)
+    page.goto(served.base + NEW)
+    page.locator("label.scale__option:has(input[name=mood][value='3'])").click()
+    page.locator("details.fold:has(textarea[name=note]) summary").click()
+    page.fill("textarea[name=note]", NOTE)
+    manage(served, END_SESSIONS)  # the session ends on the server while the person types
+
+    response = submit(page)
+    check_page(page, watched, response, "login after an expired session", axe=False)
+    assert urlparse(page.url).path == "/compte/login/"
+    assert "30 minutes" in page.locator(".messages").inner_text()
+    assert "checkins 0" in manage(served, COUNT_CHECKINS)
+
+    page.fill("#id_login", EMAIL)
+    page.fill("#id_password", PASSPHRASE)
+    response = submit(page)
+    check_page(page, watched, response, "the kept check-in", axe=False)
+    assert urlparse(page.url).path == NEW
+    assert page.locator("textarea[name=note]").input_value() == NOTE
+    assert page.locator("input[name=mood][value='3']").is_checked()
+    assert "checkins 0" in manage(served, COUNT_CHECKINS), "a kept form is never submitted on its own"
+
+    submit(page)
+    assert urlparse(page.url).path == "/journal/"
+    assert NOTE in page.locator("main").inner_text()
+    assert "checkins 1" in manage(served, COUNT_CHECKINS)
