@@ -100,13 +100,21 @@ def test_first_checkin_on_a_phone_without_then_with_javascript(
     assert "checkins 2" in manage(served, COUNT_CHECKINS)
 
 
-def test_checkin_typed_as_the_session_expires_is_kept(served: Server, open_context: OpenContext) -> None:
+def form_without_javascript(
+    served: Server, open_context: OpenContext, *, mood: str
+) -> tuple[WatchedContext, Page]:
+    """A new person, logged in on a phone without JavaScript, on the check-in form with a mood chosen."""
     manage(served, MAKE_PERSON)
     watched = open_context(js=False, viewport=PHONE)
     page = watched.new_page()
     log_in(page, watched, served.base, axe=False)
     page.goto(served.base + NEW)
-    page.locator("label.scale__option:has(input[name=mood][value='3'])").click()
+    page.locator(f"label.scale__option:has(input[name=mood][value='{mood}'])").click()
+    return watched, page
+
+
+def test_checkin_typed_as_the_session_expires_is_kept(served: Server, open_context: OpenContext) -> None:
+    watched, page = form_without_javascript(served, open_context, mood="3")
     page.locator("details.fold:has(textarea[name=note]) summary").click()
     page.fill("textarea[name=note]", NOTE)
     manage(served, END_SESSIONS)  # the session ends on the server while the person types
@@ -130,3 +138,21 @@ def test_checkin_typed_as_the_session_expires_is_kept(served: Server, open_conte
     assert urlparse(page.url).path == "/journal/"
     assert NOTE in page.locator("main").inner_text()
     assert "checkins 1" in manage(served, COUNT_CHECKINS)
+
+
+def test_a_second_tap_without_javascript_saves_once(served: Server, open_context: OpenContext) -> None:
+    _watched, page = form_without_javascript(served, open_context, mood="5")
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    # A second tap while the first answer is on its way: the browser sends the form again.
+    box = page.locator("main form button[type=submit]").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)  # raw taps: Playwright's click would wait for the first navigation
+    page.wait_for_timeout(30)
+    page.mouse.click(x, y)  # the browser drops the first navigation and sends the form again
+    page.wait_for_url(lambda url: urlparse(url).path == "/journal/")
+    page.wait_for_load_state("load")
+    assert "déjà enregistré" in page.locator(".messages").inner_text()
+    assert len(posts) == 2, f"{len(posts)} POST(s) sent: the test did not submit twice"
+    assert "checkins 1" in manage(served, COUNT_CHECKINS), "two POSTs of one form saved two check-ins"
