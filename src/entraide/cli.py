@@ -1,4 +1,4 @@
-"""The `entraide` command: serve, migrate, check, create-admin, rotate-key, backup, restore, manage.
+"""The `entraide` command: serve, migrate, check, create-admin, rotate-key, backup, restore, demo, manage.
 
 `serve` is a small supervisor that imports no Django: it prepares the instance in a child
 process, then runs gunicorn, and stops it cleanly on Ctrl-C or SIGTERM.
@@ -165,6 +165,18 @@ def restore(args: argparse.Namespace) -> int:
     )
 
 
+def demo(args: argparse.Namespace) -> int:
+    return _manage(
+        "demo",
+        "--people",
+        str(args.people),
+        *(["--seed", str(args.seed)] if args.seed is not None else []),
+        *(["--force"] if args.force else []),
+        *(["--remove"] if args.remove else []),
+        *(["--dry-run"] if args.dry_run else []),
+    )
+
+
 def manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from django.core.management import execute_from_command_line
@@ -211,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     p.set_defaults(func=restore)
+    p = sub.add_parser("demo", help="create demo people with realistic histories; --remove deletes them")
+    p.add_argument("--people", type=int, default=3)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--force", action="store_true", help="even when real accounts exist")
+    p.add_argument("--remove", action="store_true", help="delete every demo account")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=demo)
     sub.add_parser("manage", help="run a Django management command: entraide manage COMMAND …")
     args = parser.parse_args(argv)
     return int(args.func(args))

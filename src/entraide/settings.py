@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "entraide.accounts",
     "entraide.notifications",
     "entraide.journal",
+    "entraide.goals",
+    "entraide.thoughts",
     "entraide.api",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("entraide.accounts.urls")),
     path("notifications/", include("entraide.notifications.urls")),
     path("journal/", include("entraide.journal.urls")),
+    path("objectifs/", include("entraide.goals.urls")),
+    path("pensees/", include("entraide.thoughts.urls")),
     path("api/v1/", api.urls),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]

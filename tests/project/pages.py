@@ -42,6 +42,13 @@ SAMPLE_KWARGS: dict[str, object] = {
     "entry_id": "00000000-0000-4000-8000-000000000012",
     "checkin_id": "00000000-0000-4000-8000-000000000011",
     "indicator_id": "00000000-0000-4000-8000-000000000013",
+    "thought_id": "00000000-0000-4000-8000-000000000021",  # a thought record (test_pages creates it)
+    # A goal with one step, a coping strategy with one use, a recovery self-assessment (test_pages).
+    "goal_id": "00000000-0000-4000-8000-000000000031",
+    "step_id": "00000000-0000-4000-8000-000000000032",
+    "strategy_id": "00000000-0000-4000-8000-000000000033",
+    "use_id": "00000000-0000-4000-8000-000000000034",
+    "assessment_id": "00000000-0000-4000-8000-000000000035",
     "token_id": "00000000-0000-4000-8000-000000000004",  # an API token: revoking is POST only
     # A real unsubscribe link of the sample person for a test kind, signed when the URL is built.
     "unsubscribe_token": lazystr(

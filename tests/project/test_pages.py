@@ -19,8 +19,11 @@ from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
 from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
+from entraide.goals.models import CopingStrategy, Goal, RecoveryAssessment, StrategyUse
 from entraide.journal.models import Checkin, Indicator, JournalEntry
 from entraide.notifications.models import Reminder
+from entraide.thoughts import services as thought_services
+from entraide.thoughts.models import ThoughtRecord
 from tests.project.pages import SAMPLE_KWARGS, SAMPLE_REMINDER_ID, fill, walk
 
 SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt"}  # not HTML
@@ -46,7 +49,7 @@ class PageParser(HTMLParser):
             self.inline.append(f"<{tag} {a}>")
         if tag == "h1":
             self.h1 += 1
-        elif tag == "title":
+        elif tag == "title" and not self.title:  # the page's, not an SVG chart's <title>
             self._in_title = True
         elif tag == "html":
             self.lang = a.get("lang")
@@ -155,6 +158,54 @@ def people_samples(admin_user):
         kind="choice",
         position=1,
         payload={"name": "Lieu", "choices": ["Maison", "Dehors"]},
+    ).save()
+    ThoughtRecord(
+        id=uuid.UUID(SAMPLE_KWARGS["thought_id"]),
+        owner=admin_user,
+        day=date(2026, 3, 1),
+        follow_up_on=date(2026, 3, 8),
+        payload={
+            **thought_services.clean_thought(
+                day=date(2026, 3, 1),
+                thought="Exemple",
+                emotions=[{"emotion": "fear", "before": 60, "after": 30}],
+                distortions=["labelling"],
+            ),
+            "follow_up_note": "Mieux",
+            "follow_up_intensity": 20,
+        },
+    ).save()
+    goals_samples(admin_user)
+
+
+def goals_samples(owner):
+    """The goals rows the sample ids point to (entraide.goals)."""
+    sample = {k: uuid.UUID(str(SAMPLE_KWARGS[k])) for k in ("goal_id", "step_id", "strategy_id", "use_id")}
+    Goal(
+        id=sample["goal_id"],
+        owner=owner,
+        payload={
+            "title": "Exemple",
+            "why": "",
+            "steps": [{"id": str(sample["step_id"]), "text": "Un pas", "done_at": None}],
+        },
+    ).save()
+    strategy = CopingStrategy(
+        id=sample["strategy_id"], owner=owner, payload={"name": "Respirer", "category": "body"}
+    )
+    strategy.save()
+    StrategyUse(
+        id=sample["use_id"],
+        owner=owner,
+        strategy=strategy,
+        day=date(2026, 3, 1),
+        payload={"helped": 3, "note": ""},
+    ).save()
+    RecoveryAssessment(
+        id=uuid.UUID(str(SAMPLE_KWARGS["assessment_id"])),
+        owner=owner,
+        month=date(2026, 3, 1),
+        payload={"hope": {"score": 6, "words": "Exemple"}},
     ).save()
 
 

@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from entraide.api.auth import ConsentNeededError, FormBodyError, ReadOnlyTokenError, TokenAuth
-from entraide.api.endpoints import checkins, entries, indicators
+from entraide.api.endpoints import checkins, entries, indicators, insights
 from entraide.journal.services import IndicatorLimitError
 from entraide.journal.values import InvalidValuesError
 
@@ -77,6 +77,9 @@ api = EntraideAPI(
 api.add_router("", checkins.router)
 api.add_router("", indicators.router)
 api.add_router("", entries.router)
+api.add_router("", insights.router)
+api.add_router("", "entraide.api.endpoints.thoughts.router")
+api.add_router("", "entraide.api.endpoints.goals.router")
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

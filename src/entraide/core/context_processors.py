@@ -23,7 +23,7 @@ LAYOUT_LINKS = {
     "settings": "core:instance-settings",
     "set_language": "set-language",
     "notifications": "notifications:centre",
-    "my_space": "journal:today",
+    "my_space": "journal:overview",
     "notifications_unread": "notifications:unread-count",
 }
 LEGAL_SLUGS = {

@@ -142,3 +142,40 @@ class NotificationKind:
 
 notification_kinds: Registry[NotificationKind] = Registry("notification kind")
 register_notification_kind = notification_kinds.register
+
+
+# --- Demo data: what `entraide demo` gives each demo person, app by app ----------------------------
+
+
+@dataclass(frozen=True)
+class DemoProvider:
+    """``populate(person, rng, today)`` adds realistic, varied data of one app to a demo person.
+    It must go through the app's models and rules (bulk inserts are fine) and use only ``rng``
+    for randomness, so that a seed gives the same people twice."""
+
+    key: str
+    populate: Callable[[Any, Any, Any], object]
+    order: int = 100
+
+
+demo_providers: Registry[DemoProvider] = Registry("demo provider")
+register_demo_provider = demo_providers.register
+
+
+# --- The person's overview page: one section per app ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewSection:
+    """A block of the person's own overview page (``journal:overview``): ``template`` rendered
+    with ``context(person)``; a section whose context is ``None`` is left out (nothing to show)."""
+
+    key: str
+    title: str | Promise
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+overview_sections: Registry[OverviewSection] = Registry("overview section")
+register_overview_section = overview_sections.register

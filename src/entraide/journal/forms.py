@@ -396,6 +396,14 @@ class JournalSettingsForm(forms.Form):
         initial=time(20, 0),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    weekly_email = forms.BooleanField(
+        label=pgettext_lazy("journal settings", "Send me a link to the summary of my week every Monday"),
+        required=False,
+        help_text=pgettext_lazy(
+            "journal settings",
+            "An email at 9:00 with a link only: nothing about your health is written in it.",
+        ),
+    )
     track_substances = forms.BooleanField(
         label=pgettext_lazy("journal settings", "Note alcohol, tobacco and other substances"),
         required=False,

@@ -28,6 +28,8 @@ MAX_CHOICES = 20
 MAX_ENTRY_TITLE = 200
 MAX_ENTRY_BODY = 50_000
 REMINDER_KIND = "journal.checkin"
+WEEKLY_REMINDER_KIND = "journal.weekly"
+WEEKLY_AT = time(9, 0)  # Mondays, local time
 
 
 # --- Check-ins -----------------------------------------------------------------------------------
@@ -359,6 +361,28 @@ def set_checkin_reminder(owner: Any, *, enabled: bool, at: time) -> Any:
         reminder.enabled = enabled
         reminder.local_time = at
         reminder.skip_date = None
+        schedule(reminder)
+        reminder.save()
+    return reminder
+
+
+def weekly_summary_reminder_of(owner: Any) -> Any:
+    from entraide.notifications.models import Reminder
+
+    return Reminder.objects.filter(owner_id=owner.pk, kind=WEEKLY_REMINDER_KIND).first()
+
+
+def set_weekly_summary(owner: Any, *, enabled: bool) -> Any:
+    """The opt-in Monday email: a link to the summary of the week, nothing else."""
+    from entraide.notifications.reminders import create_reminder, schedule
+
+    with transaction.atomic():
+        reminder = weekly_summary_reminder_of(owner)
+        if reminder is None:
+            if not enabled:
+                return None
+            return create_reminder(owner, WEEKLY_REMINDER_KIND, at=WEEKLY_AT, weekdays=frozenset({0}))
+        reminder.enabled = enabled
         schedule(reminder)
         reminder.save()
     return reminder

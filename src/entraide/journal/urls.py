@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entraide.journal.views import checkins, entries, indicators, settings
+from entraide.journal.views import checkins, entries, indicators, insights, settings
 
 app_name = "journal"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("indicateurs/<uuid:indicator_id>/deplacer/", indicators.indicator_move, name="indicator-move"),
     path("indicateurs/<uuid:indicator_id>/archiver/", indicators.indicator_archive, name="indicator-archive"),
     path("reglages/", settings.journal_settings, name="settings"),
+    path("apercu/", insights.overview, name="overview"),
+    path("tendances/", insights.trends, name="trends"),
+    path("historique/", insights.history, name="history"),
+    path("comparer/", insights.compare, name="compare"),
+    path("semaine/", insights.week, name="week"),
 ]

@@ -58,7 +58,7 @@ def test_schema_describes_every_operation_with_an_id_a_summary_and_its_errors():
             assert operation["summary"]
             assert {"401", "422"} <= set(operation["responses"])
             assert operation["security"] == [{"TokenAuth": []}]
-    assert len(ids) == 17
+    assert len(ids) == sum(len(item) for item in schema["paths"].values()) >= 50  # unique ids
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     error = schema["components"]["schemas"]["ValidationErrorOut"]
     assert error["properties"]["detail"]["items"]["$ref"].endswith("/FieldError")

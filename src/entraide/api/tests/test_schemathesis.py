@@ -25,7 +25,7 @@ from entraide.api.v1 import api
 pytestmark = pytest.mark.django_db
 SCHEMA = api.get_openapi_schema(path_prefix="/api/v1/")
 OPERATIONS = [(method.upper(), path) for path, item in sorted(SCHEMA["paths"].items()) for method in item]
-EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
+EXAMPLES = {GenerationMode.POSITIVE: 20, GenerationMode.NEGATIVE: 10}
 
 
 def recent_dates(case):
@@ -33,8 +33,12 @@ def recent_dates(case):
         recent = timezone.now() - timedelta(days=3)
         if "moment" in case.body:
             case.body["moment"] = recent.isoformat()
+        if "month" in case.body:
+            case.body["month"] = recent.strftime("%Y-%m")
         if "day" in case.body:
             case.body["day"] = recent.date().isoformat()
+        if "on" in case.body:  # a thought record's follow-up
+            case.body["on"] = recent.date().isoformat()
     return case
 
 
@@ -54,7 +58,7 @@ def wsgi_app():
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 @pytest.mark.parametrize("mode", list(EXAMPLES), ids=lambda m: m.value)
 def test_no_generated_request_makes_a_server_error(
-    method, path, mode, wsgi_app, owner, make_token, journal_of
+    method, path, mode, wsgi_app, owner, make_token, journal_of, goals_of, thoughts_of
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     operation = schema[path][method]
@@ -62,6 +66,12 @@ def test_no_generated_request_makes_a_server_error(
         "checkin_id": [str(c.pk) for c in journal_of["checkins"]],
         "indicator_id": [str(i.pk) for i in journal_of["indicators"]],
         "entry_id": [str(e.pk) for e in journal_of["entries"]],
+        "goal_id": [str(g.pk) for g in goals_of["goals"]],
+        "step_id": [s["id"] for g in goals_of["goals"] for s in g.steps],
+        "strategy_id": [str(s.pk) for s in goals_of["strategies"]],
+        "use_id": [str(u.pk) for u in goals_of["uses"]],
+        "assessment_id": [str(a.pk) for a in goals_of["assessments"]],
+        "thought_id": [str(r.pk) for r in thoughts_of],
     }
     names = [p.name for p in operation.path_parameters]
     strategies = [operation.as_strategy(mode)]
@@ -88,3 +98,40 @@ def test_no_generated_request_makes_a_server_error(
         case.call_and_validate(headers=headers, checks=[not_a_server_error])
 
     run()
+
+
+@pytest.fixture
+def goals_of(owner):
+    """Two goals with steps, two strategies with a use each, two rated months (entraide.goals)."""
+    from datetime import date
+
+    from entraide.goals.tests.factories import make_assessment, make_goal, make_strategy, make_use
+
+    strategies = [make_strategy(owner), make_strategy(owner, name="Musique", category="rest")]
+    return {
+        "goals": [make_goal(owner), make_goal(owner, title="Deux", steps=["Un pas"])],
+        "strategies": strategies,
+        "uses": [make_use(strategies[0]), make_use(strategies[1], helped=None)],
+        "assessments": [
+            make_assessment(owner, date(2026, 1, 1)),
+            make_assessment(owner, date(2026, 2, 1), meaning=3),
+        ],
+    }
+
+
+@pytest.fixture
+def thoughts_of(owner):
+    """Two thought records (entraide.thoughts)."""
+    from datetime import date
+
+    from entraide.thoughts import services as thoughts
+
+    return [
+        thoughts.create_thought(
+            owner,
+            day=date(2026, 11, 1),
+            thought="Exemple",
+            emotions=[{"emotion": "fear", "before": 60, "after": 30}],
+        ),
+        thoughts.create_thought(owner, day=date(2026, 11, 2), situation="Au marché"),
+    ]

@@ -81,3 +81,39 @@ def test_reminder_link_opens_the_checkin_form(owner, owner_client):
     page = owner_client.get(kind.link(reminder))
     assert page.status_code == 200
     assert 'name="mood"' in page.content.decode()
+
+
+def test_weekly_summary_email_on_monday_mornings_links_last_week(owner, mailoutbox):
+    owner.time_zone = "Europe/Paris"
+    owner.save(update_fields=["time_zone"])
+    with jobs.clock_at(at("2026-06-10T12:00:00+02:00")):  # a Wednesday
+        reminder = services.set_weekly_summary(owner, enabled=True)
+    assert reminder.next_fire_at == at("2026-06-15T09:00:00+02:00")  # the next Monday, 9:00 in Paris
+    run(at("2026-06-15T09:00:30+02:00"))
+    notification = Notification.objects.get(owner=owner, kind="journal.weekly_summary")
+    assert notification.link == "/journal/semaine/?semaine=2026-06-08"
+    message = mailoutbox[0]
+    for word in ("mood", "humeur", "sleep", "sommeil"):
+        assert word not in (message.subject + message.body).lower()
+    services.set_weekly_summary(owner, enabled=False)
+    reminder.refresh_from_db()
+    assert not reminder.enabled
+
+
+def test_weekly_summary_page_counts_the_week(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conftest import client_for
+
+    owner_client = client_for(owner)  # in English
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    services.record_checkin(
+        owner, moment=timezone.now(), values={"mood": 6, "emotions": ["calm"], "tags": ["marche"]}
+    )
+    body = owner_client.get(f"/journal/semaine/?semaine={monday.isoformat()}").content.decode()
+    assert "1 check-in, on 1 day(s)." in body
+    assert "calm (1)" in body and "marche (1)" in body

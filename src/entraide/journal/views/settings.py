@@ -25,7 +25,9 @@ def journal_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     row = services.journal_settings_of(user)
     reminder = services.checkin_reminder_of(user)
+    weekly = services.weekly_summary_reminder_of(user)
     initial = {
+        "weekly_email": bool(weekly and weekly.enabled),
         "reminder_enabled": bool(reminder and reminder.enabled),
         "reminder_time": reminder.local_time if reminder else time(20, 0),
         "track_substances": row.track_substances,
@@ -43,6 +45,7 @@ def journal_settings(request: HttpRequest) -> HttpResponse:
             services.set_checkin_reminder(
                 user, enabled=form.cleaned_data["reminder_enabled"], at=form.cleaned_data["reminder_time"]
             )
+            services.set_weekly_summary(user, enabled=form.cleaned_data["weekly_email"])
         messages.success(request, pgettext("journal settings", "Your choices are saved."))
         return redirect("journal:settings")
     return render(request, "journal/settings/index.html", {"form": form})

@@ -1,0 +1,307 @@
+"""One chart component for every app: a server-rendered SVG line chart of daily values with their
+trailing 7-day mean, a text summary that states the period, the mean and the direction with
+numbers, and an accessible data table (weekly rows for long periods).
+
+No JavaScript and no ``style`` attribute (CSP): the SVG uses presentation attributes only, and
+colours come from CSS custom properties through classes in ``entraide.css``. Values are drawn as
+they are: days without data are gaps, never interpolated (ARCHITECTURE.md, "Time").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import npgettext, pgettext
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 26  # margins for the axis labels
+WINDOW = 7  # days of the trailing mean
+DAILY_ROWS_UP_TO = 31  # longer periods get one table row per week
+Point = tuple[date, float]
+
+
+def rounded(value: float, places: int = 1) -> Decimal:
+    """Half up, as people round (6.25 → 6.3), not the banker's way."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def number(value: float, places: int = 1) -> str:
+    """A number in the reader's language: 6,3 in French, 6.3 in English; no useless ",0"."""
+    value_r = rounded(value, places)
+    if value_r == value_r.to_integral_value():
+        return formats.number_format(int(value_r))
+    return formats.number_format(value_r, places)
+
+
+def trailing_mean(points: Sequence[Point], window: int = WINDOW) -> list[Point]:
+    """For each day with data, the mean of the days with data among it and the ``window - 1``
+    days before it. Days without data get no value: nothing is interpolated."""
+    ordered = sorted(points)
+    result: list[Point] = []
+    start = 0
+    total = 0.0
+    for end, (day, value) in enumerate(ordered):
+        total += value
+        while ordered[start][0] <= day - timedelta(days=window):
+            total -= ordered[start][1]
+            start += 1
+        result.append((day, total / (end - start + 1)))
+    return result
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a page shows: ``svg`` (safe markup), ``summary`` (one paragraph), ``rows`` (the data
+    table), ``title`` and the table's column names."""
+
+    title: str
+    svg: SafeString
+    summary: str
+    rows: list[Row]
+    period_label: str
+    value_label: str
+    weekly: bool
+    empty: bool = False
+    chart_id: str = "chart"
+    notes: list[str] = field(default_factory=list)
+
+
+def _x(day: date, start: date, end: date) -> float:
+    span = max((end - start).days, 1)
+    return LEFT + (WIDTH - LEFT - RIGHT) * (day - start).days / span
+
+
+def _y(value: float, low: float, high: float) -> float:
+    span = (high - low) or 1
+    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - low) / span)
+
+
+def _path(points: Sequence[Point], start: date, end: date, low: float, high: float) -> str:
+    """An SVG path through the points, broken wherever a day is missing (no interpolation)."""
+    parts: list[str] = []
+    previous: date | None = None
+    for day, value in points:
+        move = previous is None or (day - previous).days > 1
+        parts.append(f"{'M' if move else 'L'}{_x(day, start, end):.1f} {_y(value, low, high):.1f}")
+        previous = day
+    return "".join(parts)
+
+
+def _isolated(points: Sequence[Point]) -> list[Point]:
+    """Days with data but no neighbour: a path would draw nothing there, so they get a dot."""
+    days = {day for day, _ in points}
+    return [
+        (day, value)
+        for day, value in points
+        if day - timedelta(days=1) not in days and day + timedelta(days=1) not in days
+    ]
+
+
+def _month_ticks(start: date, end: date) -> list[date]:
+    span = (end - start).days
+    if span <= DAILY_ROWS_UP_TO:
+        step = 7 if span > 14 else 1 if span <= 7 else 2
+        return [start + timedelta(days=i) for i in range(0, span + 1, step)]
+    ticks = []
+    month = date(start.year, start.month, 1)
+    every = 1 if span <= 100 else 2 if span <= 200 else 3
+    while month <= end:
+        if month >= start and (month.month - 1) % every == 0:
+            ticks.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return ticks
+
+
+def _svg(
+    points: Sequence[Point],
+    smoothed: Sequence[Point],
+    *,
+    start: date,
+    end: date,
+    low: float,
+    high: float,
+    title_id: str,
+    desc_id: str,
+    title: str,
+    desc: str,
+) -> SafeString:
+    span = high - low
+    ticks = [low, low + span / 2, high]
+    grid = "".join(
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid"/>'
+            '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>',
+            LEFT,
+            WIDTH - RIGHT,
+            f"{_y(t, low, high):.1f}",
+            f"{_y(t, low, high):.1f}",
+            LEFT - 6,
+            f"{_y(t, low, high) + 4:.1f}",
+            number(t),
+        )
+        for t in ticks
+    )
+    short = (end - start).days <= DAILY_ROWS_UP_TO
+    x_labels = "".join(
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" class="chart__label">{}</text>',
+            f"{_x(day, start, end):.1f}",
+            HEIGHT - 6,
+            formats.date_format(day, "j/m" if short else "M"),
+        )
+        for day in _month_ticks(start, end)
+    )
+    dots = "".join(
+        format_html(
+            '<circle cx="{}" cy="{}" r="2.5" class="chart__dot"/>',
+            f"{_x(d, start, end):.1f}",
+            f"{_y(v, low, high):.1f}",
+        )
+        for d, v in _isolated(points)
+    )
+    daily = _path(points, start, end, low, high)
+    trend = _path(smoothed, start, end, low, high)
+    return format_html(
+        '<svg viewBox="0 0 {w} {h}" class="chart__svg" role="img" aria-labelledby="{tid} {did}" '
+        'focusable="false">'
+        '<title id="{tid}">{title}</title><desc id="{did}">{desc}</desc>{grid}{xl}'
+        '<path d="{daily}" class="chart__daily" fill="none" stroke-width="1" vector-effect="non-scaling-stroke"/>'
+        "{dots}"
+        '<path d="{trend}" class="chart__trend" fill="none" stroke-width="2.5" vector-effect="non-scaling-stroke"/>'
+        "</svg>",
+        w=WIDTH,
+        h=HEIGHT,
+        tid=title_id,
+        did=desc_id,
+        title=title,
+        desc=desc,
+        grid=mark_safe(grid),  # noqa: S308 — built with format_html above
+        xl=mark_safe(x_labels),  # noqa: S308 — built with format_html above
+        daily=daily,
+        dots=mark_safe(dots),  # noqa: S308 — built with format_html above
+        trend=trend,
+    )
+
+
+def _direction(first: float, last: float, low: float, high: float) -> str:
+    """Plain words, no alarm: the trailing mean at the start and at the end of the period."""
+    threshold = (high - low) * 0.05
+    numbers = {"first": number(first), "last": number(last)}
+    if abs(last - first) < threshold:
+        return (
+            pgettext(
+                "chart summary", "About the same: %(first)s at the start, %(last)s at the end (7-day means)."
+            )
+            % numbers
+        )
+    if last > first:
+        return (
+            pgettext(
+                "chart summary",
+                "Going up: from %(first)s to %(last)s (7-day means at the start and at the end).",
+            )
+            % numbers
+        )
+    return (
+        pgettext(
+            "chart summary",
+            "Going down: from %(first)s to %(last)s (7-day means at the start and at the end).",
+        )
+        % numbers
+    )
+
+
+def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple[list[Row], bool]:
+    weekly = (end - start).days > DAILY_ROWS_UP_TO
+    if not weekly:
+        return [Row(formats.date_format(d, "l j F"), number(v, places), 1) for d, v in points], False
+    weeks: dict[date, list[float]] = {}
+    for day, value in points:
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(value)
+    rows = [
+        Row(
+            pgettext("chart table", "Week of %(day)s") % {"day": formats.date_format(monday, "j F Y")},
+            number(sum(values) / len(values), places),
+            len(values),
+        )
+        for monday, values in sorted(weeks.items())
+    ]
+    return rows, True
+
+
+def line_chart(
+    points: Sequence[Point],
+    *,
+    start: date,
+    end: date,
+    measure: str | Promise,
+    low: float,
+    high: float,
+    unit: str | Promise = "",
+    chart_id: str = "chart",
+    places: int = 1,
+) -> Chart:
+    """The chart of one measure over [start, end]. ``points`` are (day, value) for days with data
+    (values outside the period are ignored); ``low``/``high`` bound the axis (0 and 10 for mood)."""
+    inside = sorted((d, float(v)) for d, v in points if start <= d <= end)
+    period = pgettext("chart summary", "From %(start)s to %(end)s") % {
+        "start": formats.date_format(start, "j F Y"),
+        "end": formats.date_format(end, "j F Y"),
+    }
+    title = f"{measure}: {period}"
+    rows, weekly = _rows(inside, start, end, places)
+    period_label = pgettext("chart table", "Week") if weekly else pgettext("chart table", "Day")
+    value_label = f"{measure} ({unit})" if unit else str(measure)
+    if not inside:
+        summary = pgettext("chart summary", "%(period)s, nothing was noted for this measure.") % {
+            "period": period
+        }
+        return Chart(title, SafeString(""), summary, [], period_label, value_label, weekly, True, chart_id)
+    smoothed = trailing_mean(inside)
+    mean = sum(v for _, v in inside) / len(inside)
+    days = len(inside)
+    scale = pgettext("chart summary", " out of %(high)s") % {"high": number(high)} if not unit else f" {unit}"
+    name = str(measure)
+    summary = npgettext(
+        "chart summary",
+        "%(period)s: %(measure)s %(mean)s%(scale)s on average, over %(days)s day with data.",
+        "%(period)s: %(measure)s %(mean)s%(scale)s on average, over %(days)s days with data.",
+        days,
+    ) % {
+        "period": period,
+        "measure": name[:1].lower() + name[1:],
+        "mean": number(mean, places),
+        "scale": scale,
+        "days": days,
+    }
+    if days >= 2:
+        summary += " " + _direction(smoothed[0][1], smoothed[-1][1], low, high)
+    svg = _svg(
+        inside,
+        smoothed,
+        start=start,
+        end=end,
+        low=low,
+        high=high,
+        title_id=f"{chart_id}-title",
+        desc_id=f"{chart_id}-desc",
+        title=title,
+        desc=pgettext(
+            "chart", "Thin line: each day's value; thick line: the mean of the last 7 days with data."
+        ),
+    )
+    return Chart(title, svg, summary, rows, period_label, value_label, weekly, False, chart_id)

@@ -1,0 +1,36 @@
+"""The goals app's part of the person's overview page (core.registries.overview_sections)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import pgettext_lazy
+
+from entraide.core.registries import OverviewSection, register_overview_section
+from entraide.goals import services
+from entraide.goals.access import filter_goals_of
+from entraide.goals.models import GoalStatus
+
+
+def goals_overview(person: Any) -> dict[str, Any] | None:
+    goals = list(
+        filter_goals_of(person)
+        .filter(status=GoalStatus.IN_PROGRESS)
+        .order_by("target_date", "-created_at")[:5]
+    )
+    helps = [s for s in services.strategies_in_order(person) if s.mean_help is not None][:3]
+    if not goals and not helps:
+        return None
+    return {"goals": goals, "helps": helps}
+
+
+def register() -> None:
+    register_overview_section(
+        OverviewSection(
+            key="goals.progress",
+            title=pgettext_lazy("overview", "My goals and what helps me"),
+            template="goals/overview/section.html",
+            context=goals_overview,
+            order=30,
+        )
+    )
