@@ -62,7 +62,47 @@ def trends_and_comparison(served: Server, watched: WatchedContext, email: str, p
     assert urlparse(page.url).query.count("decalage=1") == 1
 
 
+def thought_record(served: Server, watched: WatchedContext, email: str, password: str) -> None:
+    """From the situation to the balanced thought, then a follow-up, then the insights."""
+    page = watched.new_page()
+    js = watched.js
+    log_in(page, watched, served.base, email, password)
+    check_page(page, watched, page.goto(served.base + "/pensees/nouvelle/"), "new thought record", axe=js)
+    page.fill("textarea[name=situation]", "Réunion d'équipe, ma cheffe ne m'a pas dit bonjour.")
+    page.fill("textarea[name=thought]", "Elle m'en veut, je vais perdre mon travail.")
+    page.select_option("select[name=emotion_0]", "worry")
+    page.fill("input[name=before_0]", "80")
+    page.check("input[name=distortions][value=jumping_to_conclusions]")
+    page.check("input[name=distortions][value=magnification]")
+    page.fill("textarea[name=evidence_for]", "Elle est passée vite.")
+    page.fill(
+        "textarea[name=evidence_against]", "Elle m'a félicitée la semaine dernière ; elle était pressée."
+    )
+    page.fill(
+        "textarea[name=balanced_thought]", "Elle était sans doute pressée ; rien ne dit qu'elle m'en veut."
+    )
+    page.fill("input[name=after_0]", "40")
+    response = submit(page, "main form button[type=submit]")
+    check_page(page, watched, response, "the thought record", axe=js)
+    record_path = urlparse(page.url).path
+    assert re.fullmatch(r"/pensees/[0-9a-f-]{36}/", record_path), record_path
+    text = page.locator("main").inner_text()
+    assert "80" in text and "40" in text and "Conclusions hâtives" in text
+
+    check_page(page, watched, page.goto(served.base + record_path + "et-maintenant/"), "follow-up", axe=js)
+    page.fill("textarea[name=note]", "On en a reparlé : tout va bien.")
+    page.fill("input[name=intensity]", "10")
+    submit(page, "main form button[type=submit]")
+    assert "tout va bien" in page.locator("main").inner_text()
+
+    check_page(page, watched, page.goto(served.base + "/pensees/bilan/"), "thought insights", axe=js)
+    assert "Conclusions hâtives" in page.locator("main").inner_text()
+
+
 @pytest.mark.parametrize("js", [False, True], ids=["js-off", "js-on"])
-def test_trends_and_self_analysis(served: Server, open_context: OpenContext, js: bool) -> None:
+def test_trends_self_analysis_and_a_thought_record(
+    served: Server, open_context: OpenContext, js: bool
+) -> None:
     email, password = demo_person(served)
     trends_and_comparison(served, open_context(js=js), email, password)
+    thought_record(served, open_context(js=js), email, password)

@@ -91,3 +91,28 @@ def describe(payload: dict[str, Any], indicators: dict[str, Indicator]) -> list[
     if payload.get("note"):
         add(Line(pgettext("check-in summary", "Note"), payload["note"]))
     return lines
+
+
+BRIEF_KEYS = frozenset(
+    {
+        "mood",
+        "emotions",
+        "own_emotions",
+        "anxiety",
+        "energy",
+        "sleep_minutes",
+        "sleep_bed",
+        "sleep_wake",
+        "note",
+    }
+)
+
+
+def describe_brief(payload: dict[str, Any]) -> tuple[list[Line], int]:
+    """The main values of a check-in, and how many others it holds (shown in full when edited):
+    a day's list stays short and needs no indicator names."""
+    lines = describe({k: payload[k] for k in payload if k in BRIEF_KEYS}, {})
+    others = sum(1 for k in payload if k not in BRIEF_KEYS and k not in {"indicators"}) + len(
+        payload.get("indicators", {})
+    )
+    return lines, others

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
 from entraide.journal import values as v
@@ -22,25 +24,92 @@ YES_NO = [
 ]
 
 
-class ScaleWidget(forms.RadioSelect):
-    """0 to 10 as a row of buttons (radio inputs: no JavaScript, one tap)."""
+def _checked_values(value: Any) -> set[str]:
+    if value is None:
+        return set()
+    if isinstance(value, list | tuple):
+        return {str(v) for v in value}
+    return {str(value)}
 
-    template_name = "journal/widgets/scale.html"
+
+class FastChoices:
+    """Renders radio buttons or boxes in Python rather than one template per option: a check-in
+    form has about a hundred options, and Django's per-option templates cost ~30 ms a page."""
+
+    option_class = ""
+    wrapper = "div"
+    wrapper_class = ""
+    choices: Any
+    input_type: Any  # from the Django widget it is mixed into (radio or checkbox)
+
+    def render_options(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
+        checked = _checked_values(value)
+        base_id = (attrs or {}).get("id")
+        parts = []
+        for index, (option_value, label) in enumerate(self.choices):
+            parts.append(
+                format_html(
+                    '<label{}><input type="{}" name="{}" value="{}"{}{}> <span>{}</span></label>',
+                    format_html(' class="{}"', self.option_class) if self.option_class else "",
+                    self.input_type or "radio",
+                    name,
+                    option_value,
+                    format_html(' id="{}_{}"', base_id, index) if base_id else "",
+                    mark_safe(" checked") if str(option_value) in checked else "",
+                    label,
+                )
+            )
+        return format_html(
+            '<{} class="{}">{}</{}>',
+            mark_safe(self.wrapper),  # noqa: S308 — a constant tag name
+            self.wrapper_class,
+            mark_safe("".join(parts)),  # noqa: S308 — built with format_html above
+            mark_safe(self.wrapper),  # noqa: S308 — a constant tag name
+        )
+
+
+class ScaleWidget(FastChoices, forms.RadioSelect):
+    """0 to 10 as a row of buttons (radio inputs: no JavaScript, one tap), words at both ends."""
+
+    option_class = "scale__option"
+    wrapper_class = "scale"
 
     def __init__(self, *, low: str = "", high: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.low, self.high = low, high
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"].update(low=self.low, high=self.high)
-        return context
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        options = self.render_options(name, value, self.build_attrs(self.attrs, attrs))
+        if not (self.low or self.high):
+            return options
+        ends = format_html('<p class="scale__ends"><span>{}</span><span>{}</span></p>', self.low, self.high)
+        return format_html("{}{}", options, ends)
 
 
-class ChipsWidget(forms.CheckboxSelectMultiple):
+class ChipsWidget(FastChoices, forms.CheckboxSelectMultiple):
     """Several choices as compact boxes that wrap (emotions)."""
 
-    template_name = "journal/widgets/chips.html"
+    input_type = "checkbox"
+    option_class = "chip"
+    wrapper_class = "chips"
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
+
+
+class FastRadioSelect(FastChoices, forms.RadioSelect):
+    """Yes/no and choice lists, rendered like Django's RadioSelect but without a template per option."""
+
+    wrapper_class = "inline-choices"
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
 
 
 def scale_field(label: Any, low: Any, high: Any, top: int = 10, bottom: int = 0) -> forms.TypedChoiceField:
@@ -70,7 +139,7 @@ def yes_no_field(label: Any) -> forms.ChoiceField:
         label=label,
         choices=[*YES_NO, (BLANK, pgettext_lazy("yes or no", "Not noted"))],
         required=False,
-        widget=forms.RadioSelect(attrs={"class": "inline-choices"}),
+        widget=FastRadioSelect,
     )
 
 
@@ -136,7 +205,7 @@ def indicator_field(indicator: Indicator) -> forms.Field:
             label=label,
             choices=[*((c, c) for c in indicator.choices), (BLANK, pgettext_lazy("yes or no", "Not noted"))],
             required=False,
-            widget=forms.RadioSelect,
+            widget=FastRadioSelect,
         )
     return forms.CharField(label=label, required=False, max_length=v.MAX_SHORT_TEXT)
 

@@ -56,10 +56,19 @@ def _clean_moment(moment: datetime) -> datetime:
     return moment
 
 
-def record_checkin(owner: Any, *, moment: datetime, values: Mapping[str, Any]) -> Checkin:
-    """A new check-in; its local date is taken in the person's zone now (ARCHITECTURE.md, "Time")."""
+def record_checkin(
+    owner: Any,
+    *,
+    moment: datetime,
+    values: Mapping[str, Any],
+    indicators: Mapping[str, Indicator] | None = None,
+) -> Checkin:
+    """A new check-in; its local date is taken in the person's zone now (ARCHITECTURE.md, "Time").
+    ``indicators``: the person's, from ``indicators_by_id`` when the caller already loaded them."""
     moment = _clean_moment(moment)
-    payload = v.clean_checkin(values, indicators=indicators_by_id(owner))
+    payload = v.clean_checkin(
+        values, indicators=indicators if indicators is not None else indicators_by_id(owner)
+    )
     zone = owner.time_zone
     checkin = Checkin(
         owner=owner,
@@ -74,12 +83,19 @@ def record_checkin(owner: Any, *, moment: datetime, values: Mapping[str, Any]) -
     return checkin
 
 
-def update_checkin(checkin: Checkin, *, moment: datetime, values: Mapping[str, Any]) -> Checkin:
+def update_checkin(
+    checkin: Checkin,
+    *,
+    moment: datetime,
+    values: Mapping[str, Any],
+    indicators: Mapping[str, Indicator] | None = None,
+) -> Checkin:
     """New values for a check-in. A changed moment takes the person's current zone; an unchanged
     one keeps the zone and the local date it was recorded with."""
     moment = _clean_moment(moment)
     owner = checkin.owner
-    checkin.payload = v.clean_checkin(values, indicators=indicators_by_id(owner))
+    known = indicators if indicators is not None else indicators_by_id(owner)
+    checkin.payload = v.clean_checkin(values, indicators=known)
     if moment != checkin.moment:
         checkin.moment = moment
         checkin.time_zone = owner.time_zone
@@ -109,8 +125,13 @@ MEASURES = ("mood", "anxiety", "energy", "sleep_minutes", "sleep_quality")
 
 def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
     """Each day from ``start`` to ``end`` (inclusive) that has check-ins, oldest first."""
+    return day_values_of(filter_checkins_of(owner).filter(local_date__range=(start, end)))
+
+
+def day_values_of(checkins: Iterable[Checkin]) -> list[DayValues]:
+    """The day values of check-ins already loaded."""
     days: dict[date, list[dict[str, Any]]] = {}
-    for checkin in filter_checkins_of(owner).filter(local_date__range=(start, end)).order_by("local_date"):
+    for checkin in sorted(checkins, key=lambda c: c.local_date):
         days.setdefault(checkin.local_date, []).append(checkin.payload)
     result = []
     for day, payloads in days.items():

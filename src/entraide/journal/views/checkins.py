@@ -40,16 +40,20 @@ def _summaries(checkins: list[Checkin], indicators: dict[str, Any]) -> list[dict
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
     day = _today(request)
-    checkins = list(filter_checkins_of(user).filter(local_date=day).order_by("moment"))
-    indicators = services.indicators_by_id(user) if any(c.payload.get("indicators") for c in checkins) else {}
-    week = services.day_values(user, day - timedelta(days=6), day)
+    # One query for the week: today's check-ins are the last of it.
+    week_rows = list(filter_checkins_of(user).filter(local_date__range=(day - timedelta(days=6), day)))
+    todays = sorted((c for c in week_rows if c.local_date == day), key=lambda c: c.moment)
+    summaries = []
+    for checkin in todays:
+        lines, others = display.describe_brief(checkin.payload)
+        summaries.append({"checkin": checkin, "lines": lines, "others": others})
     return render(
         request,
         "journal/today/index.html",
         {
             "day": day,
-            "summaries": _summaries(checkins, indicators),
-            "week": week,
+            "summaries": summaries,
+            "week": services.day_values_of(week_rows),
             "reminder": services.checkin_reminder_of(user),
         },
     )
@@ -135,7 +139,9 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            checkin = services.record_checkin(user, moment=form.moment_value(), values=form.values)
+            checkin = services.record_checkin(
+                user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
+            )
             return f"{reverse('journal:today')}#point-{checkin.pk}"
 
         try:
@@ -161,7 +167,9 @@ def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            services.update_checkin(checkin, moment=form.moment_value(), values=form.values)
+            services.update_checkin(
+                checkin, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
+            )
             return reverse("journal:checkins")
 
         try:
