@@ -81,6 +81,7 @@ def serve(args: argparse.Namespace) -> int:
         "--max-requests", "100000",  # recycle rarely: a restart costs a Django start
         "--max-requests-jitter", "10000",
         "--no-control-socket",  # several instances (and tests) share one machine
+        "--preload",  # imported once in the master: the workers share its memory (a Pi has little)
     ]  # fmt: skip
     if os.environ.get("ENTRAIDE_ACCESS_LOG"):
         # Path without the query string: query strings can carry tokens.

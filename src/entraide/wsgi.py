@@ -1,6 +1,11 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entraide.settings")
 application = get_wsgi_application()
+# Load every view module (the API's pydantic included) now: `entraide serve` preloads the app in
+# gunicorn's master, so its workers share these pages instead of each importing its own copy.
+# Importing opens no database connection (checked by tests/project/test_serve.py).
+get_resolver().url_patterns  # noqa: B018 — evaluated for its import side effect

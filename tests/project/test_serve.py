@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -161,3 +164,22 @@ def test_https_site_gets_secure_cookies_and_hsts(tmp_path):
     assert result.stdout.strip() == "True True True True", result.stderr
     local = run_entraide(tmp_path, "manage", "shell", "--no-imports", "-c", script, SECRET_KEY="x")
     assert local.stdout.strip() == "False False False False", local.stderr
+
+
+def test_the_preloaded_app_opens_no_database_connection_before_the_fork(tmp_path):
+    """gunicorn --preload imports entraide.wsgi in its master: a connection opened there would be
+    shared by the forked workers (SQLite forbids it)."""
+    code = (
+        "import entraide.wsgi\n"
+        "from django.db import connections\n"
+        "import sys\n"
+        "sys.exit(1 if any(c.connection is not None for c in connections.all(initialized_only=True)) else 0)\n"
+    )
+    env = {**os.environ, "ENTRAIDE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "entraide.settings"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "ninja" in subprocess.run(
+        [sys.executable, "-c", "import entraide.wsgi, sys; print(' '.join(sys.modules))"],
+        env=env, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
