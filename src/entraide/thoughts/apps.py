@@ -8,6 +8,7 @@ class ThoughtsConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Thought records")
 
     def ready(self) -> None:
-        from entraide.thoughts import personal_data
+        from entraide.thoughts import demo, personal_data
 
         personal_data.register()
+        demo.register()

@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from conftest import client_for
 from entraide.accounts.models import User
 from entraide.core import mail
+from entraide.goals.models import Goal, RecoveryAssessment
 from entraide.journal.models import Checkin, Indicator, JournalEntry
+from entraide.thoughts.models import ThoughtRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,11 @@ def test_demo_people_have_three_years_of_varied_data_and_no_email(db, mailoutbox
         assert min(moods) <= 2 and max(moods) >= 9  # bad patches and good days
         assert Indicator.objects.filter(owner=person).count() == 20
         assert JournalEntry.objects.filter(owner=person).count() > 50
+        assert ThoughtRecord.objects.filter(owner=person).count() == 60
+        assert (
+            Goal.objects.filter(owner=person).exists()
+            and RecoveryAssessment.objects.filter(owner=person).count() >= 36
+        )
     mail.send_mail(
         to=people[0].email,
         template_prefix="accounts/email/new_signin",
