@@ -20,11 +20,13 @@ from urllib.parse import urlparse
 from bench import report
 from bench.load import Request, measure
 from bench.memory import measure_tree
+from bench.noise import CpuWatch
 from bench.results import Plan, Results, ScenarioResult
 from bench.scenarios import SCENARIOS, Scenario
-from bench.server import Server, running_server
+from bench.server import Server, count_rows, running_server
 from bench.weight import weigh_pages
 
+SERVER_ERRORS_SHOWN = 3  # per scenario: the first ones say what went wrong
 LATEST = Path(__file__).with_name("results") / "latest.json"
 FULL = Plan("full", warmup_s=5, run_s=20, runs=3, idle_s=60)
 QUICK = Plan("quick", warmup_s=1, run_s=5, runs=1, idle_s=5)
@@ -72,14 +74,30 @@ class Target:
     request: Request
 
 
+BODY_VALUE = "X-Bench-"  # A header that fills a "{name}" in the body (HeadersSpec); never sent.
+
+
 def resolve(server: Server) -> list[Target]:
     targets = []
     for s in SCENARIOS:
         headers = s.request_headers(server.base_url, server.data_dir)
-        body = s.body.replace("{csrf}", headers.pop("X-Bench-Csrf", ""))
+        body = s.body
+        for name in [h for h in headers if h.startswith(BODY_VALUE)]:
+            body = body.replace("{" + name.removeprefix(BODY_VALUE).lower() + "}", headers.pop(name))
         request = Request(method=s.method, body=body, ok_statuses=s.ok_statuses)
         targets.append(Target(s, server.base_url + s.resolve(server.base_url), headers, request))
     return targets
+
+
+def prepare(server: Server, results: Results) -> None:
+    """The scenarios' data, before anyone logs in; each distinct note is reported once."""
+    for s in SCENARIOS:
+        if s.prepare:
+            progress(f"preparing data for {s.name}")
+            note = s.prepare(server.data_dir)
+            if note not in results.setup:
+                results.setup.append(note)
+                report.setup_line(note)
 
 
 def run(plan: Plan) -> Results:
@@ -88,6 +106,7 @@ def run(plan: Plan) -> Results:
     progress("starting entraide serve (keys, migrations, static files)")
     with running_server() as server:
         report.server_line(server.base_url)
+        prepare(server, results)
         targets = resolve(server)
         for target in targets:
             status = status_of(target.url, target.headers)
@@ -98,13 +117,22 @@ def run(plan: Plan) -> Results:
         for target, result in zip(targets, results.scenarios, strict=True):
             if not target.scenario.weigh:
                 result.weight = None  # another scenario may weigh the same URL (logged out)
+        watch = CpuWatch(server.process.pid)
         for target, result in zip(targets, results.scenarios, strict=True):
             progress(f"load {target.scenario.name}: {plan.describe()}")
-            boots = server.worker_boots
+            boots, logged = server.worker_boots, len(server.errors)
+            watch.start()
+            table = target.scenario.rows
+            rows_before = count_rows(server.data_dir, table) if table else 0
             result.load = measure(
                 target.url, target.headers, plan.warmup_s, plan.run_s, plan.runs, target.request
             )
+            result.others_cpu = watch.others_share()
             result.worker_boots = server.worker_boots - boots
+            result.server_errors = server.errors[logged:][:SERVER_ERRORS_SHOWN]
+            if table:
+                time.sleep(1)  # The requests still in flight when wrk stopped finish.
+                result.rows_added = count_rows(server.data_dir, table) - rows_before
         progress(f"idle {plan.idle_s} s before measuring memory")
         time.sleep(plan.idle_s)
         if server.process.poll() is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 WRK = "/usr/bin/wrk"
@@ -23,7 +23,8 @@ class Run:
     requests: int
     duration_s: float
     rps: float
-    errors: int  # Socket errors plus non-2xx responses.
+    errors: int  # Socket errors plus failed responses (non-2xx, or not in ok_statuses).
+    failed_statuses: dict[str, int] = field(default_factory=dict)  # Status of failed responses: count.
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,18 @@ class LoadResult:
     p95_ms: float
     rps: float
     errors: int  # Summed over the runs.
+    warmup_requests: int = 0  # Requests of the discarded warm-up: a POST's rows count them too.
+
+    @property
+    def requests(self) -> int:
+        """Every request answered, warm-up included."""
+        return self.warmup_requests + sum(r.requests for r in self.runs)
 
 
 @dataclass(frozen=True)
 class Request:
-    """What wrk sends: GET by default; a POST carries a form body."""
+    """What wrk sends: GET by default; a POST carries a form body. When ``ok_statuses`` is set,
+    only those statuses count as success (bench/wrk.lua)."""
 
     method: str = "GET"
     body: str = ""
@@ -82,6 +90,11 @@ def _parse(output: str, url: str) -> Run:
             duration_s=duration_s,
             rps=values["requests"] / duration_s if duration_s else 0.0,
             errors=values["non2xx"] + values["socket_errors"],
+            failed_statuses={
+                key.removeprefix("failed_"): count
+                for key, count in values.items()
+                if key.startswith("failed_")
+            },
         )
     except KeyError as missing:
         raise RuntimeError(f"wrk printed no {missing} for {url}:\n{output}") from None
@@ -96,7 +109,7 @@ def measure(
     request: Request = Request(),
 ) -> LoadResult:
     """A warm-up (templates compiled, caches filled, discarded), then the median of the runs."""
-    wrk(url, warmup_s, headers, request)
+    warmup = wrk(url, warmup_s, headers, request)
     done = [wrk(url, run_s, headers, request) for _ in range(runs)]
     return LoadResult(
         runs=done,
@@ -104,4 +117,5 @@ def measure(
         p95_ms=statistics.median(r.p95_ms for r in done),
         rps=statistics.median(r.rps for r in done),
         errors=sum(r.errors for r in done),
+        warmup_requests=warmup.requests,
     )

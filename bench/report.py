@@ -34,6 +34,10 @@ def server_line(base_url: str) -> None:
     )
 
 
+def setup_line(note: str) -> None:
+    print(f"data: {note}", flush=True)
+
+
 def body(results: Results) -> None:
     print()
     load_table(results)
@@ -49,26 +53,52 @@ def _path(url: str) -> str:
     return urlparse(url).path
 
 
+def _ratio(value: float | None) -> str:
+    return f"{value:.2f}x" if value is not None else NONE
+
+
+def _share(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else NONE
+
+
+def _budgets(r: ScenarioResult) -> str:
+    """E.g. "ok p95<3x": each latency budget the scenario has, with its verdict."""
+    found = []
+    if r.p50_budget_ratio is not None:
+        found.append(f"{r.p50_verdict} p50<{r.p50_budget_ratio:g}x")
+    if r.p95_budget_ratio is not None:
+        found.append(f"{r.p95_verdict} p95<{r.p95_budget_ratio:g}x")
+    return ", ".join(found) or NONE
+
+
 def load_table(results: Results) -> None:
     runs = results.plan.runs
     print(
-        f"Load (median of {runs} run{'s' if runs > 1 else ''} of {results.plan.run_s} s; p95 budget vs baseline p95)"
+        f"Load (median of {runs} run{'s' if runs > 1 else ''} of {results.plan.run_s} s; "
+        "budgets: a multiple of the baseline's p50 or p95)"
     )
     print(
-        f"{'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'p95/base':>8} {'budget':>10} {'errors':>6} "
-        f"{'recycled':>8}  {'p95 ms per run':<20} path"
+        f"{'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'p50/base':>8} {'p95/base':>8} "
+        f"{'budget':>12} {'errors':>6} {'recycled':>8} {'others':>6}  {'p95 ms per run':<20} path"
     )
     for r in results.scenarios:
         if r.load is None:
             continue
-        ratio = f"{r.p95_ratio:.2f}x" if r.p95_ratio is not None else NONE
-        budget = f"{r.p95_verdict} <{r.p95_budget_ratio:g}x" if r.p95_budget_ratio else NONE
         per_run = " ".join(f"{run.p95_ms:.2f}" for run in r.load.runs)
         print(
-            f"{r.name:<20} {r.load.p50_ms:>7.2f} {r.load.p95_ms:>7.2f} {r.load.rps:>7.1f} {ratio:>8} {budget:>10} "
-            f"{r.load.errors:>6} {r.worker_boots:>8}  {per_run:<20} {_path(r.url)}"
+            f"{r.name:<20} {r.load.p50_ms:>7.2f} {r.load.p95_ms:>7.2f} {r.load.rps:>7.1f} "
+            f"{_ratio(r.p50_ratio):>8} {_ratio(r.p95_ratio):>8} {_budgets(r):>12} "
+            f"{r.load.errors:>6} {r.worker_boots:>8} {_share(r.others_cpu):>6}  {per_run:<20} {_path(r.url)}"
         )
     print("recycled: gunicorn workers restarted (--max-requests) during the scenario, warm-up included")
+    print("others: share of all CPUs used by other processes meanwhile (not the server, wrk or the harness)")
+    for r in results.scenarios:
+        if r.rows_table and r.load:
+            print(
+                f"{r.name}: {r.load.requests} requests answered (warm-up included), "
+                f"{r.rows_added} rows added to {r.rows_table}: "
+                f"{'one per request' if r.rows_match() else 'NOT one per request'}"
+            )
 
 
 def _tight_budget(r: ScenarioResult) -> str:
@@ -85,9 +115,10 @@ def weight_table(results: Results) -> None:
         w = r.weight
         if w is None:
             continue
+        landed = "" if w.final_path == _path(r.url) else f"  NOT THE PAGE: ended on {w.final_path}"
         print(
             f"{r.name:<20} {w.bytes / KB:>7.1f} {w.bytes:>7} {w.requests:>8} {len(w.other_hosts):>11} "
-            f"{r.weight_verdict:>8} {_tight_budget(r):>12}  {_path(r.url)}"
+            f"{r.weight_verdict:>8} {_tight_budget(r):>12}  {_path(r.url)}{landed}"
         )
 
 
@@ -115,8 +146,15 @@ def summary(results: Results) -> None:
     failures = results.failures()
     print(
         f"budgets: {'all ok' if not over else f'{over} OVER'}; "
-        f"requests: {'all 200, no third party' if not failures else f'{len(failures)} problem(s)'}; "
+        f"requests: {'all as expected, no third party' if not failures else f'{len(failures)} problem(s)'}; "
         f"took {results.duration_s:.0f} s"
     )
     for failure in failures:
         print(f"  PROBLEM {failure}")
+    noisy = results.noisy()
+    if noisy:
+        worst = max(noisy, key=lambda r: r.others_cpu or 0.0)
+        print(
+            f"WARNING: other processes used the machine during {len(noisy)} scenario(s), up to "
+            f"{_share(worst.others_cpu)} of the CPUs ({worst.name}): latencies inflated, ratios unreliable"
+        )

@@ -6,10 +6,13 @@ objects created for the run…). Budgets live here too, next to the page they co
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
+import os
 import re
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -30,7 +33,11 @@ PSS_BUDGET = 200 * MB  # The whole `entraide serve` tree, idle after the load.
 
 PathSpec = str | Callable[[str], str]  # A path, or a function of the base URL returning one.
 # Headers computed against the running server (a logged-in session's cookie…), with its data dir.
+# A header named "X-Bench-<Name>" is not sent: it fills "{<name>}" in the body (lower case).
 HeadersSpec = Callable[[str, Path], dict[str, str]]
+# Data a scenario needs, put in the server's data dir before any scenario logs in; returns a line
+# for the report. Must be idempotent: scenarios sharing data all call it.
+PrepareSpec = Callable[[Path], str]
 
 
 @dataclass(frozen=True)
@@ -39,12 +46,19 @@ class Scenario:
     path: PathSpec
     headers: dict[str, str] = field(default_factory=dict)
     p95_budget_ratio: float | None = None  # p95 must stay under this multiple of baseline p95.
+    p50_budget_ratio: float | None = None  # p50 must stay under this multiple of baseline p50.
     weigh: bool = True  # Page weight applies to pages, not to a static file on its own.
     weight_budget: int | None = None  # A tighter budget than PAGE_WEIGHT_BUDGET, in bytes.
     dynamic_headers: HeadersSpec | None = None
     method: str = "GET"
-    body: str = ""  # for a POST: form-encoded; "{csrf}" is replaced by the session's CSRF token
-    ok_statuses: tuple[int, ...] = ()  # besides 2xx (a login answers with a redirect)
+    # For a POST: form-encoded; "{csrf}" is replaced by the session's CSRF token (see HeadersSpec),
+    # and "{nonce}" by wrk with a value unique to each request (bench/wrk.lua).
+    body: str = ""
+    # When set, only these statuses count as success, e.g. (302,) for a POST: a 200 would be the
+    # form shown again with errors, nothing done.
+    ok_statuses: tuple[int, ...] = ()
+    prepare: PrepareSpec | None = None
+    rows: str | None = None  # A table that must gain one row per request (a POST that creates).
 
     def resolve(self, base_url: str) -> str:
         return self.path if isinstance(self.path, str) else self.path(base_url)
@@ -80,8 +94,30 @@ def stylesheet_path(base_url: str) -> str:
     return finder.hrefs[0]
 
 
+REPOSITORY = Path(__file__).resolve().parent.parent
 BENCH_EMAIL = "bench@example.org"
 BENCH_PASSWORD = "une phrase de passe pour mesurer"  # noqa: S105 — a throwaway account in a temp dir
+
+
+def _manage_shell(data_dir: Path, script: str, timeout: float = 120) -> str:
+    """Run Python in the server's environment (its settings, its data dir); returns its stdout.
+
+    The repository is on the path, so that the script may import `bench.seed`.
+    """
+    entraide = Path(sys.executable).parent / "entraide"
+    env = serve_env(data_dir)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [str(entraide), "manage", "shell", "--no-imports", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"entraide manage shell failed ({done.returncode}):\n{done.stderr}{done.stdout}")
+    return done.stdout
 
 
 def _ensure_bench_person(data_dir: Path) -> None:
@@ -95,14 +131,24 @@ def _ensure_bench_person(data_dir: Path) -> None:
         "    EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)\n"
         "    record_signup_consents(u, language='fr')\n"
     )
-    entraide = Path(sys.executable).parent / "entraide"
-    subprocess.run(
-        [str(entraide), "manage", "shell", "--no-imports", "-c", script],
-        env=serve_env(data_dir),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    _manage_shell(data_dir, script)
+
+
+_seeded: dict[Path, str] = {}
+
+
+def seed_journal(data_dir: Path) -> str:
+    """The bench person with three years of check-ins and twenty indicators (bench/seed.py)."""
+    if data_dir not in _seeded:
+        _ensure_bench_person(data_dir)
+        started = time.monotonic()
+        output = _manage_shell(data_dir, f"from bench.seed import main; main({BENCH_EMAIL!r})", timeout=600)
+        lines = [line for line in output.splitlines() if line.startswith("seed: ")]
+        took = time.monotonic() - started
+        _seeded[data_dir] = (
+            f"journal {lines[-1] if lines else output.strip()[-200:]} ({took:.1f} s with the Django start-up)"
+        )
+    return _seeded[data_dir]
 
 
 def _login_page(base_url: str) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector, str]:
@@ -110,18 +156,21 @@ def _login_page(base_url: str) -> tuple[http.cookiejar.CookieJar, urllib.request
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     request = urllib.request.Request(f"{base_url}/compte/login/", headers=BASE_HEADERS)
     page = opener.open(request, timeout=10).read().decode()
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    return jar, opener, _hidden_input(page, "csrfmiddlewaretoken", "the login page")
+
+
+def _hidden_input(page: str, name: str, where: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]+)"', page)
     if not match:
-        raise RuntimeError("the login page has no CSRF token")
-    return jar, opener, match.group(1)
+        raise RuntimeError(f"{where} has no {name}")
+    return html.unescape(match.group(1))
 
 
 def _cookie_header(jar: http.cookiejar.CookieJar) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def logged_in_headers(base_url: str, data_dir: Path) -> dict[str, str]:
-    """The cookie of a session logged in as the bench person."""
+def _log_in(base_url: str, data_dir: Path) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector]:
     _ensure_bench_person(data_dir)
     jar, opener, token = _login_page(base_url)
     body = urllib.parse.urlencode(
@@ -133,6 +182,12 @@ def logged_in_headers(base_url: str, data_dir: Path) -> dict[str, str]:
     )
     if not any(c.name == "sessionid" for c in jar):
         raise RuntimeError("could not log the bench person in")
+    return jar, opener
+
+
+def logged_in_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    """The cookie of a session logged in as the bench person."""
+    jar, _ = _log_in(base_url, data_dir)
     return {"Cookie": _cookie_header(jar)}
 
 
@@ -147,6 +202,28 @@ def login_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
     }
 
 
+CHECKIN_FORM = "/journal/point/nouveau/"
+
+
+def checkin_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    """A logged-in person who opened the check-in form once: cookies, CSRF token, and the signed
+    half of its form token (`<nonce>.<signed account id>`, core/formtokens.py), which wrk
+    completes with a fresh nonce on every request."""
+    jar, opener = _log_in(base_url, data_dir)
+    request = urllib.request.Request(base_url + CHECKIN_FORM, headers=BASE_HEADERS)
+    with opener.open(request, timeout=10) as response:
+        if urllib.parse.urlparse(response.url).path != CHECKIN_FORM:
+            raise RuntimeError(f"the check-in form redirected to {response.url}")
+        page = response.read().decode()
+    form_token = _hidden_input(page, "form_token", "the check-in form")
+    return {
+        "Cookie": _cookie_header(jar),
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Bench-Csrf": _hidden_input(page, "csrfmiddlewaretoken", "the check-in form"),
+        "X-Bench-Signed": urllib.parse.quote(form_token.partition(".")[2], safe=""),
+    }
+
+
 BASELINE = "baseline"
 
 # The baseline comes first: the other scenarios' p95 is compared with it.
@@ -155,8 +232,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("home (logged out)", "/", p95_budget_ratio=2.0),
     Scenario("crisis help /aide/", "/aide/", p95_budget_ratio=2.0, weight_budget=15 * KB),
     Scenario("static css", stylesheet_path, weigh=False),
-    # Not weighed: Chromium would need the session in its own cookie jar; the page is the
-    # logged-out one plus a few lines.
+    # Not weighed: the page is the logged-out one plus a few lines.
     Scenario("home (logged in)", "/", p95_budget_ratio=3.0, dynamic_headers=logged_in_headers, weigh=False),
     Scenario(
         "login POST",
@@ -167,5 +243,57 @@ SCENARIOS: list[Scenario] = [
         + BENCH_PASSWORD.replace(" ", "+"),
         ok_statuses=(302,),
         weigh=False,
+    ),
+    # Issue #6: a person with three years of daily check-ins and twenty indicators (bench/seed.py).
+    Scenario(
+        "check-in form",
+        CHECKIN_FORM,
+        weight_budget=20 * KB,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_journal,
+    ),
+    Scenario(
+        "today (3 years)",
+        "/journal/",
+        p95_budget_ratio=3.0,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_journal,
+    ),
+    # Issue #7: the person's own overview, the trends over 365 days and the self-analysis.
+    Scenario(
+        "overview (3 years)",
+        "/journal/apercu/",
+        p95_budget_ratio=5.0,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_journal,
+    ),
+    Scenario(
+        "trends 365 days",
+        "/journal/tendances/?periode=365",
+        p95_budget_ratio=5.0,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_journal,
+    ),
+    Scenario(
+        "self-analysis",
+        "/journal/comparer/?x=sleep&y=mood&decalage=1&periode=365",
+        p95_budget_ratio=5.0,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_journal,
+    ),
+    # Last: it adds a check-in per request. A past moment, so that the today page stays as seeded;
+    # a fresh nonce per request, or the dedupe path would answer (the harness counts the rows).
+    Scenario(
+        "check-in POST",
+        CHECKIN_FORM,
+        dynamic_headers=checkin_form_headers,
+        method="POST",
+        body="csrfmiddlewaretoken={csrf}&form_token={nonce}.{signed}"
+        "&moment=2026-01-15T10%3A00&mood=6&emotions=calm",
+        ok_statuses=(302,),
+        p50_budget_ratio=2.0,
+        weigh=False,
+        prepare=seed_journal,
+        rows="journal_checkin",
     ),
 ]

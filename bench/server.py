@@ -6,13 +6,14 @@ import collections
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ READY_MARKER = "entraide is running at "
 WORKERS = 2  # gunicorn sync workers, as `entraide serve` runs by default.
 # gunicorn recycles workers (--max-requests): each boot imports Django again, which shows in p95.
 WORKER_BOOT_MARKER = "Booting worker with pid"
+MAX_ERRORS, MAX_ERROR_LENGTH = 100, 1000
 # Host settings that would change what is measured (PostgreSQL, Redis, HTTPS redirects, access
 # log…): the benchmark always measures the default self-hosted setup, SQLite in a fresh directory.
 _STRIPPED_ENV = (
@@ -43,9 +45,26 @@ class Server:
     data_dir: Path
     log: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
     worker_boots: int = 0
+    # Errors the app logged ("… ERROR logger message — Exception: text"), the first MAX_ERRORS.
+    errors: list[str] = field(default_factory=list)
+    in_traceback: bool = False
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(list(self.log)[-lines:])
+
+
+def database(data_dir: Path) -> Path:
+    """The SQLite file `entraide serve` uses in that data dir (settings.DATABASES)."""
+    return data_dir / "entraide.sqlite3"
+
+
+def count_rows(data_dir: Path, table: str) -> int:
+    """Rows in a table of the server's database, read beside the running server (WAL)."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    with closing(sqlite3.connect(database(data_dir), timeout=10)) as connection:
+        (count,) = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()  # noqa: S608 — checked name
+    return int(count)
 
 
 def free_port() -> int:
@@ -63,10 +82,24 @@ def serve_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def _spot_error(server: Server, line: str) -> None:
+    """A logged error, completed with the exception line(s) ending the traceback that follows it."""
+    if " ERROR " in line:
+        if len(server.errors) < MAX_ERRORS:
+            server.errors.append(line)
+    elif line.startswith("Traceback "):
+        server.in_traceback = True
+    elif server.in_traceback and line[:1].strip() and not line.startswith("During handling"):
+        server.in_traceback = False
+        if server.errors and len(server.errors[-1]) < MAX_ERROR_LENGTH:
+            server.errors[-1] += f" — {line}"
+
+
 def _pump_output(server: Server, ready: threading.Event) -> None:
     """Keep reading the server's output so its pipe never fills up, and spot the ready line."""
     for line in server.process.stdout or ():
         server.log.append(line.rstrip("\n"))
+        _spot_error(server, line.rstrip("\n"))
         if WORKER_BOOT_MARKER in line:
             server.worker_boots += 1
         if line.startswith(READY_MARKER):

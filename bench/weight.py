@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Request, sync_playwright
+
+if TYPE_CHECKING:  # Playwright exports the type of add_cookies' argument from a private module only.
+    from playwright._impl._api_structures import SetCookieParam
 
 CHROMIUM = "/usr/bin/chromium"
 CHROME_ARGS = [
@@ -25,6 +29,7 @@ PAGE_TIMEOUT_MS = 20_000
 class PageWeight:
     url: str
     status: int | None = None
+    final_path: str | None = None  # Where the browser ended: a logged-in page must not be the login.
     bytes: int = 0  # Response headers plus compressed bodies of every finished request.
     requests: int = 0
     other_hosts: list[str] = field(default_factory=list)  # Must stay empty: no third parties.
@@ -43,8 +48,14 @@ def weigh_pages(pages: list[tuple[str, dict[str, str]]]) -> list[PageWeight]:
 
 
 def _weigh(browser: Browser, url: str, headers: dict[str, str]) -> PageWeight:
-    # A new context per page: an empty cache, as on a first visit.
-    context = browser.new_context(extra_http_headers=headers)
+    # A new context per page: an empty cache, as on a first visit. The cookies (a logged-in
+    # session) go into the browser's own jar, not into a header: a Cookie header would be sent
+    # as is to every resource and ignore the cookies the page sets.
+    extra = {name: value for name, value in headers.items() if name.lower() != "cookie"}
+    context = browser.new_context(extra_http_headers=extra)
+    cookies = [value for name, value in headers.items() if name.lower() == "cookie"]
+    if cookies:
+        context.add_cookies(_cookies(cookies[0], url))
     weight = PageWeight(url)
     host = urlparse(url).netloc
     try:
@@ -53,10 +64,27 @@ def _weigh(browser: Browser, url: str, headers: dict[str, str]) -> PageWeight:
         page.on("requestfinished", lambda request: _count(weight, request))
         page.on("requestfailed", lambda request: weight.failed.append(request.url))
         response = page.goto(url, wait_until="networkidle", timeout=PAGE_TIMEOUT_MS)
+        # After redirects: the status and the address of the page the browser shows.
         weight.status = response.status if response else None
+        weight.final_path = urlparse(page.url).path
     finally:
         context.close()
     return weight
+
+
+def _cookies(header: str, url: str) -> list[SetCookieParam]:
+    """ "a=1; b=2" as Playwright cookies for the whole site, as the server set them (path /).
+
+    Not {"url": url}: Playwright would give them the page's directory as their path, and the
+    requests the page makes elsewhere (htmx fetching /notifications/…) would go without them.
+    """
+    host = urlparse(url).hostname or ""
+    found: list[SetCookieParam] = []
+    for pair in header.split(";"):
+        name, _, value = pair.strip().partition("=")
+        if name:
+            found.append({"name": name, "value": value, "domain": host, "path": "/"})
+    return found
 
 
 def _is_network(request: Request) -> bool:

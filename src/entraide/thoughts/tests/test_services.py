@@ -16,6 +16,13 @@ from entraide.thoughts.models import ThoughtRecord
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages compared below are the English ones, whatever an earlier test activated."""
+    with override("en"):
+        yield
+
 DAY = date(2026, 3, 14)
 
 
