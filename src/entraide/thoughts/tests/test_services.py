@@ -23,6 +23,7 @@ def in_english():
     with override("en"):
         yield
 
+
 DAY = date(2026, 3, 14)
 
 
