@@ -84,14 +84,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
         try:
             url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
         except formtokens.InvalidTokenError:
-            form.add_error(
-                None,
-                pgettext(
-                    "forms",
-                    "This page was opened for another account, or too long ago. Nothing was saved: check "
-                    "what you wrote, then save again.",
-                ),
-            )
+            formtokens.refuse_token(form)
         else:
             if first:
                 # Shown in this answer only (no redirect): the secret is never stored.

@@ -130,3 +130,19 @@ def set_cookie_on(request: HttpRequest, response: HttpResponseBase) -> None:
         )
     elif getattr(request, FORGET, False):
         response.delete_cookie(COOKIE, samesite="Lax")
+
+
+def posted_or_kept(request: HttpRequest) -> QueryDict | None:
+    """A form view's data: the POST, or on GET the form kept when the session expired (with a
+    message saying so), or ``None`` for an empty form."""
+    if request.method == "POST":
+        return request.POST
+    kept = take(request)
+    if kept is not None:
+        from django.contrib import messages
+
+        messages.info(
+            request,
+            pgettext("kept form", "Here is what you wrote before your session ended. Check it, then save."),
+        )
+    return kept

@@ -86,3 +86,17 @@ def submit_once(user: Any, token: str | None, action: Callable[[], str]) -> tupl
         first = FormSubmission.objects.get(user=user, token=nonce)
         return first.result_url, False
     return url, True
+
+
+def refuse_token(form: Any) -> None:
+    """Show the form again after ``InvalidTokenError``: nothing was saved, every value stays."""
+    from django.utils.translation import pgettext
+
+    form.add_error(
+        None,
+        pgettext(
+            "forms",
+            "This page was opened for another account, or too long ago. Nothing was saved: check "
+            "what you wrote, then save again.",
+        ),
+    )

@@ -60,32 +60,12 @@ def _item(record: ThoughtRecord) -> dict[str, Any]:
     }
 
 
-def _kept_or_posted(request: HttpRequest) -> Any:
-    """The posted data, or on GET a form kept when the session expired (``core.formstash``)."""
-    if request.method == "POST":
-        return request.POST
-    kept = formstash.take(request)
-    if kept is not None:
-        messages.info(
-            request,
-            pgettext("kept form", "Here is what you wrote before your session ended. Check it, then save."),
-        )
-    return kept
-
-
 def _save(request: HttpRequest, form: Any, save: Callable[[], str]) -> tuple[str, bool] | None:
     """Run ``save`` once for the posted token; ``None`` when the form must be shown again."""
     try:
         return formtokens.submit_once(request.user, request.POST.get(formtokens.FIELD), save)
     except formtokens.InvalidTokenError:
-        form.add_error(
-            None,
-            pgettext(
-                "forms",
-                "This page was opened for another account, or too long ago. Nothing was saved: check "
-                "what you wrote, then save again.",
-            ),
-        )
+        formtokens.refuse_token(form)
     except InvalidValuesError as exc:
         form.add_service_errors(exc)
     return None
@@ -144,7 +124,7 @@ def record_detail(request: HttpRequest, thought_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ThoughtForm(_kept_or_posted(request), initial=ThoughtForm.initial_for_new())
+    form = ThoughtForm(formstash.posted_or_kept(request), initial=ThoughtForm.initial_for_new())
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -167,7 +147,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_edit(request: HttpRequest, thought_id: uuid.UUID) -> HttpResponse:
     record = get_thought_of(request.user, thought_id)
-    form = ThoughtForm(_kept_or_posted(request), initial=ThoughtForm.initial_from(record))
+    form = ThoughtForm(formstash.posted_or_kept(request), initial=ThoughtForm.initial_from(record))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -193,7 +173,7 @@ def record_follow_up(request: HttpRequest, thought_id: uuid.UUID) -> HttpRespons
         services.clear_follow_up(record)
         messages.success(request, pgettext("follow-up form", "The follow-up is removed."))
         return redirect(url)
-    form = FollowUpForm(_kept_or_posted(request), initial=FollowUpForm.initial_from(record))
+    form = FollowUpForm(formstash.posted_or_kept(request), initial=FollowUpForm.initial_from(record))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import pgettext
@@ -15,30 +14,9 @@ from django.utils.translation import pgettext
 from entraide.core import formstash, formtokens
 from entraide.journal.values import InvalidValuesError
 
-
-def kept_or_posted(request: HttpRequest) -> Any:
-    """The posted data, or on GET a form kept when the session expired (``core.formstash``)."""
-    if request.method == "POST":
-        return request.POST
-    kept = formstash.take(request)
-    if kept is not None:
-        messages.info(
-            request,
-            pgettext("kept form", "Here is what you wrote before your session ended. Check it, then save."),
-        )
-    return kept
-
-
-def invalid_token(form: forms.Form) -> None:
-    """The token is missing, altered or another account's: nothing saved, the values stay."""
-    form.add_error(
-        None,
-        pgettext(
-            "forms",
-            "This page was opened for another account, or too long ago. Nothing was saved: check "
-            "what you wrote, then save again.",
-        ),
-    )
+# The shared form helpers, under the names the goals views use.
+kept_or_posted = formstash.posted_or_kept
+invalid_token = formtokens.refuse_token
 
 
 def save_once(request: HttpRequest, form: Any, save: Callable[[], str]) -> tuple[str, bool] | None:

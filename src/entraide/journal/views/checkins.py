@@ -94,19 +94,6 @@ def _build_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> Che
     )
 
 
-def _kept_or_posted(request: HttpRequest) -> Any:
-    """The posted data, or on GET a form kept when the session expired (``core.formstash``)."""
-    if request.method == "POST":
-        return request.POST
-    kept = formstash.take(request)
-    if kept is not None:
-        messages.info(
-            request,
-            pgettext("kept form", "Here is what you wrote before your session ended. Check it, then save."),
-        )
-    return kept
-
-
 def _past_day_moment(request: HttpRequest) -> datetime:
     """Now, or noon of the day asked for (``?jour=2026-11-20``) to fill in a past day."""
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
@@ -119,23 +106,12 @@ def _past_day_moment(request: HttpRequest) -> datetime:
     return datetime.combine(day, datetime.min.time()).replace(hour=12)
 
 
-def _invalid_token(form: CheckinForm) -> None:
-    form.add_error(
-        None,
-        pgettext(
-            "forms",
-            "This page was opened for another account, or too long ago. Nothing was saved: check "
-            "what you wrote, then save again.",
-        ),
-    )
-
-
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = _build_form(request, _kept_or_posted(request), {"moment": _past_day_moment(request)})
+    form = _build_form(request, formstash.posted_or_kept(request), {"moment": _past_day_moment(request)})
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -147,7 +123,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
         try:
             url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
         except formtokens.InvalidTokenError:
-            _invalid_token(form)
+            formtokens.refuse_token(form)
         else:
             if first:
                 messages.success(request, pgettext("check-in form", "Your check-in is saved."))
@@ -163,7 +139,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
     user = request.user
     checkin = get_checkin_of(user, checkin_id)
-    form = _build_form(request, _kept_or_posted(request), CheckinForm.initial_from(checkin))
+    form = _build_form(request, formstash.posted_or_kept(request), CheckinForm.initial_from(checkin))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -175,7 +151,7 @@ def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
         try:
             url, _first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
         except formtokens.InvalidTokenError:
-            _invalid_token(form)
+            formtokens.refuse_token(form)
         else:
             messages.success(request, pgettext("check-in form", "Your check-in is updated."))
             return redirect(url)

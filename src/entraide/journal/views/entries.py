@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formtokens
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_entries_of, get_entry_of
@@ -24,7 +23,6 @@ from entraide.journal.forms_entries import EntryForm
 from entraide.journal.markdown import plain_start, render_entry
 from entraide.journal.models import JournalEntry
 from entraide.journal.values import InvalidValuesError
-from entraide.journal.views.checkins import _kept_or_posted
 
 PER_PAGE = 25
 MAX_QUERY = 200
@@ -74,24 +72,12 @@ def entry_detail(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def invalid_token(form: forms.Form) -> None:
-    """The token is missing, altered or another account's: nothing saved, the values stay."""
-    form.add_error(
-        None,
-        pgettext(
-            "forms",
-            "This page was opened for another account, or too long ago. Nothing was saved: check "
-            "what you wrote, then save again.",
-        ),
-    )
-
-
 def _save(request: HttpRequest, form: EntryForm, save: Callable[[], str]) -> tuple[str, bool] | None:
     """Run ``save`` once for the posted token; ``None`` when the form must be shown again."""
     try:
         return formtokens.submit_once(request.user, request.POST.get(formtokens.FIELD), save)
     except formtokens.InvalidTokenError:
-        invalid_token(form)
+        formtokens.refuse_token(form)
     except InvalidValuesError as exc:
         form.add_service_errors(exc)
     return None
@@ -102,7 +88,7 @@ def _save(request: HttpRequest, form: EntryForm, save: Callable[[], str]) -> tup
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = EntryForm(_kept_or_posted(request), initial=EntryForm.initial_for_new())
+    form = EntryForm(formstash.posted_or_kept(request), initial=EntryForm.initial_for_new())
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -127,7 +113,7 @@ def entry_edit(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     user = request.user
     entry = get_entry_of(user, entry_id)
     form = EntryForm(
-        _kept_or_posted(request),
+        formstash.posted_or_kept(request),
         initial=EntryForm.initial_from(entry),
         can_clear_mood=entry.payload.get("mood") is not None,
     )

@@ -14,14 +14,12 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formtokens
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_indicators_of, get_indicator_of
 from entraide.journal.forms_indicators import IndicatorForm
 from entraide.journal.values import InvalidValuesError
-from entraide.journal.views.checkins import _kept_or_posted
-from entraide.journal.views.entries import invalid_token
 
 MOVES = {"up": -1, "down": 1}
 
@@ -65,7 +63,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = IndicatorForm(_kept_or_posted(request))
+    form = IndicatorForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -75,7 +73,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         try:
             url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
         except formtokens.InvalidTokenError:
-            invalid_token(form)
+            formtokens.refuse_token(form)
         except InvalidValuesError as exc:
             form.add_service_errors(exc)
         except services.IndicatorLimitError:
@@ -107,7 +105,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
 def indicator_edit(request: HttpRequest, indicator_id: uuid.UUID) -> HttpResponse:
     user = request.user
     indicator = get_indicator_of(user, indicator_id)
-    form = IndicatorForm(_kept_or_posted(request), indicator=indicator)
+    form = IndicatorForm(formstash.posted_or_kept(request), indicator=indicator)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -117,7 +115,7 @@ def indicator_edit(request: HttpRequest, indicator_id: uuid.UUID) -> HttpRespons
         try:
             url, _first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
         except formtokens.InvalidTokenError:
-            invalid_token(form)
+            formtokens.refuse_token(form)
         except InvalidValuesError as exc:
             form.add_service_errors(exc)
         else:
