@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "entraide.journal",
     "entraide.goals",
     "entraide.thoughts",
+    "entraide.assessments",
+    "entraide.safety",
+    "entraide.treatments",
     "entraide.api",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",

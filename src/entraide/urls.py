@@ -17,6 +17,9 @@ urlpatterns = [
     path("journal/", include("entraide.journal.urls")),
     path("objectifs/", include("entraide.goals.urls")),
     path("pensees/", include("entraide.thoughts.urls")),
+    path("questionnaires/", include("entraide.assessments.urls")),
+    path("securite/", include("entraide.safety.urls")),
+    path("traitements/", include("entraide.treatments.urls")),
     path("api/v1/", api.urls),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]

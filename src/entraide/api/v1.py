@@ -80,6 +80,9 @@ api.add_router("", entries.router)
 api.add_router("", insights.router)
 api.add_router("", "entraide.api.endpoints.thoughts.router")
 api.add_router("", "entraide.api.endpoints.goals.router")
+api.add_router("", "entraide.api.endpoints.assessments.router")
+api.add_router("", "entraide.api.endpoints.safety.router")
+api.add_router("", "entraide.api.endpoints.treatments.router")
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -179,3 +179,38 @@ class OverviewSection:
 
 overview_sections: Registry[OverviewSection] = Registry("overview section")
 register_overview_section = overview_sections.register
+
+
+# --- The crisis screen: what other apps offer there, and what keeps running -----------------------
+
+
+@dataclass(frozen=True)
+class CrisisAction:
+    """A button on the crisis screen (the circle will add "prévenir mon cercle"). ``url_name`` is a
+    page of the registering app that says what will happen and acts only on its POST button;
+    ``applies(person)`` hides the action when it would do nothing for that person. With no action
+    registered, the screen offers none and never suggests that anyone is told."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    applies: Callable[[Any], bool] = lambda person: True
+    order: int = 100
+
+
+crisis_actions: Registry[CrisisAction] = Registry("crisis action")
+register_crisis_action = crisis_actions.register
+
+
+@dataclass(frozen=True)
+class CrisisNotice:
+    """What keeps running on its own, whatever the person does on the crisis screen (the circle's
+    alert rules): ``lines(person)`` gives plain sentences shown there, none when nothing applies."""
+
+    key: str
+    lines: Callable[[Any], list[str | Promise]]
+    order: int = 100
+
+
+crisis_notices: Registry[CrisisNotice] = Registry("crisis notice")
+register_crisis_notice = crisis_notices.register
