@@ -33,3 +33,14 @@ def slow(path: str, seconds: float) -> None:
     if first:
         time.sleep(seconds)
     note(path, "end")
+
+
+@jobs.job()
+def record_link_and_modules(path: str) -> None:
+    """A link as an email builds it, and whether the API's libraries were imported to build it."""
+    import sys
+
+    from django.urls import reverse
+
+    note(path, reverse("journal:today"))
+    note(path, " ".join(m for m in ("ninja", "pydantic") if m in sys.modules) or "no API libraries")

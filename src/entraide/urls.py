@@ -1,33 +1,11 @@
-from django.conf import settings
-from django.contrib import admin
-from django.urls import include, path
+"""The site's routes: the pages (``entraide.urls_pages``) and ``/api/v1``."""
 
-from entraide.accounts.views import setup as accounts_views
+from django.urls import path
+
 from entraide.api.v1 import api
-from entraide.core.views import errors
+from entraide.urls_pages import handler400, handler403, handler404, handler500
+from entraide.urls_pages import urlpatterns as pages
 
-urlpatterns = [
-    path("", include("entraide.core.urls")),
-    path("setup/", accounts_views.setup, name="setup"),
-    path("langue/", accounts_views.set_language, name="set-language"),
-    path("compte/acces-api/", include("entraide.api.urls")),
-    path("compte/", include("allauth.urls")),
-    path("", include("entraide.accounts.urls")),
-    path("notifications/", include("entraide.notifications.urls")),
-    path("journal/", include("entraide.journal.urls")),
-    path("objectifs/", include("entraide.goals.urls")),
-    path("pensees/", include("entraide.thoughts.urls")),
-    path("questionnaires/", include("entraide.assessments.urls")),
-    path("securite/", include("entraide.safety.urls")),
-    path("traitements/", include("entraide.treatments.urls")),
-    path("api/v1/", api.urls),
-    path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
-]
+urlpatterns = [*pages, path("api/v1/", api.urls)]
 
-if settings.BENCH:
-    urlpatterns.append(path("bench/", include("entraide.core.bench_urls")))
-
-handler400 = errors.bad_request
-handler403 = errors.permission_denied
-handler404 = errors.page_not_found
-handler500 = errors.server_error
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -47,6 +47,14 @@ def test_a_job_runs_once(data_dir: Path, tmp_path: Path) -> None:
     assert row.status == TaskResultStatus.SUCCESSFUL and len(row.worker_ids) == 1
 
 
+def test_the_worker_builds_links_without_loading_the_api(data_dir: Path, tmp_path: Path) -> None:
+    """The worker serves no API: its URLconf spares it django-ninja and pydantic (~18 MB)."""
+    out = tmp_path / "runs"
+    jobs.enqueue(jobs_for_tests.record_link_and_modules, str(out))
+    worker_once(data_dir)
+    assert lines(out) == ["/journal/", "no API libraries"]
+
+
 def test_a_failing_job_is_retried_with_backoff_then_recorded_as_failed(
     data_dir: Path, tmp_path: Path
 ) -> None:

@@ -10,13 +10,19 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
+from django.urls import set_urlconf
 from django.utils.dateparse import parse_datetime
 
 from entraide.core import jobs
 
+PAGES_URLCONF = "entraide.urls_pages"
+
 
 class Command(BaseCommand):
     help = "Run background jobs and periodic work."
+    # The URL checks would import the whole URLconf, API included (see handle); `entraide serve`
+    # and `entraide check` run the checks.
+    requires_system_checks: list[str] = []  # noqa: RUF012 — Django reads it from the class
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -27,6 +33,15 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, once: bool, now: str | None, interval: float, worker_id: str | None, **options: Any
     ) -> None:
+        # Jobs build links (emails, notifications) but serve no API: the pages' URLconf spares
+        # this process django-ninja and pydantic (~18 MB). Reset after: tests run --once in-process.
+        set_urlconf(PAGES_URLCONF)
+        try:
+            self._handle(once=once, now=now, interval=interval, worker_id=worker_id)
+        finally:
+            set_urlconf(None)
+
+    def _handle(self, *, once: bool, now: str | None, interval: float, worker_id: str | None) -> None:
         worker = jobs.Worker(worker_id)
         if now is not None:
             if not settings.ENTRAIDE_TEST_CLOCK:
