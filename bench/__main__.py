@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--json PATH]`: run every scenario against a real server, then report.
+"""`python -m bench [--quick] [--only WORDS] [--json PATH]`: run every scenario against a real
+server, then report.
 
 Exit status: 0 when every budget holds, 1 when one is over or a request failed, 2 when the harness
 itself could not run.
@@ -22,7 +23,7 @@ from bench.load import Request, measure
 from bench.memory import measure_tree
 from bench.noise import CpuWatch
 from bench.results import Plan, Results, ScenarioResult
-from bench.scenarios import SCENARIOS, Scenario
+from bench.scenarios import BASELINE, SCENARIOS, Scenario
 from bench.server import Server, count_rows, running_server
 from bench.weight import weigh_pages
 
@@ -40,7 +41,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--json", type=Path, metavar="PATH", help=f"also write the results there (always: {LATEST})"
     )
+    parser.add_argument(
+        "--only",
+        metavar="WORDS",
+        help="only the scenarios whose name holds one of these comma-separated words "
+        "(and the baseline, which every ratio needs): while working on a page",
+    )
     return parser.parse_args(argv)
+
+
+def chosen(only: str | None) -> list[Scenario]:
+    if not only:
+        return list(SCENARIOS)
+    words = [w.strip().lower() for w in only.split(",") if w.strip()]
+    picked = [s for s in SCENARIOS if s.name == BASELINE or any(w in s.name.lower() for w in words)]
+    if len(picked) == 1:
+        raise SystemExit(f"bench: no scenario matches {only!r}")
+    return picked
 
 
 def plan_for(quick: bool) -> Plan:
@@ -77,9 +94,9 @@ class Target:
 BODY_VALUE = "X-Bench-"  # A header that fills a "{name}" in the body (HeadersSpec); never sent.
 
 
-def resolve(server: Server) -> list[Target]:
+def resolve(server: Server, scenarios: list[Scenario]) -> list[Target]:
     targets = []
-    for s in SCENARIOS:
+    for s in scenarios:
         headers = s.request_headers(server.base_url, server.data_dir)
         body = s.body
         for name in [h for h in headers if h.startswith(BODY_VALUE)]:
@@ -89,9 +106,9 @@ def resolve(server: Server) -> list[Target]:
     return targets
 
 
-def prepare(server: Server, results: Results) -> None:
+def prepare(server: Server, results: Results, scenarios: list[Scenario]) -> None:
     """The scenarios' data, before anyone logs in; each distinct note is reported once."""
-    for s in SCENARIOS:
+    for s in scenarios:
         if s.prepare:
             progress(f"preparing data for {s.name}")
             note = s.prepare(server.data_dir)
@@ -100,14 +117,14 @@ def prepare(server: Server, results: Results) -> None:
                 report.setup_line(note)
 
 
-def run(plan: Plan) -> Results:
+def run(plan: Plan, scenarios: list[Scenario] = SCENARIOS) -> Results:
     results = Results.start(plan)
     report.header(results)
     progress("starting entraide serve (keys, migrations, static files)")
     with running_server() as server:
         report.server_line(server.base_url)
-        prepare(server, results)
-        targets = resolve(server)
+        prepare(server, results, scenarios)
+        targets = resolve(server, scenarios)
         for target in targets:
             status = status_of(target.url, target.headers)
             results.scenarios.append(ScenarioResult.of(target.scenario, target.url, status))
@@ -153,7 +170,7 @@ def write_json(results: Results, paths: list[Path]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        results = run(plan_for(args.quick))
+        results = run(plan_for(args.quick), chosen(args.only))
     except Exception:  # Whatever broke, the server is stopped and the cause printed.
         traceback.print_exc()
         print("\nbench: the harness could not complete (see above).", file=sys.stderr)
