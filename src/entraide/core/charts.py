@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
+from django.utils.dates import MONTHS
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import npgettext, pgettext
 
@@ -78,6 +79,19 @@ class Chart:
     empty: bool = False
     chart_id: str = "chart"
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def table_body(self) -> SafeString:
+        """The data table's rows, built here: a 365-day table through the template language
+        costs as much as the rest of the page."""
+        if self.weekly:
+            return format_html_join(
+                "", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', self._cells(days=True)
+            )
+        return format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', self._cells(days=False))
+
+    def _cells(self, *, days: bool) -> list[tuple[object, ...]]:
+        return [(r.label, r.value, r.days) if days else (r.label, r.value) for r in self.rows]
 
 
 def _x(day: date, start: date, end: date) -> float:
@@ -229,12 +243,14 @@ def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple
     weekly = (end - start).days > DAILY_ROWS_UP_TO
     if not weekly:
         return [Row(formats.date_format(d, "l j F"), number(v, places), 1) for d, v in points], False
+    month_names = {m: str(name) for m, name in MONTHS.items()}
+    week_of = pgettext("chart table", "Week of %(day)s")
     weeks: dict[date, list[float]] = {}
     for day, value in points:
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(value)
     rows = [
         Row(
-            pgettext("chart table", "Week of %(day)s") % {"day": formats.date_format(monday, "j F Y")},
+            week_of % {"day": f"{monday.day} {month_names[monday.month]} {monday.year}"},  # "j F Y"
             number(sum(values) / len(values), places),
             len(values),
         )
