@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
@@ -179,13 +180,19 @@ class DurationField(forms.CharField):
         return format_duration(value) if isinstance(value, int) else value
 
 
+def _label(indicator: Indicator) -> str:
+    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+
+
 def indicator_field(indicator: Indicator) -> forms.Field:
-    label = indicator.name
+    """The indicator's field. Its name and choices are decrypted only when the form is shown or
+    a choice is posted: a saved check-in does not pay for twenty names it never displays."""
+    label = lazy(lambda: indicator.name, str)()
     if indicator.kind == IndicatorKind.SCALE:
         return scale_field(label, "0", "10")
     if indicator.kind == IndicatorKind.NUMBER:
         return forms.CharField(
-            label=f"{label} ({indicator.unit})" if indicator.unit else label,
+            label=lazy(_label, str)(indicator),
             required=False,
             max_length=30,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
@@ -203,7 +210,10 @@ def indicator_field(indicator: Indicator) -> forms.Field:
     if indicator.kind == IndicatorKind.CHOICE:
         return forms.ChoiceField(
             label=label,
-            choices=[*((c, c) for c in indicator.choices), (BLANK, pgettext_lazy("yes or no", "Not noted"))],
+            choices=lambda: [
+                *((c, c) for c in indicator.choices),
+                (BLANK, pgettext_lazy("yes or no", "Not noted")),
+            ],
             required=False,
             widget=FastRadioSelect,
         )
