@@ -26,7 +26,7 @@ from django.utils import timezone
 from entraide.accounts.models import User
 from entraide.core import crypto
 from entraide.core.localtime import local_date, occurrence
-from entraide.journal import services
+from entraide.journal import day_means, services
 from entraide.journal.access import filter_checkins_of
 from entraide.journal.models import Checkin, Indicator, IndicatorKind
 from entraide.journal.values import EMOTIONS, clean_checkin
@@ -91,6 +91,7 @@ def main(email: str) -> None:
         ]
         checkins = list(_checkins(user, indicators, random.Random(6)))  # noqa: S311 — not security
         Checkin.objects.bulk_create(checkins, batch_size=BATCH)
+        day_means.rebuild_all(user)
     _check_encrypted(user)
     print(
         f"seed: {len(checkins)} check-ins over {DAYS} days and {len(indicators)} indicators "

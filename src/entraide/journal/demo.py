@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from entraide.journal import services
+from entraide.journal import day_means, services
 from entraide.journal import values as v
 from entraide.journal.models import Checkin, IndicatorKind, JournalEntry
 
@@ -140,6 +140,7 @@ def populate(person: Any, rng: random.Random, today: date, *, years: int = YEARS
                 )
             )
     Checkin.objects.bulk_create(rows, batch_size=500)
+    day_means.rebuild_all(person)
     entries = []
     for week in range(0, days, 7):
         if rng.random() < 0.6:

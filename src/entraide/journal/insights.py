@@ -8,7 +8,7 @@ one person's scale (three years of daily check-ins decrypt in a few tens of mill
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,7 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext, pgettext_lazy
 
 from entraide.core.charts import number
-from entraide.journal.access import filter_checkins_of, filter_indicators_of
+from entraide.journal import day_means
+from entraide.journal.access import filter_indicators_of
 from entraide.journal.display import duration_text
 from entraide.journal.models import IndicatorKind
 
@@ -27,7 +28,8 @@ LAGS = (0, 1)  # same day, or the measure of the next day
 
 @dataclass(frozen=True)
 class Measure:
-    """Something that has a number on a day: a check-in value or a numeric indicator."""
+    """Something that has a number on a day: a check-in value (``field``) or a numeric indicator
+    (``indicator``, its id), divided by ``scale`` (minutes shown as hours)."""
 
     key: str
     label: str | Promise
@@ -36,41 +38,29 @@ class Measure:
     unit: str | Promise = ""
     binary: bool = False  # yes/no: 1 or 0, compared as "days with" and "days without"
     places: int = 1
-    read: Callable[[dict[str, Any]], float | None] = lambda payload: None
+    field: str = ""
+    indicator: str = ""
+    scale: float = 1
 
     def value(self, payload: dict[str, Any]) -> float | None:
-        return self.read(payload)
-
-
-def _key(name: str, scale: float = 1) -> Callable[[dict[str, Any]], float | None]:
-    def read(payload: dict[str, Any]) -> float | None:
-        value = payload.get(name)
-        if isinstance(value, bool):
-            return float(value)
-        return value / scale if isinstance(value, int | float) else None
-
-    return read
-
-
-def _indicator(indicator_id: str, scale: float = 1) -> Callable[[dict[str, Any]], float | None]:
-    def read(payload: dict[str, Any]) -> float | None:
-        value = payload.get("indicators", {}).get(indicator_id)
-        if isinstance(value, bool):
-            return float(value)
-        return value / scale if isinstance(value, int | float) else None
-
-    return read
+        """This measure in a check-in's payload (or a day's means, which have the same keys)."""
+        found = (
+            payload.get("indicators", {}).get(self.indicator) if self.indicator else payload.get(self.field)
+        )
+        if isinstance(found, bool):
+            return float(found)
+        return found / self.scale if isinstance(found, int | float) else None
 
 
 HOURS = pgettext_lazy("unit", "h")
 MINUTES = pgettext_lazy("unit", "min")
 
 BASE_MEASURES: tuple[Measure, ...] = (
-    Measure("mood", pgettext_lazy("measure", "Mood"), 0, 10, read=_key("mood")),
-    Measure("anxiety", pgettext_lazy("measure", "Anxiety"), 0, 10, read=_key("anxiety")),
-    Measure("energy", pgettext_lazy("measure", "Energy"), 0, 10, read=_key("energy")),
-    Measure("sleep", pgettext_lazy("measure", "Sleep"), 0, 12, HOURS, read=_key("sleep_minutes", 60)),
-    Measure("sleep_quality", pgettext_lazy("measure", "Sleep quality"), 1, 5, read=_key("sleep_quality")),
+    Measure("mood", pgettext_lazy("measure", "Mood"), 0, 10, field="mood"),
+    Measure("anxiety", pgettext_lazy("measure", "Anxiety"), 0, 10, field="anxiety"),
+    Measure("energy", pgettext_lazy("measure", "Energy"), 0, 10, field="energy"),
+    Measure("sleep", pgettext_lazy("measure", "Sleep"), 0, 12, HOURS, field="sleep_minutes", scale=60),
+    Measure("sleep_quality", pgettext_lazy("measure", "Sleep quality"), 1, 5, field="sleep_quality"),
     Measure(
         "activity",
         pgettext_lazy("measure", "Physical activity"),
@@ -78,7 +68,7 @@ BASE_MEASURES: tuple[Measure, ...] = (
         120,
         MINUTES,
         places=0,
-        read=_key("activity_minutes"),
+        field="activity_minutes",
     ),
     Measure(
         "outdoors",
@@ -87,7 +77,7 @@ BASE_MEASURES: tuple[Measure, ...] = (
         240,
         MINUTES,
         places=0,
-        read=_key("outdoors_minutes"),
+        field="outdoors_minutes",
     ),
     Measure(
         "regular_meals",
@@ -95,7 +85,7 @@ BASE_MEASURES: tuple[Measure, ...] = (
         0,
         1,
         binary=True,
-        read=_key("regular_meals"),
+        field="regular_meals",
     ),
     Measure(
         "social_contact",
@@ -103,7 +93,7 @@ BASE_MEASURES: tuple[Measure, ...] = (
         0,
         1,
         binary=True,
-        read=_key("social_contact"),
+        field="social_contact",
     ),
 )
 
@@ -115,15 +105,13 @@ def measures_of(owner: Any, *, include_binary: bool = True) -> list[Measure]:
     for indicator in filter_indicators_of(owner).order_by("archived_at", "position", "created_at"):
         key = f"ind-{indicator.pk}"
         if indicator.kind == IndicatorKind.SCALE:
-            found.append(Measure(key, indicator.name, 0, 10, read=_indicator(str(indicator.pk))))
+            found.append(Measure(key, indicator.name, 0, 10, indicator=str(indicator.pk)))
         elif indicator.kind == IndicatorKind.NUMBER:
-            found.append(
-                Measure(key, indicator.name, 0, 0, indicator.unit, read=_indicator(str(indicator.pk)))
-            )
+            found.append(Measure(key, indicator.name, 0, 0, indicator.unit, indicator=str(indicator.pk)))
         elif indicator.kind == IndicatorKind.DURATION:
-            found.append(Measure(key, indicator.name, 0, 0, HOURS, read=_indicator(str(indicator.pk), 60)))
+            found.append(Measure(key, indicator.name, 0, 0, HOURS, indicator=str(indicator.pk), scale=60))
         elif indicator.kind == IndicatorKind.YES_NO and include_binary:
-            found.append(Measure(key, indicator.name, 0, 1, binary=True, read=_indicator(str(indicator.pk))))
+            found.append(Measure(key, indicator.name, 0, 1, binary=True, indicator=str(indicator.pk)))
     return found
 
 
@@ -131,22 +119,20 @@ def daily_values(
     owner: Any, measures: Sequence[Measure], start: date, end: date
 ) -> dict[str, list[tuple[date, float]]]:
     """For each measure, (day, mean of that day's check-ins) for the days with a value."""
-    sums: dict[str, dict[date, list[float]]] = {m.key: {} for m in measures}
-    rows = (
-        filter_checkins_of(owner)
-        .filter(local_date__range=(start, end))
-        .only("id", "owner_id", "local_date", "payload")
-    )
-    for checkin in rows:
-        payload = checkin.payload
+    found: dict[str, list[tuple[date, float]]] = {m.key: [] for m in measures}
+    for days, columns in day_means.month_columns(owner, start, end):
         for measure in measures:
-            value = measure.value(payload)
-            if value is not None:
-                sums[measure.key].setdefault(checkin.local_date, []).append(value)
-    return {
-        key: sorted((day, sum(values) / len(values)) for day, values in days.items())
-        for key, days in sums.items()
-    }
+            if measure.indicator:
+                column = columns["indicators"].get(measure.indicator)
+            else:
+                column = columns["values"].get(measure.field)
+            if column is None:
+                continue
+            points = found[measure.key]
+            for day, value in zip(days, column, strict=True):
+                if value is not None and start <= day <= end:
+                    points.append((day, value / measure.scale))
+    return found
 
 
 def axis_of(measure: Measure, points: Iterable[tuple[date, float]]) -> tuple[float, float]:

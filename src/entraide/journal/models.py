@@ -118,3 +118,23 @@ class JournalSettings(PersonalModel):
     @property
     def own_emotions(self) -> list[str]:
         return list(self.payload.get("own_emotions", []))
+
+
+class DayMeans(PersonalModel):
+    """The mean of each numeric value of each day of one local month, derived from the check-ins
+    (journal/day_means.py keeps it in step): charts read 12 of these rows for a year instead of
+    decrypting every check-in. ``checkins`` counts the month's check-ins it was built from, so a
+    row that missed a change (a bulk insert, a restored backup) is seen and rebuilt."""
+
+    month = models.DateField()  # the first day of the local month
+    checkins = models.PositiveIntegerField(default=0)
+    # {"2026-03-14": {"n": 2, "mood": 5.5, "sleep_minutes": 420.0, ..., "indicators": {id: 3.0}}}
+    payload = EncryptedField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["owner", "month"], name="journal_daymeans_one_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"day means {self.pk}"

@@ -12,7 +12,7 @@ from entraide.core.registries import (
     register_export,
 )
 from entraide.journal.access import filter_checkins_of, filter_entries_of, filter_indicators_of
-from entraide.journal.models import Checkin, Indicator, JournalEntry, JournalSettings
+from entraide.journal.models import Checkin, DayMeans, Indicator, JournalEntry, JournalSettings
 
 
 def export_checkins(person: Any) -> ExportedPart:
@@ -95,3 +95,7 @@ def register() -> None:
     ):
         register_export(ExportRegistration(key=key, models=models, export=export, order=20))
         register_erasure(ErasureRegistration(key=key, models=models, erase=_erase(models[0]), order=20))
+    # Derived from the check-ins (their export holds every value): erased, not exported.
+    register_erasure(
+        ErasureRegistration(key="journal.day_means", models=(DayMeans,), erase=_erase(DayMeans), order=20)
+    )

@@ -17,8 +17,9 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.localtime import local_date
+from entraide.journal import day_means
 from entraide.journal import values as v
-from entraide.journal.access import filter_checkins_of, filter_entries_of, filter_indicators_of
+from entraide.journal.access import filter_entries_of, filter_indicators_of
 from entraide.journal.models import Checkin, Indicator, IndicatorKind, JournalEntry, JournalSettings
 
 MAX_ACTIVE_INDICATORS = 50
@@ -79,6 +80,7 @@ def record_checkin(
     )
     with transaction.atomic():
         checkin.save()
+        day_means.refresh_days(owner, [checkin.local_date])
         _remember_own_emotions(owner, payload.get("own_emotions", []))
     return checkin
 
@@ -96,6 +98,7 @@ def update_checkin(
     owner = checkin.owner
     known = indicators if indicators is not None else indicators_by_id(owner)
     checkin.payload = v.clean_checkin(values, indicators=known)
+    days = {checkin.local_date}
     if moment != checkin.moment:
         checkin.moment = moment
         checkin.time_zone = owner.time_zone
@@ -103,12 +106,15 @@ def update_checkin(
     checkin.updated_at = timezone.now()
     with transaction.atomic():
         checkin.save()
+        day_means.refresh_days(owner, days | {checkin.local_date})
         _remember_own_emotions(owner, checkin.payload.get("own_emotions", []))
     return checkin
 
 
 def delete_checkin(checkin: Checkin) -> None:
-    checkin.delete()
+    with transaction.atomic():
+        checkin.delete()
+        day_means.refresh_days(checkin.owner, [checkin.local_date])
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,14 @@ MEASURES = ("mood", "anxiety", "energy", "sleep_minutes", "sleep_quality")
 
 def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
     """Each day from ``start`` to ``end`` (inclusive) that has check-ins, oldest first."""
-    return day_values_of(filter_checkins_of(owner).filter(local_date__range=(start, end)))
+    return [
+        DayValues(
+            day=day,
+            checkins=int(entry["n"]),
+            means={key: entry[key] for key in MEASURES if isinstance(entry.get(key), int | float)},
+        )
+        for day, entry in day_means.day_entries(owner, start, end).items()
+    ]
 
 
 def day_values_of(checkins: Iterable[Checkin]) -> list[DayValues]:

@@ -1,0 +1,121 @@
+"""The day means kept month by month: every write keeps them in step with the check-ins, a month
+that missed a change is rebuilt on the next read, and the stored row is encrypted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from entraide.journal import day_means, insights, services
+from entraide.journal.models import Checkin, DayMeans
+
+PARIS = ZoneInfo("Europe/Paris")
+MARCH = date(2026, 3, 1)
+YEAR = timedelta(days=365)
+
+
+def at(day: int, hour: int, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=PARIS)
+
+
+def from_checkins(owner, start, end):
+    """What the means must be: computed straight from the check-ins."""
+    days: dict[date, list[dict]] = {}
+    for c in Checkin.objects.filter(owner=owner, local_date__range=(start, end)):
+        days.setdefault(c.local_date, []).append(c.payload)
+    return {day: day_means.mean_of(payloads) for day, payloads in sorted(days.items())}
+
+
+def test_a_day_entry_is_the_mean_of_each_number_yes_no_as_one_or_zero():
+    entry = day_means.mean_of(
+        [
+            {"mood": 4, "regular_meals": True, "note": "x", "emotions": ["calm"], "indicators": {"a": 2}},
+            {"mood": 7, "regular_meals": False, "sleep_minutes": 420, "indicators": {"a": 5, "b": "texte"}},
+        ]
+    )
+    assert entry == {
+        "n": 2,
+        "mood": 5.5,
+        "regular_meals": 0.5,
+        "sleep_minutes": 420.0,
+        "indicators": {"a": 3.5},
+    }
+
+
+@pytest.mark.django_db
+def test_writes_keep_the_month_rows_in_step(owner):
+    first = services.record_checkin(owner, moment=at(1, 9), values={"mood": 4})
+    services.record_checkin(owner, moment=at(1, 21), values={"mood": 7, "anxiety": 3})
+    moved = services.record_checkin(owner, moment=at(31, 9), values={"mood": 2})
+    assert day_means.day_entries(owner, MARCH, date(2026, 4, 30)) == from_checkins(
+        owner, MARCH, date(2026, 4, 30)
+    )
+    assert DayMeans.objects.get(owner=owner, month=MARCH).checkins == 3
+
+    # An edit that moves a check-in to the next month refreshes both months.
+    services.update_checkin(moved, moment=at(2, 9, month=4), values={"mood": 9})
+    entries = day_means.day_entries(owner, MARCH, date(2026, 4, 30))
+    assert entries[date(2026, 4, 2)]["mood"] == 9
+    assert date(2026, 3, 31) not in entries
+    assert DayMeans.objects.get(owner=owner, month=MARCH).checkins == 2
+
+    services.update_checkin(first, moment=first.moment, values={"mood": 6})
+    assert day_means.day_entries(owner, MARCH, MARCH)[MARCH]["mood"] == 6.5
+
+    services.delete_checkin(moved)
+    assert not DayMeans.objects.filter(owner=owner, month=date(2026, 4, 1)).exists()
+    assert day_means.day_entries(owner, MARCH, date(2026, 4, 30)) == from_checkins(
+        owner, MARCH, date(2026, 4, 30)
+    )
+
+
+@pytest.mark.django_db
+def test_a_month_that_missed_a_bulk_insert_is_rebuilt_on_read(owner, stranger):
+    services.record_checkin(owner, moment=at(5, 9), values={"mood": 5})
+    services.record_checkin(stranger, moment=at(5, 9), values={"mood": 1})
+    Checkin.objects.bulk_create(
+        [
+            Checkin(owner=owner, moment=at(5, 20), local_date=date(2026, 3, 5), time_zone="Europe/Paris",
+                    payload={"mood": 8}),
+            Checkin(owner=owner, moment=at(9, 9, month=1), local_date=date(2026, 1, 9),
+                    time_zone="Europe/Paris", payload={"energy": 3}),
+        ]
+    )  # fmt: skip
+    values = insights.daily_values(owner, insights.BASE_MEASURES[:3], date(2026, 1, 1), date(2026, 3, 31))
+    assert values["mood"] == [(date(2026, 3, 5), 6.5)]
+    assert values["energy"] == [(date(2026, 1, 9), 3)]
+    assert {r.month: r.checkins for r in DayMeans.objects.filter(owner=owner)} == {
+        date(2026, 1, 1): 1,
+        MARCH: 2,
+    }
+    # The other person's row is theirs, untouched.
+    assert day_means.day_entries(stranger, MARCH, date(2026, 3, 31)) == {
+        date(2026, 3, 5): {"n": 1, "mood": 1.0}
+    }
+
+
+@pytest.mark.django_db
+def test_rebuild_all_matches_the_check_ins_and_the_row_is_encrypted(owner):
+    for day in range(1, 29):
+        services.record_checkin(owner, moment=at(day, 8, month=2), values={"mood": day % 11})
+    DayMeans.objects.all().delete()
+    day_means.rebuild_all(owner)
+    assert day_means.day_entries(owner, date(2026, 2, 1), date(2026, 2, 28)) == from_checkins(
+        owner, date(2026, 2, 1), date(2026, 2, 28)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payload FROM journal_daymeans")
+        (stored,) = cursor.fetchone()
+    assert b'"mood"' not in bytes(stored)
+
+
+@pytest.mark.django_db
+def test_reading_a_year_of_kept_months_takes_two_queries(owner, django_assert_num_queries):
+    for month in range(1, 13):
+        services.record_checkin(owner, moment=at(10, 9, month=month) - YEAR, values={"mood": month % 11})
+    with django_assert_num_queries(2):  # the month rows, and the count that checks them
+        entries = day_means.day_entries(owner, date(2025, 1, 1), date(2025, 12, 31))
+    assert len(entries) == 12
