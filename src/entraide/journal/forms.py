@@ -180,19 +180,28 @@ class DurationField(forms.CharField):
         return format_duration(value) if isinstance(value, int) else value
 
 
-def _label(indicator: Indicator) -> str:
+def _name(indicator: Indicator) -> str:
+    return indicator.name
+
+
+def _name_and_unit(indicator: Indicator) -> str:
     return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+
+
+# Made once: each call of ``lazy`` builds a class.
+lazy_name = lazy(_name, str)
+lazy_name_and_unit = lazy(_name_and_unit, str)
 
 
 def indicator_field(indicator: Indicator) -> forms.Field:
     """The indicator's field. Its name and choices are decrypted only when the form is shown or
     a choice is posted: a saved check-in does not pay for twenty names it never displays."""
-    label = lazy(lambda: indicator.name, str)()
+    label = lazy_name(indicator)
     if indicator.kind == IndicatorKind.SCALE:
         return scale_field(label, "0", "10")
     if indicator.kind == IndicatorKind.NUMBER:
         return forms.CharField(
-            label=lazy(_label, str)(indicator),
+            label=lazy_name_and_unit(indicator),
             required=False,
             max_length=30,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
