@@ -1,18 +1,26 @@
 """The means of each day, kept month by month (``DayMeans``) so that trends, comparisons and the
 overview read a dozen encrypted rows for a year instead of decrypting every check-in.
 
-A day's entry is the mean of each number (and yes/no, as 1 or 0) of that day's check-ins, under the
-check-in's own keys, so that ``insights.Measure.value`` reads an entry as it reads a check-in. A
-month is stored by columns (``{"days": [day of month...], "n": [...], "values": {key: [...]},
-"indicators": {id: [...]}}``, ``null`` where a day has no such value): each key once, not once a day.
-The services refresh the days they touch, in their transaction; a reader checks the row counts
-against the check-ins and rebuilds a month that missed a change (bulk inserts, restored backups).
+For each day the row keeps, per number of the check-ins (yes/no as 1 or 0), its sum and how many
+check-ins gave it, so that a write adds or takes away one check-in without reading the others
+(``add`` and ``remove``, called by the services in their transaction). A month is stored by columns,
+each key once, not once a day::
+
+    {"days": [day of month, ...], "n": [check-ins, ...],
+     "sum": {"mood": [...], ...}, "count": {"mood": [...], ...},
+     "isum": {indicator id: [...]}, "icount": {indicator id: [...]}}
+
+(0 where a day has no such value). A reader checks the rows' check-in counts against the check-ins
+and rebuilds a month that missed a change (bulk inserts, restored backups). ``day_entries`` gives a
+day's means under the check-in's own keys, so that ``insights.Measure.value`` reads them as it reads
+a check-in.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,64 +31,91 @@ from entraide.journal.access import filter_checkins_of
 from entraide.journal.models import DayMeans
 
 Entry = dict[str, Any]
+Payload = dict[str, Any]
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float)  # bool is an int: yes/no counts as 1 or 0
+def _numbers(values: dict[str, Any]) -> Iterable[tuple[str, float]]:
+    for key, value in values.items():
+        if isinstance(value, int | float):  # bool is an int: yes/no counts as 1 or 0
+            yield key, float(value)
 
 
-def mean_of(payloads: list[dict[str, Any]]) -> Entry:
-    """The entry of one day: ``n`` check-ins, then the mean of every number they hold."""
-    top: dict[str, list[float]] = defaultdict(list)
-    inds: dict[str, list[float]] = defaultdict(list)
-    for payload in payloads:
-        for key, value in payload.items():
-            if _is_number(value):
-                top[key].append(float(value))
-        for key, value in (payload.get("indicators") or {}).items():
-            if _is_number(value):
-                inds[key].append(float(value))
-    entry: Entry = {"n": len(payloads)}
-    entry.update({key: _mean(values) for key, values in top.items()})
-    if inds:
-        entry["indicators"] = {key: _mean(values) for key, values in inds.items()}
-    return entry
+@dataclass
+class Day:
+    """Running sums and counts of one day's check-ins."""
+
+    n: int = 0
+    sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    isums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    icounts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def take(self, payload: Payload, sign: int) -> None:
+        self.n += sign
+        for key, value in _numbers(payload):
+            self.sums[key] += sign * value
+            self.counts[key] += sign
+        for key, value in _numbers(payload.get("indicators") or {}):
+            self.isums[key] += sign * value
+            self.icounts[key] += sign
+
+    def entry(self) -> Entry:
+        """The day's means, under the check-in's keys."""
+        found: Entry = {"n": self.n}
+        found.update({k: _mean(s, self.counts[k]) for k, s in self.sums.items() if self.counts[k] > 0})
+        indicators = {k: _mean(s, self.icounts[k]) for k, s in self.isums.items() if self.icounts[k] > 0}
+        if indicators:
+            found["indicators"] = indicators
+        return found
 
 
-def _mean(values: list[float]) -> float:
-    """Whole means stored as integers and others to six places: a month decodes ~3x faster."""
-    mean = round(sum(values) / len(values), 6)
+def _mean(total: float, count: int) -> float:
+    """Six places (sums of decimals taken away again drift in the last digits); whole means as
+    integers."""
+    mean = round(total / count, 6)
     return int(mean) if mean.is_integer() else mean
 
 
-def _columns(days: dict[date, Entry]) -> dict[str, Any]:
-    ordered = sorted(days)
-    values = sorted({k for e in days.values() for k in e if k not in ("n", "indicators")})
-    indicators = sorted({k for e in days.values() for k in e.get("indicators", {})})
-    return {
-        "days": [d.day for d in ordered],
-        "n": [days[d]["n"] for d in ordered],
-        "values": {k: [days[d].get(k) for d in ordered] for k in values},
-        "indicators": {k: [days[d].get("indicators", {}).get(k) for d in ordered] for k in indicators},
-    }
+def mean_of(payloads: list[Payload]) -> Entry:
+    """The means of one day's check-ins, computed straight from them."""
+    day = Day()
+    for payload in payloads:
+        day.take(payload, +1)
+    return day.entry()
 
 
-def _entries(month: date, columns: dict[str, Any]) -> dict[date, Entry]:
-    days = _days(month, columns)
-    entries: dict[date, Entry] = {d: {"n": n} for d, n in zip(days, columns["n"], strict=True)}
-    for key, column in columns["values"].items():
-        for d, value in zip(days, column, strict=True):
-            if value is not None:
-                entries[d][key] = value
-    for key, column in columns["indicators"].items():
-        for d, value in zip(days, column, strict=True):
-            if value is not None:
-                entries[d].setdefault("indicators", {})[key] = value
-    return entries
+# --- A month's row: columns in, days out -------------------------------------------------------
 
 
-def _days(month: date, columns: dict[str, Any]) -> list[date]:
-    return [month.replace(day=d) for d in columns["days"]]
+def _to_columns(days: dict[date, Day]) -> dict[str, Any]:
+    ordered = sorted(d for d, day in days.items() if day.n > 0)
+    found: dict[str, Any] = {"days": [d.day for d in ordered], "n": [days[d].n for d in ordered]}
+    for sums, counts, sum_key, count_key in (
+        ("sums", "counts", "sum", "count"),
+        ("isums", "icounts", "isum", "icount"),
+    ):
+        keys = sorted({k for d in ordered for k, c in getattr(days[d], counts).items() if c > 0})
+        found[sum_key] = {k: [_compact(getattr(days[d], sums).get(k, 0)) for d in ordered] for k in keys}
+        found[count_key] = {k: [getattr(days[d], counts).get(k, 0) for d in ordered] for k in keys}
+    return found
+
+
+def _compact(value: float) -> float:
+    value = round(value, 6)
+    return int(value) if float(value).is_integer() else value
+
+
+def _from_columns(month: date, columns: dict[str, Any]) -> dict[date, Day]:
+    days = [month.replace(day=d) for d in columns["days"]]
+    found = {d: Day(n=n) for d, n in zip(days, columns["n"], strict=True)}
+    for attr, key in (("sums", "sum"), ("counts", "count"), ("isums", "isum"), ("icounts", "icount")):
+        for name, column in columns[key].items():
+            for d, value in zip(days, column, strict=True):
+                getattr(found[d], attr)[name] = value
+    return found
+
+
+# --- Writes ---------------------------------------------------------------------------------
 
 
 def first_of_month(day: date) -> date:
@@ -99,19 +134,19 @@ def _months(start: date, end: date) -> list[date]:
     return found
 
 
-def _locked_row(owner: Any, month: date) -> DayMeans | None:
-    return DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
+def _span(months: list[date]) -> tuple[date, date]:
+    return months[0], _next_month(months[-1]) - timedelta(days=1)
 
 
-def _save(owner: Any, month: date, row: DayMeans | None, days: dict[date, Entry]) -> None:
-    if not days:
+def _save(owner: Any, month: date, row: DayMeans | None, days: dict[date, Day]) -> None:
+    count = sum(day.n for day in days.values() if day.n > 0)
+    if count == 0:
         if row is not None:
             row.delete()
         return
-    count = sum(int(entry["n"]) for entry in days.values())
     if row is None:
         row = DayMeans(owner=owner, month=month)
-    row.checkins, row.payload = count, _columns(days)
+    row.checkins, row.payload = count, _to_columns(days)
     try:
         with transaction.atomic():
             row.save()
@@ -119,93 +154,102 @@ def _save(owner: Any, month: date, row: DayMeans | None, days: dict[date, Entry]
         rebuild_month(owner, month)
 
 
-def refresh_days(owner: Any, days: Iterable[date]) -> None:
-    """Recompute the entries of ``days`` from their check-ins; called by every write of a
-    check-in, inside its transaction."""
-    by_month: dict[date, set[date]] = defaultdict(set)
-    for day in days:
-        by_month[first_of_month(day)].add(day)
-    for month, touched in by_month.items():
-        payloads: dict[date, list[dict[str, Any]]] = defaultdict(list)
-        for checkin in (
-            filter_checkins_of(owner)
-            .filter(local_date__in=touched)
-            .only("id", "owner_id", "local_date", "payload")
-        ):
-            payloads[checkin.local_date].append(checkin.payload)
-        row = _locked_row(owner, month)
-        entries = _entries(month, row.payload) if row is not None else {}
-        for day in touched:
-            if payloads.get(day):
-                entries[day] = mean_of(payloads[day])
-            else:
-                entries.pop(day, None)
-        _save(owner, month, row, entries)
+def _change(owner: Any, day: date, payload: Payload, sign: int) -> None:
+    month = first_of_month(day)
+    row = DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
+    days = _from_columns(month, row.payload) if row is not None else {}
+    days.setdefault(day, Day()).take(payload, sign)
+    _save(owner, month, row, days)
+
+
+def add(owner: Any, day: date, payload: Payload) -> None:
+    """A check-in of ``day`` was saved: called in the same transaction."""
+    _change(owner, day, payload, +1)
+
+
+def remove(owner: Any, day: date, payload: Payload) -> None:
+    """A check-in of ``day`` was deleted, or is about to change (then ``add`` its new values)."""
+    _change(owner, day, payload, -1)
 
 
 def rebuild_month(owner: Any, month: date) -> None:
     """The month's row built again from all its check-ins."""
-    payloads: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    end = _next_month(month) - timedelta(days=1)
+    days: dict[date, Day] = defaultdict(Day)
     for checkin in (
         filter_checkins_of(owner)
-        .filter(local_date__range=(month, end))
+        .filter(local_date__range=_span([month]))
         .only("id", "owner_id", "local_date", "payload")
     ):
-        payloads[checkin.local_date].append(checkin.payload)
+        days[checkin.local_date].take(checkin.payload, +1)
     with transaction.atomic():
-        row = _locked_row(owner, month)
-        _save(owner, month, row, {day: mean_of(p) for day, p in payloads.items()})
+        row = DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
+        _save(owner, month, row, days)
 
 
 def rebuild_all(owner: Any) -> None:
     """Every month of the person built again (after a bulk insert: the demo, the bench seed)."""
     with transaction.atomic():
         DayMeans.objects.filter(owner_id=owner.pk).delete()
-        dates = filter_checkins_of(owner).dates("local_date", "month")
-        for month in dates:
+        for month in filter_checkins_of(owner).dates("local_date", "month"):
             rebuild_month(owner, month)
 
 
-def month_columns(owner: Any, start: date, end: date) -> list[tuple[list[date], dict[str, Any]]]:
-    """The stored months that overlap ``start``–``end``, oldest first: each one's days (all of the
-    month's days with check-ins, to be filtered by the caller) and its columns."""
-    months = _months(start, end)
-    rows = list(DayMeans.objects.filter(owner_id=owner.pk, month__in=months))
-    counted = filter_checkins_of(owner).filter(local_date__range=_span(months)).count()
+# --- Reads ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    """One stored month, for readers that take a measure's column at a time."""
+
+    days: list[date]
+    columns: dict[str, Any]
+
+    def means(self, key: str, *, indicator: bool = False) -> list[float | None]:
+        """The day means of a check-in key (or an indicator id), aligned with ``days``."""
+        sums = self.columns["isum" if indicator else "sum"].get(key)
+        if sums is None:
+            return [None] * len(self.days)
+        counts = self.columns["icount" if indicator else "count"][key]
+        return [s / c if c else None for s, c in zip(sums, counts, strict=True)]
+
+
+def months(owner: Any, start: date, end: date) -> list[Month]:
+    """The stored months that overlap ``start``–``end``, oldest first (all their days: the caller
+    keeps those of its period)."""
+    wanted = _months(start, end)
+    rows = list(DayMeans.objects.filter(owner_id=owner.pk, month__in=wanted))
+    counted = filter_checkins_of(owner).filter(local_date__range=_span(wanted)).count()
     if counted != sum(row.checkins for row in rows):
-        rows = _mend(owner, months, rows)
+        rows = _mend(owner, wanted, rows)
     rows.sort(key=lambda row: row.month)
-    return [(_days(row.month, row.payload), row.payload) for row in rows]
+    return [Month([row.month.replace(day=d) for d in row.payload["days"]], row.payload) for row in rows]
 
 
 def day_entries(owner: Any, start: date, end: date) -> dict[date, Entry]:
-    """The entries of the days from ``start`` to ``end`` (inclusive) that have check-ins."""
+    """The means of each day from ``start`` to ``end`` (inclusive) that has check-ins."""
     found: dict[date, Entry] = {}
-    for days, columns in month_columns(owner, start, end):
-        month = days[0].replace(day=1)
-        found.update((day, e) for day, e in _entries(month, columns).items() if start <= day <= end)
+    for month in months(owner, start, end):
+        first = month.days[0].replace(day=1)
+        for day, totals in _from_columns(first, month.columns).items():
+            if start <= day <= end:
+                found[day] = totals.entry()
     return found
 
 
-def _span(months: list[date]) -> tuple[date, date]:
-    return months[0], _next_month(months[-1]) - timedelta(days=1)
-
-
-def _mend(owner: Any, months: list[date], rows: list[DayMeans]) -> list[DayMeans]:
+def _mend(owner: Any, wanted: list[date], rows: list[DayMeans]) -> list[DayMeans]:
     """Rebuild the months whose row does not match their check-ins; the rows, as they are now."""
     stored = {row.month: row.checkins for row in rows}
     counts: dict[date, int] = defaultdict(int)
     per_day = (
         filter_checkins_of(owner)
-        .filter(local_date__range=_span(months))
+        .filter(local_date__range=_span(wanted))
         .values_list("local_date")
         .annotate(count=Count("id"))
         .order_by()
     )
     for day, count in per_day:
         counts[first_of_month(day)] += count
-    for month in months:
+    for month in wanted:
         if counts.get(month, 0) != stored.get(month, 0):
             rebuild_month(owner, month)
-    return list(DayMeans.objects.filter(owner_id=owner.pk, month__in=months))
+    return list(DayMeans.objects.filter(owner_id=owner.pk, month__in=wanted))

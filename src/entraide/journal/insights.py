@@ -120,16 +120,11 @@ def daily_values(
 ) -> dict[str, list[tuple[date, float]]]:
     """For each measure, (day, mean of that day's check-ins) for the days with a value."""
     found: dict[str, list[tuple[date, float]]] = {m.key: [] for m in measures}
-    for days, columns in day_means.month_columns(owner, start, end):
+    for month in day_means.months(owner, start, end):
         for measure in measures:
-            if measure.indicator:
-                column = columns["indicators"].get(measure.indicator)
-            else:
-                column = columns["values"].get(measure.field)
-            if column is None:
-                continue
             points = found[measure.key]
-            for day, value in zip(days, column, strict=True):
+            means = month.means(measure.indicator or measure.field, indicator=bool(measure.indicator))
+            for day, value in zip(month.days, means, strict=True):
                 if value is not None and start <= day <= end:
                     points.append((day, value / measure.scale))
     return found

@@ -80,7 +80,7 @@ def record_checkin(
     )
     with transaction.atomic():
         checkin.save()
-        day_means.refresh_days(owner, [checkin.local_date])
+        day_means.add(owner, checkin.local_date, payload)
         _remember_own_emotions(owner, payload.get("own_emotions", []))
     return checkin
 
@@ -97,8 +97,8 @@ def update_checkin(
     moment = _clean_moment(moment)
     owner = checkin.owner
     known = indicators if indicators is not None else indicators_by_id(owner)
+    before = (checkin.local_date, checkin.payload)
     checkin.payload = v.clean_checkin(values, indicators=known)
-    days = {checkin.local_date}
     if moment != checkin.moment:
         checkin.moment = moment
         checkin.time_zone = owner.time_zone
@@ -106,15 +106,16 @@ def update_checkin(
     checkin.updated_at = timezone.now()
     with transaction.atomic():
         checkin.save()
-        day_means.refresh_days(owner, days | {checkin.local_date})
+        day_means.remove(owner, *before)
+        day_means.add(owner, checkin.local_date, checkin.payload)
         _remember_own_emotions(owner, checkin.payload.get("own_emotions", []))
     return checkin
 
 
 def delete_checkin(checkin: Checkin) -> None:
     with transaction.atomic():
+        day_means.remove(checkin.owner, checkin.local_date, checkin.payload)
         checkin.delete()
-        day_means.refresh_days(checkin.owner, [checkin.local_date])
 
 
 @dataclass(frozen=True)

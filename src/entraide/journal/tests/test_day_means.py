@@ -119,3 +119,36 @@ def test_reading_a_year_of_kept_months_takes_two_queries(owner, django_assert_nu
     with django_assert_num_queries(2):  # the month rows, and the count that checks them
         entries = day_means.day_entries(owner, date(2025, 1, 1), date(2025, 12, 31))
     assert len(entries) == 12
+
+
+@pytest.mark.django_db
+def test_a_write_costs_the_same_however_many_check_ins_the_day_has(owner):
+    """Adding a check-in adds to the day's sums: it never reads the day's other check-ins."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_one_more() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            services.record_checkin(owner, moment=at(12, 10), values={"mood": 5})
+        return len(captured.captured_queries)
+
+    second = (services.record_checkin(owner, moment=at(12, 9), values={"mood": 4}), queries_of_one_more())[1]
+    for _ in range(8):
+        queries_of_one_more()
+    assert queries_of_one_more() == second
+    assert day_means.day_entries(owner, date(2026, 3, 12), date(2026, 3, 12))[date(2026, 3, 12)] == {
+        "n": 11,
+        "mood": round((4 + 5 * 10) / 11, 6),
+    }
+
+
+@pytest.mark.django_db
+def test_decimals_added_and_taken_away_leave_no_drift(owner):
+    indicator = services.create_indicator(owner, name="Poids", kind="number", unit="kg", choices=[])
+    key = str(indicator.pk)
+    kept = services.record_checkin(owner, moment=at(20, 8), values={"indicators": {key: "72.3"}})
+    for value in ("0.1", "0.2", "71.7", "0.3"):
+        passing = services.record_checkin(owner, moment=at(20, 9), values={"indicators": {key: value}})
+        services.delete_checkin(passing)
+    entry = day_means.day_entries(owner, date(2026, 3, 20), date(2026, 3, 20))[date(2026, 3, 20)]
+    assert entry == {"n": 1, "indicators": {key: kept.payload["indicators"][key]}}
