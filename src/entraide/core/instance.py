@@ -167,11 +167,11 @@ def _current_settings() -> InstanceSettings:
         found = cursor.fetchone()
     stamp = found[0] if found else None  # compared as the driver returns it, never converted
     cached: InstanceSettings | None = _process_row["row"]
-    if cached is not None and stamp is not None and stamp == _process_row["stamp"]:
+    # No stamp is no row yet (before set-up): the defaults are kept too, until a row appears.
+    if cached is not None and stamp == _process_row["stamp"] and (stamp is not None or cached._state.adding):
         return cached
     row = load_settings()
-    if row.pk:  # defaults before set-up are never kept
-        _process_row.update(row=row, stamp=stamp)
+    _process_row.update(row=row, stamp=stamp)
     return row
 
 

@@ -142,3 +142,22 @@ def test_the_settings_row_is_reused_until_it_changes_in_any_process(admin_user, 
     row.name = "Entraide Quimper"
     row.save()
     assert instance.settings_for(rf.get("/")).name == "Entraide Quimper"
+
+
+def test_before_set_up_the_defaults_are_reused_until_a_row_appears(db, rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from entraide.core.models import InstanceSettings
+
+    InstanceSettings.objects.all().delete()
+    instance.forget_cached_settings()
+    defaults = instance.settings_for(rf.get("/"))
+    assert defaults._state.adding  # not saved: the defaults
+    with CaptureQueriesContext(connection) as queries:
+        assert instance.settings_for(rf.get("/")) is defaults
+    assert len(queries) == 1 and "updated_at FROM" in queries[0]["sql"]
+
+    services.save_instance_settings(instance.load_settings())  # set-up saves the row
+    row = instance.settings_for(rf.get("/"))
+    assert not row._state.adding and row is not defaults
