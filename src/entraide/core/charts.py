@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -241,9 +241,15 @@ def _direction(first: float, last: float, low: float, high: float) -> str:
 
 def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple[list[Row], bool]:
     weekly = (end - start).days > DAILY_ROWS_UP_TO
-    if not weekly:
-        return [Row(formats.date_format(d, "l j F"), number(v, places), 1) for d, v in points], False
+    # Day and month names looked up once, not formatted row by row ("l j F" and "j F Y").
     month_names = {m: str(name) for m, name in MONTHS.items()}
+    if not weekly:
+        day_names = {d: str(name) for d, name in WEEKDAYS.items()}
+        rows = [
+            Row(f"{day_names[d.weekday()]} {d.day} {month_names[d.month]}", number(v, places), 1)
+            for d, v in points
+        ]
+        return rows, False
     week_of = pgettext("chart table", "Week of %(day)s")
     weeks: dict[date, list[float]] = {}
     for day, value in points:
