@@ -97,7 +97,7 @@ def test_list_makes_a_fixed_number_of_queries(owner, make_token, django_assert_n
     client.get(LIST)
     for n in range(8):
         make_token(owner, name=f"Script {n}")
-    with django_assert_num_queries(6):  # session, user, instance settings (2), count, page: not one per token
+    with django_assert_num_queries(5):  # session, user, instance settings, count, page: not one per token
         client.get(LIST)
 
 

@@ -288,7 +288,7 @@ def test_goal_list_query_count_does_not_grow(owner, count, django_assert_num_que
     client = client_for(owner)
     client.get(LIST)
     # Session, person, instance settings, the count, one page of goals, the person's key.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(LIST)
     assert response.content.decode().count('class="card"') == min(count, 25)
 
@@ -300,7 +300,7 @@ def test_progress_page_shows_steps_and_reached_goals(owner, django_assert_num_qu
         make_goal(owner, title=f"Fini {n}", status=GoalStatus.REACHED)
     client = client_for(owner)
     client.get(PROGRESS)
-    with django_assert_num_queries(7):  # session, person, settings, goals in progress, reached, key
+    with django_assert_num_queries(6):  # session, person, settings, goals in progress, reached, key
         page = client.get(PROGRESS).content.decode()
     assert "1 of 2 steps done" in page
     assert "You have reached 3 goals in all." in page

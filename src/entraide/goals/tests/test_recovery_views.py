@@ -158,7 +158,7 @@ def test_history_of_three_years_stays_small_with_fixed_queries(owner, django_ass
         month = services.add_months(month, 1)
     client = client_for(owner)
     client.get(HISTORY)
-    with django_assert_num_queries(6):  # session, person, settings (2), every month, the key
+    with django_assert_num_queries(5):  # session, person, settings, every month, the key
         response = client.get(HISTORY)
     size = len(response.content)
     assert size < 60_000, size

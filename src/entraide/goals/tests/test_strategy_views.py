@@ -218,7 +218,7 @@ def test_strategy_list_query_count_does_not_grow(owner, count, django_assert_num
         make_use(make_strategy(owner, name=f"Stratégie {n:02d}"), helped=n % 5)
     client = client_for(owner)
     client.get(LIST)
-    with django_assert_num_queries(6):  # session, person, settings (2), every strategy, the key
+    with django_assert_num_queries(5):  # session, person, settings, every strategy, the key
         response = client.get(LIST, {"tri": "nom"})
     page = response.content.decode()
     assert page.count('class="card"') == min(count, 25)
@@ -233,7 +233,7 @@ def test_strategy_detail_query_count_does_not_grow_with_uses(owner, django_asser
     client = client_for(owner)
     url = urls_of(strategy)["strategy"]
     client.get(url)
-    with django_assert_num_queries(8):  # session, person, settings (2), strategy, count, page, key
+    with django_assert_num_queries(7):  # session, person, settings, strategy, count, page, key
         assert client.get(url).content.decode().count('class="card"') == 25
 
 

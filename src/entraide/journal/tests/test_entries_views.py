@@ -319,7 +319,7 @@ def test_entry_list_paginates_by_25_and_keeps_the_search(owner):
 
 # Session, person, instance settings (freshness check and row), the count, one page of rows,
 # the person's key: decrypting happens in memory.
-LIST_QUERIES = 7
+LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [3, 40])
