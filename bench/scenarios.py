@@ -121,8 +121,13 @@ def _manage_shell(data_dir: Path, script: str, timeout: float = 120) -> str:
 
 
 def _ensure_bench_person(data_dir: Path) -> None:
-    """A plain person (no role: no second factor) with a verified address and current consents."""
+    """A set-up instance (as in production: the settings row exists) and a plain person (no role:
+    no second factor) with a verified address and current consents."""
     script = (
+        "from entraide.core import instance, services as core_services\n"
+        "row = instance.load_settings()\n"
+        "if row.setup_completed_at is None:\n"
+        "    core_services.complete_setup(row)\n"
         "from allauth.account.models import EmailAddress\n"
         "from entraide.accounts.models import User\n"
         "from entraide.accounts.services import record_signup_consents\n"
