@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nbench: the harness could not complete (see above).", file=sys.stderr)
         return 2
     report.body(results)
-    write_json(results, [LATEST] + ([args.json] if args.json else []))
+    # A partial run (--only) never replaces the full run's results.
+    write_json(results, ([] if args.only else [LATEST]) + ([args.json] if args.json else []))
     return 0 if results.all_ok() else 1
 
 
