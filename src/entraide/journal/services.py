@@ -142,22 +142,6 @@ def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
     ]
 
 
-def day_values_of(checkins: Iterable[Checkin]) -> list[DayValues]:
-    """The day values of check-ins already loaded."""
-    days: dict[date, list[dict[str, Any]]] = {}
-    for checkin in sorted(checkins, key=lambda c: c.local_date):
-        days.setdefault(checkin.local_date, []).append(checkin.payload)
-    result = []
-    for day, payloads in days.items():
-        means: dict[str, float] = {}
-        for key in MEASURES:
-            found = [p[key] for p in payloads if isinstance(p.get(key), int | float)]
-            if found:
-                means[key] = sum(found) / len(found)
-        result.append(DayValues(day=day, checkins=len(payloads), means=means))
-    return result
-
-
 # --- The person's settings and own emotions -----------------------------------------------------
 
 

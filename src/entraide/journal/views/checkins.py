@@ -40,9 +40,8 @@ def _summaries(checkins: list[Checkin], indicators: dict[str, Any]) -> list[dict
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
     day = _today(request)
-    # One query for the week: today's check-ins are the last of it.
-    week_rows = list(filter_checkins_of(user).filter(local_date__range=(day - timedelta(days=6), day)))
-    todays = sorted((c for c in week_rows if c.local_date == day), key=lambda c: c.moment)
+    # Today's check-ins are decrypted to be shown; the week's means come from the day means.
+    todays = list(filter_checkins_of(user).filter(local_date=day).order_by("moment"))
     summaries = []
     for checkin in todays:
         lines, others = display.describe_brief(checkin.payload)
@@ -53,7 +52,7 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "summaries": summaries,
-            "week": services.day_values_of(week_rows),
+            "week": services.day_values(user, day - timedelta(days=6), day),
             "reminder": services.checkin_reminder_of(user),
         },
     )
