@@ -125,6 +125,14 @@ class Reminder(PersonalModel):
     next_fire_at = models.DateTimeField(null=True, blank=True, db_index=True)
     skip_date = models.DateField(null=True, blank=True)  # "pas aujourd'hui": a local date
     created_at = models.DateTimeField(default=timezone.now)
+    # What the reminder is about, for its kind's callbacks (an id in the kind's app); may be empty.
+    target = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # A cycle ("N days on, M days off" from a local date): only the "on" days count, with weekdays.
+    cycle_start = models.DateField(null=True, blank=True)
+    cycle_on = models.PositiveSmallIntegerField(null=True, blank=True)
+    cycle_off = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A one-off reminder at this instant (local_time, weekdays and cycle are then ignored).
+    once_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"reminder {self.kind} at {self.local_time}"

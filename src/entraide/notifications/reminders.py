@@ -7,6 +7,10 @@ UTC instant; the periodic job ``fire_due_reminders`` (every minute) sends what i
 the next one with ``core.localtime``: a local time that does not exist that day fires at the next
 valid minute, an ambiguous one once, at its first occurrence. A firing is a unique row, so a job
 run twice never notifies twice.
+
+Besides "every day" and "these weekdays", a reminder may follow a cycle (``cycle_on`` days on then
+``cycle_off`` days off, counted in local dates from ``cycle_start``) or fire once (``once_at``, an
+instant). ``target`` names what the reminder is about for its kind's callbacks.
 """
 
 from __future__ import annotations
@@ -43,6 +47,11 @@ class ReminderKind:
     link: Callable[[Any], str]  # the page the notification opens, given the reminder
     # Whether the reminder is pointless that local day (e.g. already checked in): (person, day).
     already_done: Callable[[Any, date], bool] | None = None
+    # Whether this firing is pointless: (reminder, the due instant), e.g. that dose already noted.
+    done_for: Callable[[Any, datetime], bool] | None = None
+    # Links added at the top of the email sent now: (reminder, due instant) -> [(label, URL)].
+    # They must open pages that change nothing on GET.
+    email_links: Callable[[Any, datetime], list[tuple[Any, str]]] | None = None
     order: int = 100
 
 
@@ -60,9 +69,29 @@ def zone_of(reminder: Any) -> ZoneInfo:
     return ZoneInfo(reminder.owner.time_zone)
 
 
-def next_fire_after(reminder: Any, after: datetime) -> datetime:
+def on_cycle(reminder: Any, day: date) -> bool:
+    """Whether local date ``day`` is an "on" day of the reminder's cycle (always, without one)."""
+    if reminder.cycle_start is None or not reminder.cycle_on:
+        return True
+    elapsed = (day - reminder.cycle_start).days
+    return bool(
+        elapsed >= 0 and elapsed % (reminder.cycle_on + (reminder.cycle_off or 0)) < reminder.cycle_on
+    )
+
+
+def next_fire_after(reminder: Any, after: datetime) -> datetime | None:
+    """The next firing strictly after ``after``; None for a one-off reminder already past."""
+    if reminder.once_at is not None:
+        return reminder.once_at if reminder.once_at > after else None
+    zone = zone_of(reminder)
     weekdays = frozenset(reminder.weekdays) if reminder.weekdays else None
-    return next_occurrence(after, reminder.local_time, zone_of(reminder), weekdays, skip=reminder.skip_date)
+    instant = next_occurrence(after, reminder.local_time, zone, weekdays, skip=reminder.skip_date)
+    # A cycle's "off" days are skipped one by one: a cycle is at most a year long, so this ends.
+    for _ in range(800):
+        if on_cycle(reminder, local_date(instant, zone)):
+            return instant
+        instant = next_occurrence(instant, reminder.local_time, zone, weekdays, skip=reminder.skip_date)
+    raise RuntimeError("no day of this cycle matches its weekdays")
 
 
 def schedule(reminder: Any, *, after: datetime | None = None) -> None:
@@ -70,12 +99,38 @@ def schedule(reminder: Any, *, after: datetime | None = None) -> None:
     reminder.next_fire_at = next_fire_after(reminder, after or jobs.now()) if reminder.enabled else None
 
 
-def create_reminder(owner: Any, kind_key: str, *, at: time, weekdays: frozenset[int] | None = None) -> Any:
+def create_reminder(
+    owner: Any,
+    kind_key: str,
+    *,
+    at: time | None = None,
+    weekdays: frozenset[int] | None = None,
+    cycle: tuple[date, int, int] | None = None,
+    once_at: datetime | None = None,
+    target: str = "",
+) -> Any:
+    """A reminder at local time ``at`` (every day, on ``weekdays``, on the "on" days of ``cycle`` =
+    (first local date, days on, days off)), or once at the aware instant ``once_at``."""
     from entraide.notifications.models import Reminder
 
     if reminder_kinds.get(kind_key) is None:
         raise ValueError(f"unknown reminder kind {kind_key!r}")
-    reminder = Reminder(owner=owner, kind=kind_key, local_time=at, weekdays=sorted(weekdays or []))
+    if (at is None) == (once_at is None):
+        raise ValueError("give either a local time or a one-off instant")
+    if once_at is not None and once_at.utcoffset() is None:
+        raise ValueError("once_at must be aware")
+    if cycle is not None and (cycle[1] < 1 or cycle[2] < 0):
+        raise ValueError("a cycle has at least one day on")
+    reminder = Reminder(
+        owner=owner,
+        kind=kind_key,
+        local_time=at if at is not None else once_at.astimezone(ZoneInfo(owner.time_zone)).time(),  # type: ignore[union-attr]
+        weekdays=sorted(weekdays or []),
+        once_at=once_at,
+        target=target,
+    )
+    if cycle is not None:
+        reminder.cycle_start, reminder.cycle_on, reminder.cycle_off = cycle
     schedule(reminder)
     reminder.save()
     return reminder
@@ -91,7 +146,8 @@ def not_today(reminder: Any) -> None:
 def snooze(reminder: Any) -> None:
     """Once more in an hour (unless the condition holds by then)."""
     now = jobs.now()
-    reminder.next_fire_at = min(now + SNOOZE, next_fire_after(reminder, now))
+    following = next_fire_after(reminder, now)
+    reminder.next_fire_at = now + SNOOZE if following is None else min(now + SNOOZE, following)
     reminder.save(update_fields=["next_fire_at"])
 
 
@@ -131,7 +187,9 @@ def fire(reminder_id: Any, now: datetime) -> bool:
         day = local_date(scheduled_for, zone_of(reminder))
         sent = False
         if kind is not None and now - scheduled_for <= GRACE and day != reminder.skip_date:
-            done = kind.already_done is not None and kind.already_done(reminder.owner, day)
+            done = (kind.already_done is not None and kind.already_done(reminder.owner, day)) or (
+                kind.done_for is not None and kind.done_for(reminder, scheduled_for)
+            )
             if not done:
                 try:
                     with transaction.atomic():
@@ -146,6 +204,7 @@ def fire(reminder_id: Any, now: datetime) -> bool:
                         link=kind.link(reminder),
                         dedupe_key=f"reminder:{reminder.pk}:{scheduled_for.isoformat()}",
                         email_links=[
+                            *(kind.email_links(reminder, scheduled_for) if kind.email_links else []),
                             (
                                 pgettext_lazy("reminder email", "Remind me in an hour"),
                                 action_url(reminder, "snooze"),
