@@ -6,3 +6,10 @@ class SafetyConfig(AppConfig):
     name = "entraide.safety"
     label = "safety"
     verbose_name = pgettext_lazy("app name", "Safety plan")
+
+    def ready(self) -> None:
+        from entraide.safety import demo, overview, personal_data, receivers  # noqa: F401  # receivers: connects
+
+        personal_data.register()
+        demo.register()
+        overview.register()

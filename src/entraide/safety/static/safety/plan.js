@@ -1,0 +1,25 @@
+// The safety plan page: a print button, and the offline copy the person asked for on this device
+// (a service worker scoped to the plan page only). Nothing here is needed to read or change the plan.
+(function () {
+  "use strict";
+  var print = document.querySelector("[data-print]");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
+  var meta = document.querySelector('meta[name="entraide-offline"]');
+  if (!meta || !("serviceWorker" in navigator)) return;
+  var worker = meta.getAttribute("data-worker");
+  var scope = meta.getAttribute("data-scope");
+  if (meta.content === "keep") {
+    navigator.serviceWorker.register(worker, { scope: scope }).catch(function () {});
+    return;
+  }
+  // Not (or no longer) kept on this device: forget any copy made before.
+  navigator.serviceWorker.getRegistrations().then(function (registrations) {
+    registrations.forEach(function (registration) {
+      if (new URL(registration.scope).pathname === scope) registration.unregister();
+    });
+  }).catch(function () {});
+  if (window.caches) window.caches.delete("entraide-safety-plan").catch(function () {});
+})();
