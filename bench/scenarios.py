@@ -156,6 +156,25 @@ def seed_journal(data_dir: Path) -> str:
     return _seeded[data_dir]
 
 
+_seeded_questionnaires: dict[Path, str] = {}
+
+
+def seed_questionnaires(data_dir: Path) -> str:
+    """The bench person with three years of fortnightly questionnaires (bench/seed_assessments.py)."""
+    if data_dir not in _seeded_questionnaires:
+        _ensure_bench_person(data_dir)
+        started = time.monotonic()
+        output = _manage_shell(
+            data_dir, f"from bench.seed_assessments import main; main({BENCH_EMAIL!r})", timeout=600
+        )
+        lines = [line for line in output.splitlines() if line.startswith("seed: ")]
+        took = time.monotonic() - started
+        _seeded_questionnaires[data_dir] = (
+            f"questionnaires {lines[-1] if lines else output.strip()[-200:]} ({took:.1f} s with the Django start-up)"
+        )
+    return _seeded_questionnaires[data_dir]
+
+
 def _login_page(base_url: str) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector, str]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -208,25 +227,34 @@ def login_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
 
 
 CHECKIN_FORM = "/journal/point/nouveau/"
+QUESTIONNAIRE_FORM = "/questionnaires/phq9/repondre/"
 
 
-def checkin_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
-    """A logged-in person who opened the check-in form once: cookies, CSRF token, and the signed
+def _form_headers(base_url: str, data_dir: Path, path: str) -> dict[str, str]:
+    """A logged-in person who opened the form at ``path`` once: cookies, CSRF token, and the signed
     half of its form token (`<nonce>.<signed account id>`, core/formtokens.py), which wrk
     completes with a fresh nonce on every request."""
     jar, opener = _log_in(base_url, data_dir)
-    request = urllib.request.Request(base_url + CHECKIN_FORM, headers=BASE_HEADERS)
+    request = urllib.request.Request(base_url + path, headers=BASE_HEADERS)
     with opener.open(request, timeout=10) as response:
-        if urllib.parse.urlparse(response.url).path != CHECKIN_FORM:
-            raise RuntimeError(f"the check-in form redirected to {response.url}")
+        if urllib.parse.urlparse(response.url).path != path:
+            raise RuntimeError(f"the form {path} redirected to {response.url}")
         page = response.read().decode()
-    form_token = _hidden_input(page, "form_token", "the check-in form")
+    form_token = _hidden_input(page, "form_token", f"the form {path}")
     return {
         "Cookie": _cookie_header(jar),
         "Content-Type": "application/x-www-form-urlencoded",
-        "X-Bench-Csrf": _hidden_input(page, "csrfmiddlewaretoken", "the check-in form"),
+        "X-Bench-Csrf": _hidden_input(page, "csrfmiddlewaretoken", f"the form {path}"),
         "X-Bench-Signed": urllib.parse.quote(form_token.partition(".")[2], safe=""),
     }
+
+
+def checkin_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    return _form_headers(base_url, data_dir, CHECKIN_FORM)
+
+
+def questionnaire_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    return _form_headers(base_url, data_dir, QUESTIONNAIRE_FORM)
 
 
 BASELINE = "baseline"
@@ -285,6 +313,28 @@ SCENARIOS: list[Scenario] = [
         p95_budget_ratio=5.0,
         dynamic_headers=logged_in_headers,
         prepare=seed_journal,
+    ),
+    # Issue #8: the history of one questionnaire, three years of fortnightly responses.
+    Scenario(
+        "questionnaire history",
+        "/questionnaires/phq9/",
+        p95_budget_ratio=5.0,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_questionnaires,
+    ),
+    # It adds a PHQ-9 response per request (item 9 at 0: no crisis moment); after the history.
+    Scenario(
+        "questionnaire submit",
+        QUESTIONNAIRE_FORM,
+        dynamic_headers=questionnaire_form_headers,
+        method="POST",
+        body="csrfmiddlewaretoken={csrf}&form_token={nonce}.{signed}"
+        "&item_1=1&item_2=2&item_3=1&item_4=2&item_5=0&item_6=1&item_7=1&item_8=0&item_9=0&difficulty=1",
+        ok_statuses=(302,),
+        p50_budget_ratio=2.0,
+        weigh=False,
+        prepare=seed_questionnaires,
+        rows="assessments_questionnaireresponse",
     ),
     # Last: it adds a check-in per request. A past moment, so that the today page stays as seeded;
     # a fresh nonce per request, or the dedupe path would answer (the harness counts the rows).

@@ -1,0 +1,151 @@
+"""Forms of the questionnaires. A questionnaire's form is built from its data: one group of radio
+buttons per item, the wording and the answers verbatim from the instrument file, in the language
+the file gives for the person. Every field is optional here: which answers are required (every
+scored item; PHQ-9's difficulty item when a scored one is above 0) is the engine's rule, shared
+with the API, and its messages come back on the fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext_lazy
+
+from entraide.assessments import engine
+from entraide.assessments import values as v
+from entraide.journal.values import InvalidValuesError
+
+
+class ItemRadios(forms.RadioSelect):
+    """One answer per line, rendered in Python (forty radios through Django's per-option templates
+    cost more than the rest of the page); the error summary links to the first answer (Django
+    gives a radio group no id to link to)."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return f"{id_}_{index if index is not None else 0}" if id_ else ""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        base_id = self.build_attrs(self.attrs, attrs).get("id")
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
+        options = [
+            format_html(
+                '<label><input type="radio" name="{}" value="{}"{}{}> {}</label>',
+                name,
+                option_value,
+                format_html(' id="{}_{}"', base_id, index) if base_id else "",
+                mark_safe(" checked") if str(option_value) in chosen else "",
+                label,
+            )
+            for index, (option_value, label) in enumerate(self.choices)
+        ]
+        return format_html('<div class="answers-choice">{}</div>', mark_safe("".join(options)))  # noqa: S308 — built with format_html
+
+
+def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[str, str]]:
+    return [(str(o.value), engine.text(o.wording, language)) for o in options]
+
+
+def item_field(label: str, options: tuple[engine.Option, ...], language: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=_choices(options, language),
+        required=False,
+        widget=ItemRadios,
+        error_messages={
+            "invalid_choice": pgettext_lazy("questionnaire values", "Choose one of the answers offered.")
+        },
+    )
+
+
+class QuestionnaireForm(forms.Form):
+    def __init__(self, data: Any = None, *, instrument: engine.Instrument, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.instrument = instrument
+        self.language = engine.wording_language(instrument.stem)
+        for item in instrument.items:
+            self.fields[f"item_{item.n}"] = item_field(
+                engine.text(item.wording, self.language), instrument.options, self.language
+            )
+        if instrument.difficulty is not None:
+            self.fields["difficulty"] = item_field(
+                engine.text(instrument.difficulty.wording, self.language),
+                instrument.difficulty.options,
+                self.language,
+            )
+
+    def items(self) -> list[dict[str, Any]]:
+        """For the template: each item's number and field."""
+        return [{"n": item.n, "field": self[f"item_{item.n}"]} for item in self.instrument.items]
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "questionnaire": self.instrument.key,
+            "answers": {str(i.n): data.get(f"item_{i.n}") or None for i in self.instrument.items},
+            "difficulty": data.get("difficulty") or None,
+            "language": self.language,
+        }
+
+    def add_service_errors(self, exc: InvalidValuesError) -> None:
+        for key, message in exc.errors.items():
+            field: str | None = None
+            if key.startswith("answers."):
+                field = f"item_{key.removeprefix('answers.')}"
+            elif key == "difficulty":
+                field = "difficulty"
+            self.add_error(field if field in self.fields else None, str(message))
+
+
+class ScheduleForm(forms.Form):
+    """A rhythm per questionnaire, and the one reminder for all of them."""
+
+    remind = forms.BooleanField(
+        label=pgettext_lazy("questionnaire schedule", "Send me a reminder when a questionnaire comes back"),
+        label_suffix="",
+        required=False,
+        help_text=pgettext_lazy(
+            "questionnaire schedule",
+            "On the day it comes back, and once more a week later if you have not answered it. The reminder never names the questionnaire.",
+        ),
+    )
+    at = forms.TimeField(
+        label=pgettext_lazy("questionnaire schedule", "At what time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": pgettext_lazy("questionnaire schedule", "Give a time like 18:00.")},
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        choices = [(str(days), label) for days, label in v.FREQUENCIES.items()]
+        for instrument in engine.all_instruments():
+            self.fields[f"every_{instrument.key}"] = forms.TypedChoiceField(
+                label=engine.text(instrument.name),
+                choices=choices,
+                coerce=int,
+                initial=str(v.DEFAULT_EVERY_DAYS),
+                widget=ItemRadios,
+                error_messages={
+                    "required": pgettext_lazy("questionnaire schedule", "Choose a rhythm."),
+                    "invalid_choice": pgettext_lazy("questionnaire schedule", "Choose a rhythm."),
+                },
+            )
+        self.order_fields([*(f"every_{k}" for k in engine.KEYS), "remind", "at"])
+
+    def rhythms(self) -> list[forms.BoundField]:
+        return [self[f"every_{k}"] for k in engine.KEYS]
+
+    def add_service_errors(self, exc: InvalidValuesError) -> None:
+        for key, message in exc.errors.items():
+            self.add_error(key if key in self.fields else None, str(message))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("remind") and data.get("at") is None and "at" not in self.errors:
+            self.add_error("at", pgettext_lazy("questionnaire schedule", "Give a time like 18:00."))
+        return data

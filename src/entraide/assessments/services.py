@@ -1,0 +1,201 @@
+"""Every write to a person's questionnaires, named ``verb_object``: pages, the API, the demo data and
+the reminders call these, so the rules hold whatever the door.
+
+Domain errors raise ``entraide.journal.values.InvalidValuesError`` (keys ``questionnaire``,
+``answers.<n>``, ``difficulty``, ``every_days``, ``at``). Scores are computed here, by the engine,
+from the answers: no door can give a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from entraide.assessments import engine
+from entraide.assessments import values as v
+from entraide.assessments.access import filter_responses_of, filter_schedules_of
+from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
+from entraide.core.localtime import local_date
+from entraide.core.signals import crisis_signalled
+from entraide.journal.values import InvalidValuesError
+
+REMINDER_KIND = "assessments.due"
+DEFAULT_REMINDER_AT = time(18, 0)
+
+
+def _zone(owner: Any) -> ZoneInfo:
+    return ZoneInfo(owner.time_zone)
+
+
+def today_of(owner: Any) -> date:
+    return local_date(timezone.now(), _zone(owner))
+
+
+def instrument_or_error(key: Any) -> engine.Instrument:
+    try:
+        return engine.get(str(key))
+    except KeyError:
+        raise InvalidValuesError(
+            {"questionnaire": pgettext_lazy("questionnaire values", "There is no such questionnaire here.")}
+        ) from None
+
+
+# --- Responses ----------------------------------------------------------------------------------
+
+
+def record_response(
+    owner: Any,
+    *,
+    questionnaire: str,
+    answers: Sequence[Any] | Mapping[Any, Any],
+    difficulty: Any = None,
+    language: str | None = None,
+    at: datetime | None = None,
+) -> QuestionnaireResponse:
+    """Score and keep one filled questionnaire. ``language`` is the language its wording was shown
+    in; ``at`` (demo data only) a past moment. When an item with a crisis threshold is answered
+    above it (PHQ-9 item 9 above 0), ``core.signals.crisis_signalled`` is sent in the same
+    transaction: the safety app records a crisis moment, and the caller shows the crisis screen."""
+    instrument = instrument_or_error(questionnaire)
+    values, kept = engine.clean(instrument, answers, difficulty)
+    result = engine.score(instrument, values)
+    moment = at or timezone.now()
+    row = QuestionnaireResponse(
+        owner=owner,
+        instrument=instrument.key,
+        answered_at=moment,
+        local_date=local_date(moment, _zone(owner)),
+        payload={
+            "version": instrument.version,
+            "language": engine.wording_language(instrument.stem, language),
+            "answers": values,
+            "difficulty": kept,
+            "raw": result.raw,
+            "percentage": result.percentage,
+            "band": result.band,
+            "cutoffs": list(result.cutoffs),
+            "crisis": result.crisis,
+        },
+    )
+    with transaction.atomic():
+        row.save()
+        if result.crisis:
+            crisis_signalled.send(sender=QuestionnaireResponse, person=owner, source=instrument.key)
+    return row
+
+
+def delete_response(response: QuestionnaireResponse) -> None:
+    response.delete()
+
+
+# --- Schedules ----------------------------------------------------------------------------------
+
+
+def set_schedule(owner: Any, *, questionnaire: str, every_days: Any) -> QuestionnaireSchedule:
+    """How often the person wants to answer ``questionnaire`` (``values.FREQUENCIES``; 0: never)."""
+    instrument = instrument_or_error(questionnaire)
+    if isinstance(every_days, str) and every_days.strip().isdigit():
+        every_days = int(every_days)
+    if isinstance(every_days, bool) or every_days not in v.FREQUENCIES:
+        raise InvalidValuesError(
+            {"every_days": pgettext_lazy("questionnaire values", "Choose one of the rhythms offered.")}
+        )
+    today = today_of(owner)
+    with transaction.atomic():
+        row = filter_schedules_of(owner).select_for_update().filter(instrument=instrument.key).first()
+        if row is None:
+            row = QuestionnaireSchedule(owner=owner, instrument=instrument.key, since=today)
+        elif row.every_days == 0 and every_days:
+            row.since = today  # switched on again: due from today if never answered
+        row.every_days = every_days
+        row.updated_at = timezone.now()
+        row.save()
+    return row
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where one questionnaire stands for a person: its rhythm, the last answer, the day it is due."""
+
+    instrument: engine.Instrument
+    every_days: int
+    chosen: bool  # the person chose this rhythm (else the default applies)
+    last: date | None
+    due_on: date | None  # None: nothing due (no rhythm, or never answered nor scheduled)
+
+    def is_due(self, today: date) -> bool:
+        return self.due_on is not None and self.due_on <= today
+
+
+def due_of(owner: Any) -> dict[str, Due]:
+    """Every questionnaire's ``Due``, in two queries. Without a chosen rhythm a questionnaire
+    answered once comes back every two weeks; one never answered nor scheduled is not due."""
+    schedules = {s.instrument: s for s in filter_schedules_of(owner)}
+    lasts = dict(
+        filter_responses_of(owner)
+        .values_list("instrument")
+        .annotate(last=Max("local_date"))
+        .values_list("instrument", "last")
+    )
+    found: dict[str, Due] = {}
+    for instrument in engine.all_instruments():
+        schedule = schedules.get(instrument.key)
+        every = schedule.every_days if schedule is not None else v.DEFAULT_EVERY_DAYS
+        last = lasts.get(instrument.key)
+        due_on: date | None = None
+        if every:
+            if last is not None:
+                due_on = last + timedelta(days=every)
+            elif schedule is not None:
+                due_on = schedule.since
+        found[instrument.key] = Due(instrument, every, schedule is not None, last, due_on)
+    return found
+
+
+def reminder_due_on(owner: Any, day: date) -> bool:
+    """Whether the questionnaire reminder has something to say on local date ``day``: a
+    questionnaire becomes due that day, or was due a week before and is still not answered. Never
+    more: no nagging."""
+    again = timedelta(days=v.REMIND_AGAIN_AFTER)
+    return any(
+        d.due_on is not None and (day == d.due_on or day == d.due_on + again) for d in due_of(owner).values()
+    )
+
+
+# --- Reminder -----------------------------------------------------------------------------------
+
+
+def questionnaire_reminder_of(owner: Any) -> Any:
+    from entraide.notifications.models import Reminder
+
+    return Reminder.objects.filter(owner_id=owner.pk, kind=REMINDER_KIND).first()
+
+
+def set_questionnaire_reminder(owner: Any, *, enabled: bool, at: time | None) -> Any:
+    """One reminder for every questionnaire, at a local time: it speaks only on the days one is
+    due (``reminder_due_on``), and never names the questionnaire."""
+    from entraide.notifications.reminders import create_reminder, schedule
+
+    if enabled and at is None:
+        raise InvalidValuesError({"at": pgettext_lazy("questionnaire values", "Give a time like 18:00.")})
+    with transaction.atomic():
+        reminder = questionnaire_reminder_of(owner)
+        if reminder is None:
+            if not enabled:
+                return None
+            return create_reminder(owner, REMINDER_KIND, at=at)
+        reminder.enabled = enabled
+        if at is not None:
+            reminder.local_time = at
+        reminder.skip_date = None
+        schedule(reminder)
+        reminder.save()
+    return reminder
