@@ -49,6 +49,15 @@ SAMPLE_KWARGS: dict[str, object] = {
     "strategy_id": "00000000-0000-4000-8000-000000000033",
     "use_id": "00000000-0000-4000-8000-000000000034",
     "assessment_id": "00000000-0000-4000-8000-000000000035",
+    # A questionnaire (its key) and a questionnaire response (test_pages creates it).
+    "questionnaire": "phq9",
+    "response_id": "00000000-0000-4000-8000-000000000051",
+    "moment_id": "00000000-0000-4000-8000-000000000041",  # a crisis moment (test_pages creates it)
+    # A treatment with a daily schedule, one of its doses and a side-effect note (test_pages).
+    "treatment_id": "00000000-0000-4000-8000-000000000061",
+    "schedule_id": "00000000-0000-4000-8000-000000000062",
+    "note_id": "00000000-0000-4000-8000-000000000063",
+    "dose_at": "20260302T110000Z",
     "token_id": "00000000-0000-4000-8000-000000000004",  # an API token: revoking is POST only
     # A real unsubscribe link of the sample person for a test kind, signed when the URL is built.
     "unsubscribe_token": lazystr(

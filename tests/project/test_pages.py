@@ -26,7 +26,7 @@ from entraide.thoughts import services as thought_services
 from entraide.thoughts.models import ThoughtRecord
 from tests.project.pages import SAMPLE_KWARGS, SAMPLE_REMINDER_ID, fill, walk
 
-SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt"}  # not HTML
+SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt", "safety:worker"}  # not HTML
 
 
 class PageParser(HTMLParser):
@@ -176,6 +176,62 @@ def people_samples(admin_user):
         },
     ).save()
     goals_samples(admin_user)
+    treatments_samples(admin_user)
+    from entraide.assessments.models import QuestionnaireResponse
+
+    QuestionnaireResponse(
+        id=uuid.UUID(SAMPLE_KWARGS["response_id"]),
+        owner=admin_user,
+        instrument="phq9",
+        local_date=date(2026, 3, 1),
+        payload={
+            "version": "1",
+            "language": "fr",
+            "answers": [1, 1, 1, 1, 1, 1, 0, 0, 0],
+            "difficulty": 1,
+            "raw": 6,
+            "percentage": None,
+            "band": "mild",
+            "cutoffs": [],
+            "crisis": False,
+        },
+    ).save()
+    from entraide.safety.models import CrisisMoment
+
+    CrisisMoment(
+        id=uuid.UUID(SAMPLE_KWARGS["moment_id"]), owner=admin_user, payload={"source": "button"}
+    ).save()
+
+
+def treatments_samples(owner):
+    """The treatments rows the sample ids point to (entraide.treatments): the sample dose is the
+    schedule's dose of 2026-03-02 at 11:00 UTC, whatever the owner's zone."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from entraide.treatments.models import Schedule, SideEffectNote, Treatment
+
+    treatment = Treatment(
+        id=uuid.UUID(str(SAMPLE_KWARGS["treatment_id"])), owner=owner, payload={"name": "Exemple"}
+    )
+    treatment.save()
+    local = datetime(2026, 3, 2, 11, 0, tzinfo=UTC).astimezone(ZoneInfo(owner.time_zone))
+    Schedule(
+        id=uuid.UUID(str(SAMPLE_KWARGS["schedule_id"])),
+        owner=owner,
+        treatment=treatment,
+        kind="daily",
+        times=[local.strftime("%H:%M")],
+        starts_on=local.date(),
+        payload={},
+    ).save()
+    SideEffectNote(
+        id=uuid.UUID(str(SAMPLE_KWARGS["note_id"])),
+        owner=owner,
+        treatment=treatment,
+        day=date(2026, 3, 1),
+        payload={"text": "Exemple"},
+    ).save()
 
 
 def goals_samples(owner):

@@ -58,7 +58,18 @@ def wsgi_app():
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 @pytest.mark.parametrize("mode", list(EXAMPLES), ids=lambda m: m.value)
 def test_no_generated_request_makes_a_server_error(
-    method, path, mode, wsgi_app, owner, make_token, journal_of, goals_of, thoughts_of
+    method,
+    path,
+    mode,
+    wsgi_app,
+    owner,
+    make_token,
+    journal_of,
+    goals_of,
+    thoughts_of,
+    assessments_of,
+    safety_of,
+    treatments_of,
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     operation = schema[path][method]
@@ -72,6 +83,14 @@ def test_no_generated_request_makes_a_server_error(
         "use_id": [str(u.pk) for u in goals_of["uses"]],
         "assessment_id": [str(a.pk) for a in goals_of["assessments"]],
         "thought_id": [str(r.pk) for r in thoughts_of],
+        "response_id": [str(r.pk) for r in assessments_of],
+        "questionnaire": ["phq9", "gad7", "who5"],
+        "moment_id": [str(m.pk) for m in safety_of["moments"]],
+        # Aligned lists: the n-th schedule is of the n-th treatment, the n-th dose of the n-th schedule.
+        "treatment_id": [str(s.treatment_id) for s in treatments_of["schedules"]],
+        "schedule_id": [str(s.pk) for s in treatments_of["schedules"]],
+        "dose_at": treatments_of["doses"],
+        "note_id": [str(n.pk) for n in treatments_of["notes"]],
     }
     names = [p.name for p in operation.path_parameters]
     strategies = [operation.as_strategy(mode)]
@@ -135,3 +154,49 @@ def thoughts_of(owner):
         ),
         thoughts.create_thought(owner, day=date(2026, 11, 2), situation="Au marché"),
     ]
+
+
+@pytest.fixture
+def safety_of(owner):
+    """A safety plan with five lines a step, and three crisis moments (entraide.safety)."""
+    from entraide.safety.tests.factories import make_moment, make_plan
+
+    return {"plan": make_plan(owner), "moments": [make_moment(owner) for _ in range(3)]}
+
+
+@pytest.fixture
+def assessments_of(owner):
+    """Three questionnaire responses, one a PHQ-9 with item 9 above 0 (entraide.assessments)."""
+    from entraide.assessments.tests.factories import make_response
+
+    return [
+        make_response(owner, "phq9", total=6),
+        make_response(owner, "who5", total=14),
+        make_response(owner, "phq9", answers=[0] * 8 + [1], difficulty=0),
+    ]
+
+
+@pytest.fixture
+def treatments_of(owner):
+    """A treatment with a daily schedule and an on-demand one (started), a dose of each and a
+    side-effect note each (entraide.treatments)."""
+    from entraide.treatments import services as treatments
+    from entraide.treatments.tests.factories import AT_PREP, make_schedule, make_treatment
+
+    treatment = make_treatment(owner)
+    daily = make_schedule(
+        treatment, times=["00:00"], starts_on=treatments.today_of(owner) - timedelta(days=3)
+    )
+    on_demand = make_schedule(treatment, kind="on_demand", pattern=AT_PREP)
+    treatments.start_on_demand(on_demand, at=timezone.now() - timedelta(hours=1))
+    day = treatments.today_of(owner)
+    doses = treatments.doses_between(
+        owner, timezone.now() - timedelta(days=2), timezone.now(), treatment=treatment
+    )
+    first = {d.schedule.pk: d.stamp for d in doses}
+    note = treatments.add_side_effect(treatment, day=day, text="Fatigue")
+    return {
+        "schedules": [daily, on_demand],
+        "doses": [first[daily.pk], first[on_demand.pk]],
+        "notes": [note, note],
+    }
