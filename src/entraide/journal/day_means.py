@@ -7,17 +7,18 @@ check-ins gave it, so that a write adds or takes away one check-in without readi
 each key once, not once a day::
 
     {"days": [day of month, ...], "n": [check-ins, ...],
-     "sum": {"mood": [...], ...}, "count": {"mood": [...], ...},
-     "isum": {indicator id: [...]}, "icount": {indicator id: [...]}}
+     "sum": {"mood": "[...]", ...}, "count": {"mood": "[...]", ...},
+     "isum": {indicator id: "[...]"}, "icount": {indicator id: "[...]"}}
 
-(0 where a day has no such value). A reader checks the rows' check-in counts against the check-ins
-and rebuilds a month that missed a change (bulk inserts, restored backups). ``day_entries`` gives a
-day's means under the check-in's own keys, so that ``insights.Measure.value`` reads them as it reads
-a check-in.
+(0 where a day has no such value; each column is JSON text, decoded only when read). A reader
+checks the rows' check-in counts against the check-ins and rebuilds a month that missed a change
+(bulk inserts, restored backups). ``day_entries`` gives a day's means under the check-in's own
+keys, so that ``insights.Measure.value`` reads them as it reads a check-in.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,9 +96,17 @@ def _to_columns(days: dict[date, Day]) -> dict[str, Any]:
         ("isums", "icounts", "isum", "icount"),
     ):
         keys = sorted({k for d in ordered for k, c in getattr(days[d], counts).items() if c > 0})
-        found[sum_key] = {k: [_compact(getattr(days[d], sums).get(k, 0)) for d in ordered] for k in keys}
-        found[count_key] = {k: [getattr(days[d], counts).get(k, 0) for d in ordered] for k in keys}
+        found[sum_key] = {
+            k: _text([_compact(getattr(days[d], sums).get(k, 0)) for d in ordered]) for k in keys
+        }
+        found[count_key] = {k: _text([getattr(days[d], counts).get(k, 0) for d in ordered]) for k in keys}
     return found
+
+
+def _text(column: list[float]) -> str:
+    """A column as JSON text inside the row's JSON: decoding the row then only scans it, and a
+    reader decodes the columns it needs (one measure of thirty: ~4x faster for a chart)."""
+    return json.dumps(column, separators=(",", ":"))
 
 
 def _compact(value: float) -> float:
@@ -109,8 +118,8 @@ def _from_columns(month: date, columns: dict[str, Any]) -> dict[date, Day]:
     days = [month.replace(day=d) for d in columns["days"]]
     found = {d: Day(n=n) for d, n in zip(days, columns["n"], strict=True)}
     for attr, key in (("sums", "sum"), ("counts", "count"), ("isums", "isum"), ("icounts", "icount")):
-        for name, column in columns[key].items():
-            for d, value in zip(days, column, strict=True):
+        for name, text in columns[key].items():
+            for d, value in zip(days, json.loads(text), strict=True):
                 getattr(found[d], attr)[name] = value
     return found
 
@@ -204,12 +213,20 @@ class Month:
     days: list[date]
     columns: dict[str, Any]
 
+    @property
+    def checkins(self) -> list[int]:
+        """How many check-ins each day has, aligned with ``days``."""
+        return list(self.columns["n"])
+
     def means(self, key: str, *, indicator: bool = False) -> list[float | None]:
         """The day means of a check-in key (or an indicator id), aligned with ``days``."""
-        sums = self.columns["isum" if indicator else "sum"].get(key)
-        if sums is None:
+        sums_text = self.columns["isum" if indicator else "sum"].get(key)
+        if sums_text is None:
             return [None] * len(self.days)
-        counts = self.columns["icount" if indicator else "count"][key]
+        sums, counts = (
+            json.loads(sums_text),
+            json.loads(self.columns["icount" if indicator else "count"][key]),
+        )
         return [s / c if c else None for s, c in zip(sums, counts, strict=True)]
 
 
