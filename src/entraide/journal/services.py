@@ -132,14 +132,14 @@ MEASURES = ("mood", "anxiety", "energy", "sleep_minutes", "sleep_quality")
 
 def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
     """Each day from ``start`` to ``end`` (inclusive) that has check-ins, oldest first."""
-    return [
-        DayValues(
-            day=day,
-            checkins=int(entry["n"]),
-            means={key: entry[key] for key in MEASURES if isinstance(entry.get(key), int | float)},
-        )
-        for day, entry in day_means.day_entries(owner, start, end).items()
-    ]
+    found = []
+    for month in day_means.months(owner, start, end):
+        columns = {key: month.means(key) for key in MEASURES}  # only these columns are decoded
+        for i, (day, n) in enumerate(zip(month.days, month.checkins, strict=True)):
+            if start <= day <= end:
+                means = {key: column[i] for key, column in columns.items() if column[i] is not None}
+                found.append(DayValues(day=day, checkins=n, means=means))
+    return found
 
 
 # --- The person's settings and own emotions -----------------------------------------------------
