@@ -8,6 +8,7 @@ import math
 import re
 from datetime import date, timedelta
 
+import pytest
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -118,3 +119,25 @@ def test_numbers_round_half_up_in_the_readers_language():
         assert number(6.25) == "6,3" and number(7.0) == "7" and number(6.04) == "6"
     with translation.override("en"):
         assert number(6.25) == "6.3"
+
+
+@pytest.mark.parametrize("grouping", [False, True])
+def test_numbers_match_djangos_formatting_with_or_without_grouping(settings, grouping):
+    """The fast path (no thousand separator) writes what Django's number_format would."""
+    from decimal import Decimal
+
+    from django.utils import formats
+
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for value, places in ((-0.04, 1), (-3.25, 1), (0.05, 1), (12345.678, 2), (9.999, 1), (42, 0)):
+                expected_value = Decimal(str(value)).quantize(
+                    Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP"
+                )
+                expected = (
+                    formats.number_format(int(expected_value))
+                    if expected_value == expected_value.to_integral_value()
+                    else formats.number_format(expected_value, places)
+                )
+                assert number(value, places) == expected, (language, value)
