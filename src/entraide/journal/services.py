@@ -137,7 +137,11 @@ def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
         columns = {key: month.means(key) for key in MEASURES}  # only these columns are decoded
         for i, (day, n) in enumerate(zip(month.days, month.checkins, strict=True)):
             if start <= day <= end:
-                means = {key: column[i] for key, column in columns.items() if column[i] is not None}
+                means: dict[str, float] = {}
+                for key, column in columns.items():
+                    value = column[i]
+                    if value is not None:
+                        means[key] = value
                 found.append(DayValues(day=day, checkins=n, means=means))
     return found
 
