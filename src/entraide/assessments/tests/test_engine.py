@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,9 @@ def answers_for(key: str, total: int) -> list[int]:
 @pytest.mark.parametrize("key", engine.KEYS)
 def test_packaged_files_are_byte_identical_to_the_shared_ones(key):
     if not SHARED.is_dir():
+        # CI has ../shared beside the project (../shared/README.md): there, a missing copy fails.
+        if os.environ.get("CI") == "true":
+            pytest.fail("../shared/instruments is not beside this checkout")
         pytest.skip("../shared/instruments is not beside this checkout")
     assert (PACKAGED / f"{key}.json").read_bytes() == (SHARED / f"{key}.json").read_bytes()
 
