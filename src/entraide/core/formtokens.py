@@ -14,9 +14,12 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils.translation import pgettext
 
+from entraide.core.errors import InvalidValuesError
 from entraide.core.models import FormSubmission
 
 FIELD = "form_token"
@@ -100,3 +103,24 @@ def refuse_token(form: Any) -> None:
             "what you wrote, then save again.",
         ),
     )
+
+
+def save_once(request: Any, form: Any, save: Callable[[], str]) -> tuple[str, bool] | None:
+    """What every form page does on a valid POST: run ``save`` once for the posted token and get
+    ``(url, first time)``, or ``None`` when the form must be shown again (a refused token, or
+    values the services refuse, put on the form with ``form.add_service_errors``)."""
+    try:
+        return submit_once(request.user, request.POST.get(FIELD), save)
+    except InvalidTokenError:
+        refuse_token(form)
+    except InvalidValuesError as exc:
+        form.add_service_errors(exc)
+    return None
+
+
+def saved_message(request: Any, first: bool, message: str) -> None:
+    """``message`` the first time; a second POST of the same form is told nothing was sent twice."""
+    if first:
+        messages.success(request, message)
+    else:
+        messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.errors import InvalidValuesError as InvalidValuesError  # noqa: PLC0414 — re-exported
 from entraide.journal.models import IndicatorKind
 
 # The emotions offered by default (about sixteen, pleasant and hard ones alike).
@@ -73,14 +74,6 @@ SCOPE_KEYS: dict[str, tuple[str, ...]] = {
 }
 CHECKIN_KEYS: frozenset[str] = frozenset(k for keys in SCOPE_KEYS.values() for k in keys)
 SUBSTANCE_KEYS: frozenset[str] = frozenset(SCOPE_KEYS["substances"])
-
-
-class InvalidValuesError(ValueError):
-    """Values that break a rule: ``errors`` maps each key to a kind, translated message."""
-
-    def __init__(self, errors: Mapping[str, str | Promise]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = dict(errors)
 
 
 def _is_int(value: Any) -> bool:

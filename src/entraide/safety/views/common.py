@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -29,13 +28,4 @@ def keeps_offline(request: HttpRequest) -> bool:
     return bool(request.session.get(OFFLINE_KEY, False))
 
 
-def save_once(request: HttpRequest, form: Any, save: Callable[[], str]) -> tuple[str, bool] | None:
-    """Run ``save`` once for the posted token: ``(url, first time)``, or ``None`` when the form
-    must be shown again (bad token, or values the services refuse)."""
-    try:
-        return formtokens.submit_once(request.user, request.POST.get(formtokens.FIELD), save)
-    except formtokens.InvalidTokenError:
-        formtokens.refuse_token(form)
-    except v.InvalidValuesError as exc:
-        form.add_service_errors(exc)
-    return None
+save_once = formtokens.save_once  # the shared form helper, under the name the views use
