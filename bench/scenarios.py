@@ -139,40 +139,33 @@ def _ensure_bench_person(data_dir: Path) -> None:
     _manage_shell(data_dir, script)
 
 
-_seeded: dict[Path, str] = {}
+_seeded: dict[tuple[Path, str], str] = {}
+
+
+def _seed(data_dir: Path, module: str, what: str) -> str:
+    """Run ``bench.<module>.main`` for the bench person once per data directory; its report line."""
+    if (data_dir, module) not in _seeded:
+        _ensure_bench_person(data_dir)
+        started = time.monotonic()
+        output = _manage_shell(
+            data_dir, f"from bench.{module} import main; main({BENCH_EMAIL!r})", timeout=600
+        )
+        lines = [line for line in output.splitlines() if line.startswith("seed: ")]
+        took = time.monotonic() - started
+        _seeded[data_dir, module] = (
+            f"{what} {lines[-1] if lines else output.strip()[-200:]} ({took:.1f} s with the Django start-up)"
+        )
+    return _seeded[data_dir, module]
 
 
 def seed_journal(data_dir: Path) -> str:
     """The bench person with three years of check-ins and twenty indicators (bench/seed.py)."""
-    if data_dir not in _seeded:
-        _ensure_bench_person(data_dir)
-        started = time.monotonic()
-        output = _manage_shell(data_dir, f"from bench.seed import main; main({BENCH_EMAIL!r})", timeout=600)
-        lines = [line for line in output.splitlines() if line.startswith("seed: ")]
-        took = time.monotonic() - started
-        _seeded[data_dir] = (
-            f"journal {lines[-1] if lines else output.strip()[-200:]} ({took:.1f} s with the Django start-up)"
-        )
-    return _seeded[data_dir]
-
-
-_seeded_questionnaires: dict[Path, str] = {}
+    return _seed(data_dir, "seed", "journal")
 
 
 def seed_questionnaires(data_dir: Path) -> str:
     """The bench person with three years of fortnightly questionnaires (bench/seed_assessments.py)."""
-    if data_dir not in _seeded_questionnaires:
-        _ensure_bench_person(data_dir)
-        started = time.monotonic()
-        output = _manage_shell(
-            data_dir, f"from bench.seed_assessments import main; main({BENCH_EMAIL!r})", timeout=600
-        )
-        lines = [line for line in output.splitlines() if line.startswith("seed: ")]
-        took = time.monotonic() - started
-        _seeded_questionnaires[data_dir] = (
-            f"questionnaires {lines[-1] if lines else output.strip()[-200:]} ({took:.1f} s with the Django start-up)"
-        )
-    return _seeded_questionnaires[data_dir]
+    return _seed(data_dir, "seed_assessments", "questionnaires")
 
 
 def _login_page(base_url: str) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector, str]:

@@ -71,10 +71,7 @@ class Day:
 
 
 def _mean(total: float, count: int) -> float:
-    """Six places (sums of decimals taken away again drift in the last digits); whole means as
-    integers."""
-    mean = round(total / count, 6)
-    return int(mean) if mean.is_integer() else mean
+    return _compact(total / count)
 
 
 def mean_of(payloads: list[Payload]) -> Entry:
@@ -110,6 +107,8 @@ def _text(column: list[float]) -> str:
 
 
 def _compact(value: float) -> float:
+    """Six places (sums of decimals taken away again drift in the last digits); whole numbers as
+    integers (shorter to store and to decode)."""
     value = round(value, 6)
     return int(value) if float(value).is_integer() else value
 
