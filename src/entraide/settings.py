@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "entraide.core.context_processors.instance_facts",
             ],
+            # {% url %} remembering its answers (core/reversing.py): a page names twenty routes.
+            "builtins": ["entraide.core.templatetags.entraide_urls"],
         },
     },
 ]
@@ -177,9 +179,10 @@ CACHES = {
 
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, each reading the user of a request in SQL (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "entraide.accounts.backends.ModelBackend",
+    "entraide.accounts.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "entraide.accounts.hashers.SmallHostArgon2PasswordHasher",
@@ -232,7 +235,7 @@ if BENCH:
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # password, address and 2FA changes are emailed
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "entraide.accounts.sessions"  # Django's database sessions, read in SQL
 # "Se souvenir de moi" unticked: the session ends with the browser or after 30 minutes idle;
 # ticked: 14 days. Anyone holding a role is logged out 12 hours after logging in, whatever the
 # choice (accounts.middleware.SessionLimitsMiddleware).
