@@ -7,7 +7,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from entraide.assessments import engine
@@ -45,10 +46,16 @@ def filter_schedules_of(
 
 
 def latest_responses_of(owner: Any) -> dict[str, QuestionnaireResponse]:
-    """The latest response to each questionnaire the person answered (one small query each)."""
-    found = {}
-    for key in engine.KEYS:
-        row = filter_responses_of(owner).filter(instrument=key).order_by("-answered_at", "-id").first()
-        if row is not None:
-            found[key] = row
-    return found
+    """The latest response to each questionnaire the person answered, in one query, in the order
+    of ``engine.KEYS``."""
+    latest_first = Window(
+        RowNumber(), partition_by=F("instrument"), order_by=[F("answered_at").desc(), F("id").desc()]
+    )
+    rows = {
+        row.instrument: row
+        for row in filter_responses_of(owner)
+        .filter(instrument__in=engine.KEYS)
+        .annotate(rank=latest_first)
+        .filter(rank=1)
+    }
+    return {key: rows[key] for key in engine.KEYS if key in rows}

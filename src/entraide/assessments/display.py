@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.utils import formats
-from django.utils.html import conditional_escape
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import npgettext, pgettext
 
 from entraide.assessments import engine
 from entraide.assessments import values as v
 from entraide.assessments.models import QuestionnaireResponse
-from entraide.core.charts import Chart, Row, line_chart, number
+from entraide.core.charts import Chart, Row, day_text, line_chart, number
 
 
 def day_name(day: date) -> str:
-    return formats.date_format(day, "j F Y")
+    return day_text(day)
 
 
 def score_text(instrument: engine.Instrument, score: int) -> str:
@@ -53,6 +54,28 @@ def result_of(response: QuestionnaireResponse) -> dict[str, Any]:
         "label": meaning.label if meaning else "",
         "meaning": meaning.sentence if meaning else "",
     }
+
+
+_ANY_ID = uuid.UUID(int=0)
+
+
+def past_rows(results: Sequence[dict[str, Any]]) -> SafeString:
+    """The history page's rows of past responses (``result_of`` each), built here: a dozen rows
+    through the template language, a link reversed for each, cost a third of the page."""
+    link = reverse("assessments:response", kwargs={"response_id": _ANY_ID})
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                link.replace(str(_ANY_ID), str(r["response"].pk)),
+                day_name(r["response"].local_date),
+                r["score_text"],
+                r["label"],
+            )
+            for r in results
+        ),
+    )
 
 
 def answers_of(response: QuestionnaireResponse) -> dict[str, Any]:

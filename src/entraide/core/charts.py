@@ -29,6 +29,12 @@ DAILY_ROWS_UP_TO = 31  # longer periods get one table row per week
 Point = tuple[date, float]
 
 
+def day_text(day: date) -> str:
+    """``day`` as Django's "j F Y" formats it (24 novembre 2026), at a tenth of the cost: a page
+    of responses names forty days."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
+
+
 def rounded(value: float, places: int = 1) -> Decimal:
     """Half up, as people round (6.25 → 6.3), not the banker's way."""
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -294,8 +300,8 @@ def line_chart(
     (values outside the period are ignored); ``low``/``high`` bound the axis (0 and 10 for mood)."""
     inside = sorted((d, float(v)) for d, v in points if start <= d <= end)
     period = pgettext("chart summary", "From %(start)s to %(end)s") % {
-        "start": formats.date_format(start, "j F Y"),
-        "end": formats.date_format(end, "j F Y"),
+        "start": day_text(start),
+        "end": day_text(end),
     }
     title = f"{measure}: {period}"
     rows, weekly = _rows(inside, start, end, places)

@@ -42,14 +42,17 @@ def encrypt(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
     return bytes([FORMAT_VERSION]) + nonce + AESGCM(key).encrypt(nonce, plaintext, ad)
 
 
-def decrypt(key: bytes, blob: bytes, ad: bytes, *, what: str) -> bytes:
+def decrypt(key: bytes, blob: bytes, ad: bytes, *, what: str = "") -> bytes:
+    """The plaintext; ``DecryptionError`` (its message starting with ``what``) if it does not
+    decrypt."""
+    prefix = f"{what}: " if what else ""
     if len(blob) < 1 + NONCE_BYTES + 16 or blob[0] != FORMAT_VERSION:
-        raise DecryptionError(f"{what}: not a ciphertext of format {FORMAT_VERSION}")
+        raise DecryptionError(f"{prefix}not a ciphertext of format {FORMAT_VERSION}")
     try:
         return AESGCM(key).decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], ad)
     except InvalidTag:
         raise DecryptionError(
-            f"{what}: does not decrypt (wrong key, data moved to another row or owner, or altered)"
+            f"{prefix}does not decrypt (wrong key, data moved to another row or owner, or altered)"
         ) from None
 
 
@@ -82,12 +85,12 @@ def unwrap_data_key(key_id: str, wrapped: bytes, owner_id: OwnerId) -> bytes:
 
 
 unwrap_count = 0
-_key_cache: contextvars.ContextVar[dict[str, bytes] | None] = contextvars.ContextVar(
+_key_cache: contextvars.ContextVar[dict[uuid.UUID | str, bytes] | None] = contextvars.ContextVar(
     "entraide_keys", default=None
 )
 
 
-def _cache() -> dict[str, bytes]:
+def _cache() -> dict[uuid.UUID | str, bytes]:
     cache = _key_cache.get()
     if cache is None:
         cache = {}
@@ -114,11 +117,19 @@ def fresh_key_cache() -> Iterator[None]:
         _key_cache.reset(token)
 
 
+def _cache_id(owner_id: OwnerId | str) -> uuid.UUID | str:
+    """One entry per owner whether the id comes as a UUID or as text (a UUID hashes faster
+    than it prints: a page looks its key up once per decrypted row)."""
+    if owner_id is None:
+        return INSTANCE_SCOPE
+    return owner_id if isinstance(owner_id, uuid.UUID) else uuid.UUID(str(owner_id))
+
+
 def data_key_for(owner_id: OwnerId, *, create: bool = False) -> bytes:
     """The owner's data key (the instance data key for ``None``), unwrapped once per context."""
     from entraide.core.models import DataKey
 
-    cache_id = str(owner_id) if owner_id is not None else INSTANCE_SCOPE
+    cache_id = _cache_id(owner_id)
     cache = _cache()
     if cache_id in cache:
         return cache[cache_id]
@@ -147,7 +158,7 @@ def _create_data_key(owner_id: OwnerId) -> Any:
 
 
 def forget_data_key(owner_id: OwnerId) -> None:
-    _cache().pop(str(owner_id), None)
+    _cache().pop(_cache_id(owner_id), None)
 
 
 def rewrap_data_keys(*, limit: int | None = None) -> tuple[int, int]:

@@ -76,9 +76,7 @@ def submit_once(user: Any, token: str | None, action: Callable[[], str]) -> tupl
     free again. Two concurrent posts wait on the unique (user, token) row: one acts.
     """
     nonce = nonce_for(user, token)
-    used = FormSubmission.objects.filter(user=user, token=nonce).values_list("result_url", flat=True).first()
-    if used is not None:
-        return used, False
+    # No look-up first: a token is almost always new, and a used one fails the claim below.
     try:
         with transaction.atomic():
             claim = FormSubmission.objects.create(user=user, token=nonce)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Count
 
 from entraide.journal.access import filter_checkins_of
@@ -162,9 +162,43 @@ def _save(owner: Any, month: date, row: DayMeans | None, days: dict[date, Day]) 
         rebuild_month(owner, month)
 
 
+def _patched(columns: dict[str, Any], day: date, payload: Payload, sign: int) -> dict[str, Any] | None:
+    """The month's columns with one check-in of ``day`` added or taken away, touching only the
+    columns it has values in (a check-in holds a few of the month's forty); ``None`` when the
+    change adds or removes a day or a column: then the whole month is rewritten."""
+    try:
+        i = columns["days"].index(day.day)
+    except ValueError:
+        return None
+    n = list(columns["n"])
+    n[i] += sign
+    if n[i] <= 0:
+        return None
+    patched = {**columns, "n": n}
+    for sum_key, count_key, values in (
+        ("sum", "count", payload),
+        ("isum", "icount", payload.get("indicators") or {}),
+    ):
+        sums, counts = dict(columns[sum_key]), dict(columns[count_key])
+        for key, value in _numbers(values):
+            if key not in sums:
+                return None
+            day_sums, day_counts = json.loads(sums[key]), json.loads(counts[key])
+            day_sums[i] = _compact(day_sums[i] + sign * value)
+            day_counts[i] += sign
+            sums[key], counts[key] = _text(day_sums), _text(day_counts)
+        patched[sum_key], patched[count_key] = sums, counts
+    return patched
+
+
 def _change(owner: Any, day: date, payload: Payload, sign: int) -> None:
     month = first_of_month(day)
     row = DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
+    patched = _patched(row.payload, day, payload, sign) if row is not None else None
+    if row is not None and patched is not None:
+        row.checkins, row.payload = row.checkins + sign, patched
+        row.save(update_fields=["checkins", "payload"])
+        return
     days = _from_columns(month, row.payload) if row is not None else {}
     days.setdefault(day, Day()).take(payload, sign)
     _save(owner, month, row, days)
@@ -229,12 +263,38 @@ class Month:
         return [s / c if c else None for s, c in zip(sums, counts, strict=True)]
 
 
+# Every chart, the overview and the today page read months: building these two queries with the
+# ORM took ~0.4 ms a page, running them ~0.03 ms. They are written once here, in plain SQL.
+_ROWS_SQL = (
+    "SELECT id, owner_id, month, checkins, payload FROM journal_daymeans"
+    " WHERE owner_id = %s AND month BETWEEN %s AND %s"
+)
+_COUNT_SQL = "SELECT COUNT(*) FROM journal_checkin WHERE owner_id = %s AND local_date BETWEEN %s AND %s"
+
+
+def _stored(owner: Any, first: date, last: date) -> tuple[list[DayMeans], int]:
+    """The owner's stored months from ``first`` to ``last`` (first days of months), and how many
+    check-ins those months hold now."""
+    connection = connections[DayMeans.objects.db]
+    owner_id = DayMeans._meta.get_field("owner").get_db_prep_value(owner.pk, connection)
+    day = DayMeans._meta.get_field("month")
+    span = _span([first, last])
+    rows = list(
+        DayMeans.objects.raw(
+            _ROWS_SQL, [owner_id, *(day.get_db_prep_value(d, connection) for d in (first, last))]
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL, [owner_id, *(day.get_db_prep_value(d, connection) for d in span)])
+        (counted,) = cursor.fetchone()
+    return rows, int(counted)
+
+
 def months(owner: Any, start: date, end: date) -> list[Month]:
     """The stored months that overlap ``start``–``end``, oldest first (all their days: the caller
     keeps those of its period)."""
     wanted = _months(start, end)
-    rows = list(DayMeans.objects.filter(owner_id=owner.pk, month__in=wanted))
-    counted = filter_checkins_of(owner).filter(local_date__range=_span(wanted)).count()
+    rows, counted = _stored(owner, wanted[0], wanted[-1])
     if counted != sum(row.checkins for row in rows):
         rows = _mend(owner, wanted, rows)
     rows.sort(key=lambda row: row.month)

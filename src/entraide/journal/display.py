@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import number_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 
+from entraide.core.charts import number
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 
@@ -116,3 +120,25 @@ def describe_brief(payload: dict[str, Any]) -> tuple[list[Line], int]:
         payload.get("indicators", {})
     )
     return lines, others
+
+
+WEEK_COLUMNS = ("mood", "anxiety", "energy")
+MISSING = "–"
+
+
+def week_table_body(week: list[Any]) -> SafeString:
+    """The rows of the today page's last-seven-days table (``services.DayValues``), built here:
+    through the template language, seven rows of three numbers cost a third of the page."""
+    day_names = {d: str(name) for d, name in WEEKDAYS_ABBR.items()}
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                f"{day_names[d.day.weekday()]} {d.day.day}",
+                *(number(d.means[key]) if key in d.means else MISSING for key in WEEK_COLUMNS),
+                d.checkins,
+            )
+            for d in week
+        ),
+    )

@@ -173,3 +173,22 @@ def test_delete_removes_only_that_response(owner):
     first, second = make_response(owner), make_response(owner, total=3)
     services.delete_response(first)
     assert list(QuestionnaireResponse.objects.values_list("pk", flat=True)) == [second.pk]
+
+
+@pytest.mark.django_db
+def test_latest_responses_are_each_questionnaires_last_answer_in_one_query(
+    owner, stranger, django_assert_num_queries
+):
+    from entraide.assessments.access import latest_responses_of
+
+    start = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    make_response(owner, "phq9", total=3, at=start)
+    last_phq9 = make_response(owner, "phq9", total=9, at=start + timedelta(days=14))
+    make_response(owner, "phq9", total=1, at=start + timedelta(days=7))
+    gad7 = make_response(owner, "gad7", total=4, at=start)
+    make_response(stranger, "who5", total=10, at=start + timedelta(days=30))
+    with django_assert_num_queries(1):
+        latest = latest_responses_of(owner)
+    assert list(latest) == ["phq9", "gad7"]  # the order of the questionnaires; none answered: absent
+    assert (latest["phq9"].pk, latest["gad7"].pk) == (last_phq9.pk, gad7.pk)
+    assert latest_responses_of(stranger)["who5"].owner_id == stranger.pk

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from conftest import client_for
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
@@ -163,6 +163,7 @@ def test_history_shows_the_trend_with_a_summary_and_a_table(
     for weeks, total in [(8, 14), (6, 11), (4, 9), (2, 6), (0, 4)]:
         make_response(owner, "phq9", total=total, at=now - timedelta(weeks=weeks))
     make_response(owner, "gad7", total=20)  # another questionnaire: not in this history
+    phq9 = QuestionnaireResponse.objects.filter(owner=owner, instrument="phq9")
     with django_assert_max_num_queries(14):  # 4 of this page (latest, chart, count, page) + its key
         response = owner_client.get("/questionnaires/phq9/")
     page = html(response)
@@ -170,6 +171,9 @@ def test_history_shows_the_trend_with_a_summary_and_a_table(
     assert "5 responses" in page or "5 réponses" in page
     assert page.count('<tr><th scope="row">') >= 5
     assert page.count('href="/questionnaires/reponse/') == 5
+    for row in phq9:  # each past response links to its own page, under its own day
+        day = formats.date_format(row.local_date, "j F Y")
+        assert f'<a href="/questionnaires/reponse/{row.pk}/">{day}</a>' in page
 
 
 def test_who5_history_says_what_change_is_meaningful(owner, owner_client):

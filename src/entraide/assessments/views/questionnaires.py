@@ -143,7 +143,7 @@ def history(request: HttpRequest, questionnaire: str) -> HttpResponse:
             ],
             "period_param": f"periode={period}&",
             "page_obj": page,
-            "results": [display.result_of(r) for r in page.object_list],
+            "past_rows": display.past_rows([display.result_of(r) for r in page.object_list]),
             "latest": display.result_of(latest) if latest is not None else None,
             "change": display.meaningful_change(instrument),
             "bands": [

@@ -9,11 +9,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import formats, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from entraide.core.charts import line_chart, number, trailing_mean
+from entraide.core.charts import day_text, line_chart, number, trailing_mean
 
 MARCH = [(date(2026, 3, d), v) for d, v in [(1, 4), (2, 5), (3, 6), (5, 7), (6, 8), (9, 7), (10, 8), (30, 9)]]
 
@@ -141,3 +141,10 @@ def test_numbers_match_djangos_formatting_with_or_without_grouping(settings, gro
                     else formats.number_format(expected_value, places)
                 )
                 assert number(value, places) == expected, (language, value)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
+def test_day_text_is_djangos_long_date(language, day):
+    with translation.override(language):
+        assert day_text(day) == formats.date_format(day, "j F Y")

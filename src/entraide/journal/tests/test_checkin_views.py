@@ -148,3 +148,23 @@ def test_checkin_list_paginates_without_n_plus_one(owner, owner_client, django_a
         response = owner_client.get("/journal/points/")
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') == 25
+
+
+def test_today_week_table_shows_each_days_means_in_the_readers_language(owner, owner_client):
+    zone = ZoneInfo(owner.time_zone)
+    today = timezone.localdate(timezone=zone)
+    noon = datetime.combine(today, datetime.min.time(), tzinfo=zone).replace(hour=12)
+    services.record_checkin(owner, moment=noon - timedelta(hours=2), values={"mood": 6, "anxiety": 3})
+    services.record_checkin(owner, moment=noon - timedelta(hours=1), values={"mood": 7})
+    services.record_checkin(owner, moment=noon - timedelta(days=2), values={"energy": 4})
+    page = owner_client.get(TODAY).content.decode()
+    weekday = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
+    two_days_ago = today - timedelta(days=2)
+    assert (
+        f'<tr><th scope="row">{weekday[today.weekday()]} {today.day}</th>'
+        "<td>6,5</td><td>3</td><td>–</td><td>2</td></tr>"
+    ) in page
+    assert (
+        f'<tr><th scope="row">{weekday[two_days_ago.weekday()]} {two_days_ago.day}</th>'
+        "<td>–</td><td>–</td><td>4</td><td>1</td></tr>"
+    ) in page

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from entraide.journal import day_means, insights, services
 from entraide.journal.models import Checkin, DayMeans
@@ -152,3 +154,38 @@ def test_decimals_added_and_taken_away_leave_no_drift(owner):
         services.delete_checkin(passing)
     entry = day_means.day_entries(owner, date(2026, 3, 20), date(2026, 3, 20))[date(2026, 3, 20)]
     assert entry == {"n": 1, "indicators": {key: kept.payload["indicators"][key]}}
+
+
+_values = st.fixed_dictionaries(
+    {},
+    optional={key: st.integers(0, 10) for key in ("mood", "anxiety", "energy")},
+)
+_steps = st.lists(
+    st.tuples(st.sampled_from(["add", "edit", "delete"]), st.integers(1, 3), st.integers(0, 50), _values),
+    min_size=1,
+    max_size=12,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=_steps)
+def test_any_sequence_of_writes_keeps_the_means_those_of_the_check_ins(owner, steps):
+    """Writes that touch only a few columns of a day already there, and writes that add or
+    remove a day or a column, in any order: the stored means stay those of the check-ins."""
+    Checkin.objects.filter(owner=owner).delete()
+    DayMeans.objects.filter(owner=owner).delete()
+    kept: list[Checkin] = []
+    for action, day, pick, values in steps:
+        if action == "add" or not kept:
+            kept.append(services.record_checkin(owner, moment=at(day, 9 + len(kept) % 12), values=values))
+        elif action == "edit":
+            checkin = kept[pick % len(kept)]
+            services.update_checkin(checkin, moment=checkin.moment, values=values)
+        else:
+            services.delete_checkin(kept.pop(pick % len(kept)))
+        stored = DayMeans.objects.filter(owner=owner, month=MARCH).first()
+        assert (stored.checkins if stored else 0) == len(kept)
+        assert day_means.day_entries(owner, MARCH, date(2026, 3, 31)) == from_checkins(
+            owner, MARCH, date(2026, 3, 31)
+        )
