@@ -39,9 +39,7 @@ def cached_reverse(
     """What ``reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)`` returns."""
     values = [*(args or ()), *(kwargs or {}).values()]
     if not isinstance(view_name, str) or not all(type(v) in _PLAIN or isinstance(v, _PLAIN) for v in values):
-        return reverse(
-            view_name, args=args, kwargs=dict(kwargs) if kwargs else None, current_app=current_app
-        )
+        return reverse(view_name, args=args, kwargs=dict(kwargs) if kwargs else None, current_app=current_app)
     return _remembered(
         view_name,
         tuple(args or ()),

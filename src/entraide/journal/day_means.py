@@ -18,6 +18,7 @@ keys, so that ``insights.Measure.value`` reads them as it reads a check-in.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -113,8 +114,20 @@ def _compact(value: float) -> float:
     return int(value) if float(value).is_integer() else value
 
 
+@functools.lru_cache(maxsize=256)
+def _month_days(month: date) -> tuple[date, ...]:
+    """Every day of a month, made once: a year's read names four hundred days."""
+    following = _next_month(month)
+    return tuple(month + timedelta(days=i) for i in range((following - month).days))
+
+
+def _days_of(month: date, numbers: list[int]) -> list[date]:
+    every = _month_days(month)
+    return [every[d - 1] for d in numbers]
+
+
 def _from_columns(month: date, columns: dict[str, Any]) -> dict[date, Day]:
-    days = [month.replace(day=d) for d in columns["days"]]
+    days = _days_of(month, columns["days"])
     found = {d: Day(n=n) for d, n in zip(days, columns["n"], strict=True)}
     for attr, key in (("sums", "sum"), ("counts", "count"), ("isums", "isum"), ("icounts", "icount")):
         for name, text in columns[key].items():
@@ -298,7 +311,7 @@ def months(owner: Any, start: date, end: date) -> list[Month]:
     if counted != sum(row.checkins for row in rows):
         rows = _mend(owner, wanted, rows)
     rows.sort(key=lambda row: row.month)
-    return [Month([row.month.replace(day=d) for d in row.payload["days"]], row.payload) for row in rows]
+    return [Month(_days_of(row.month, row.payload["days"]), row.payload) for row in rows]
 
 
 def day_entries(owner: Any, start: date, end: date) -> dict[date, Entry]:

@@ -116,11 +116,16 @@ def measures_of(owner: Any, *, include_binary: bool = True) -> list[Measure]:
 
 
 def daily_values(
-    owner: Any, measures: Sequence[Measure], start: date, end: date
+    owner: Any,
+    measures: Sequence[Measure],
+    start: date,
+    end: date,
+    months: Sequence[day_means.Month] | None = None,
 ) -> dict[str, list[tuple[date, float]]]:
-    """For each measure, (day, mean of that day's check-ins) for the days with a value."""
+    """For each measure, (day, mean of that day's check-ins) for the days with a value.
+    ``months``: the stored months of the period, when the caller already read them."""
     found: dict[str, list[tuple[date, float]]] = {m.key: [] for m in measures}
-    for month in day_means.months(owner, start, end):
+    for month in day_means.months(owner, start, end) if months is None else months:
         for measure in measures:
             points = found[measure.key]
             means = month.means(measure.indicator or measure.field, indicator=bool(measure.indicator))

@@ -371,6 +371,16 @@ def checkin_reminder_of(owner: Any) -> Any:
     return Reminder.objects.filter(owner_id=owner.pk, kind=REMINDER_KIND).first()
 
 
+def checkin_reminder_time(owner: Any) -> time | None:
+    """The local time of the person's daily check-in reminder, ``None`` when it is off."""
+    from entraide.notifications.models import Reminder
+
+    found = Reminder.objects.filter(owner_id=owner.pk, kind=REMINDER_KIND, enabled=True).values_list(
+        "local_time", flat=True
+    )[:1]
+    return next(iter(found), None)
+
+
 def set_checkin_reminder(owner: Any, *, enabled: bool, at: time) -> Any:
     """Switch the daily check-in reminder on or off, at a local time."""
     from entraide.notifications.reminders import create_reminder, schedule

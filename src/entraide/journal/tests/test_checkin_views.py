@@ -4,7 +4,7 @@ forms; another person's check-in is a 404."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -168,3 +168,12 @@ def test_today_week_table_shows_each_days_means_in_the_readers_language(owner, o
         f'<tr><th scope="row">{weekday[two_days_ago.weekday()]} {two_days_ago.day}</th>'
         "<td>–</td><td>–</td><td>4</td><td>1</td></tr>"
     ) in page
+
+
+def test_today_says_whether_the_daily_reminder_is_on_and_when(owner, owner_client):
+    assert "Vous pouvez demander un rappel quotidien, en douceur." in owner_client.get(TODAY).content.decode()
+    services.set_checkin_reminder(owner, enabled=True, at=time(20, 30))
+    page = owner_client.get(TODAY).content.decode()
+    assert "Un rappel en douceur est prévu à 20:30, seulement les jours sans point." in page
+    services.set_checkin_reminder(owner, enabled=False, at=time(20, 30))
+    assert "Vous pouvez demander un rappel quotidien, en douceur." in owner_client.get(TODAY).content.decode()

@@ -165,3 +165,21 @@ def test_overview_shows_the_registered_sections(owner):
     body = client_for(owner).get("/journal/apercu/").content.decode()
     assert "My mood, the last 30 days" in body
     assert "mood 7 out of 10 on average, over 1 day with data" in body
+
+
+@pytest.mark.django_db
+def test_overview_counts_this_weeks_check_ins_and_days(owner):
+    zone = ZoneInfo(owner.time_zone)
+    today = timezone.localdate(timezone=zone)
+    monday = today - timedelta(days=today.weekday())
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=zone).replace(hour=hour)
+
+    services.record_checkin(owner, moment=at(monday - timedelta(days=1), 20), values={"mood": 2})  # last week
+    services.record_checkin(owner, moment=at(monday, 8), values={"mood": 5})
+    services.record_checkin(owner, moment=at(today, 1), values={"mood": 6})
+    services.record_checkin(owner, moment=at(today, 2), values={})
+    days = 1 if today == monday else 2
+    page = client_for(owner).get("/journal/apercu/").content.decode()
+    assert f"This week: 3 check-ins, on {days} day(s)." in page
