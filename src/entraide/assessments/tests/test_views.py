@@ -164,7 +164,7 @@ def test_history_shows_the_trend_with_a_summary_and_a_table(
         make_response(owner, "phq9", total=total, at=now - timedelta(weeks=weeks))
     make_response(owner, "gad7", total=20)  # another questionnaire: not in this history
     phq9 = QuestionnaireResponse.objects.filter(owner=owner, instrument="phq9")
-    with django_assert_max_num_queries(14):  # 4 of this page (latest, chart, count, page) + its key
+    with django_assert_max_num_queries(13):  # 3 of this page (count, page, chart) + its key
         response = owner_client.get("/questionnaires/phq9/")
     page = html(response)
     assert "<svg" in page and page.count('class="chart__dot"') == 5

@@ -109,7 +109,12 @@ def history(request: HttpRequest, questionnaire: str) -> HttpResponse:
     user = request.user
     instrument = get_instrument(questionnaire)
     rows = filter_responses_of(user).filter(instrument=instrument.key)
-    latest = rows.order_by("-answered_at", "-id").first()
+    page = Paginator(rows.order_by("-answered_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    page_rows = list(page.object_list)
+    if page.number == 1 or not page_rows:  # the first page starts with the latest response
+        latest = page_rows[0] if page_rows else None
+    else:
+        latest = rows.order_by("-answered_at", "-id").first()
     today = timezone.localdate()
     period = request.GET.get("periode", DEFAULT_PERIOD)
     if period not in PERIODS:
@@ -127,7 +132,9 @@ def history(request: HttpRequest, questionnaire: str) -> HttpResponse:
             start = today - timedelta(days=days - 1)
         inside = list(rows.filter(local_date__gte=start).order_by("answered_at", "id"))
         chart = display.trend_chart(instrument, inside, start=start, end=end)
-    page = Paginator(rows.order_by("-answered_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+        # The page's responses already decrypted for the chart are not decrypted again.
+        decrypted = {r.pk: r for r in inside}
+        page_rows = [decrypted.get(r.pk, r) for r in page_rows]
     return render(
         request,
         "assessments/history/index.html",
@@ -143,7 +150,7 @@ def history(request: HttpRequest, questionnaire: str) -> HttpResponse:
             ],
             "period_param": f"periode={period}&",
             "page_obj": page,
-            "past_rows": display.past_rows([display.result_of(r) for r in page.object_list]),
+            "past_rows": display.past_rows([display.result_of(r) for r in page_rows]),
             "latest": display.result_of(latest) if latest is not None else None,
             "change": display.meaningful_change(instrument),
             "bands": [
