@@ -36,11 +36,15 @@ def _rollup(pid: int) -> dict[str, int]:
 
 
 def _short_command(pid: int) -> str:
-    """E.g. "python -m gunicorn" or "python entraide serve": every process here is `python`."""
+    """E.g. "python3 -m entraide.cli", or the name a fork of `entraide serve` gives itself
+    ("entraide-web", "entraide-jobs"): a fork keeps the serve process's command line."""
     try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return "?"
+    if name.startswith("entraide-"):
+        return name
     words = [Path(arg.decode(errors="replace")).name for arg in argv if arg][:3]
     return " ".join(words)[:40]
 

@@ -139,3 +139,27 @@ def processes_of(data_dir: Path) -> list[int]:
         if marker in environ.split(b"\0") and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def children_of(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def memory_kib(pid: int, field: str) -> int:
+    """A field of /proc/PID/smaps_rollup ("Rss", "Shared_Dirty"…), in KiB."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == field:
+            return int(value.split()[0])
+    raise KeyError(field)

@@ -1,7 +1,10 @@
 """The `entraide` command: serve, migrate, check, create-admin, rotate-key, backup, restore, demo, manage.
 
-`serve` is a small supervisor that imports no Django: it prepares the instance in a child
-process, then runs gunicorn, and stops it cleanly on Ctrl-C or SIGTERM.
+`serve` prepares the instance in a child process (migrations, static files), then loads the
+application once and forks from it gunicorn's master (which forks its workers) and, on SQLite or
+with --with-worker, the job worker (`entraide.server`): one image in memory, shared by every
+process. It stays their supervisor: it stops them all on Ctrl-C or SIGTERM, and exits non-zero
+when one of them dies.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 import urllib.request
+from functools import partial
 from pathlib import Path
 
+from entraide import server
 from entraide.core import datadir
 
 SETTINGS = "entraide.settings"
@@ -47,11 +53,11 @@ def _uses_sqlite() -> bool:
     return not url or url.startswith("sqlite")
 
 
-# A small host (a Raspberry Pi) under load can take well over a minute to load Django twice.
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> bool:
+# A small host (a Raspberry Pi) under load can take well over a minute to start.
+def _wait_until_up(url: str, child: server.Child, timeout: float = 120) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if child.poll() is not None:
             return False
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — our own loopback URL
@@ -64,42 +70,57 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 120
     return False
 
 
+def _reexec_with_env(argv: list[str]) -> None:
+    """Start this command again with `_env()` unless it is already in place: glibc reads its malloc
+    settings once, when a process starts, and every process of `serve` is forked from this one."""
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        sys.stdout.flush()
+        os.execve(sys.executable, [sys.executable, "-m", "entraide.cli", *argv], _env())  # noqa: S606
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(args: argparse.Namespace) -> int:
     data_dir = _prepare_data_dir()
     prepare = ["prepare_instance"] + ([] if _uses_sqlite() else ["--no-migrate"])
     if _manage(*prepare) != 0:
         print("entraide could not prepare the instance (see above).", file=sys.stderr)
         return 1
-    bind = f"{args.host}:{args.port}"
-    command = [
-        sys.executable, "-m", "gunicorn", "entraide.wsgi:application",
-        "--bind", bind,
-        "--workers", str(args.workers),
-        "--worker-class", "sync",
-        "--timeout", "30",
-        "--graceful-timeout", "10",
-        "--max-requests", "100000",  # recycle rarely: a restart costs a Django start
-        "--max-requests-jitter", "10000",
-        "--no-control-socket",  # several instances (and tests) share one machine
-        "--preload",  # imported once in the master: the workers share its memory (a Pi has little)
-    ]  # fmt: skip
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    try:
+        # Loaded once, here, after the migrations: gunicorn's master, its workers and the job
+        # worker are forks of this process and share its memory (a Pi has little).
+        application = server.load_application()
+    except Exception:
+        traceback.print_exc()
+        print("entraide could not load the application (see above).", file=sys.stderr)
+        return 1
+    options: dict[str, object] = {
+        "bind": [f"{args.host}:{args.port}"],
+        "workers": args.workers,
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "max_requests": 100_000,  # recycle rarely: a new worker fills its caches again
+        "max_requests_jitter": 10_000,
+        "control_socket_disable": True,  # several instances (and tests) share one machine
+        "preload_app": True,  # the workers fork from the master: it holds the loaded application
+    }
     if os.environ.get("ENTRAIDE_ACCESS_LOG"):
         # Path without the query string: query strings can carry tokens.
-        command += ["--access-logfile", "-", "--access-logformat", "%(m)s %(U)s %(s)s %(B)s %(M)sms"]
-    children = [subprocess.Popen(command, env=_env(), start_new_session=True)]
-    if _uses_sqlite() or args.with_worker:
-        # On SQLite everything runs on one machine: the job worker too. On PostgreSQL, workers are
-        # usually started on their own (`entraide worker`, as many as needed).
-        worker = [sys.executable, "-m", "entraide.cli", "manage", "worker"]
-        children.append(subprocess.Popen(worker, env=_env(), start_new_session=True))
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+        options |= {"accesslog": "-", "access_log_format": "%(m)s %(U)s %(s)s %(B)s %(M)sms"}
+    signal.signal(signal.SIGTERM, _interrupt)
+    children = server.Children()
     base = f"http://{args.host}:{args.port}"
     try:
-        if not _wait_until_up(f"{base}/healthz", children[0]):
+        web = children.fork(partial(server.run_gunicorn, application, options), name="entraide-web")
+        if _uses_sqlite() or args.with_worker:
+            # On SQLite everything runs on one machine: the job worker too. On PostgreSQL, workers
+            # are usually started on their own (`entraide worker`, as many as needed).
+            children.fork(server.run_job_worker, name="entraide-jobs")
+        if not _wait_until_up(f"{base}/healthz", web):
             print("entraide did not start (see above).", file=sys.stderr)
             return 1
         line = f"entraide is running at {base}"
@@ -107,21 +128,17 @@ def serve(args: argparse.Namespace) -> int:
         if token_file.exists():
             line += f" — first visit: {base}/setup/?token={token_file.read_text().strip()}"
         print(line + "  (Ctrl-C to stop)", flush=True)
-        while all(c.poll() is None for c in children):
+        while (exited := children.exited()) is None:
             time.sleep(0.5)
-        return next(c.returncode for c in children if c.returncode is not None) or 1
+        return exited.returncode or 1
     except KeyboardInterrupt:
         print("\nstopping entraide…", flush=True)
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+        # A second Ctrl-C must not cut the stop short: it ends with SIGKILL after a timeout anyway.
+        for signum in server.STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+        children.stop()
 
 
 def worker(args: argparse.Namespace) -> int:
@@ -190,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["manage"]:
         return manage(argv[1:])
+    if argv[:1] == ["serve"]:
+        _reexec_with_env(argv)
     parser = argparse.ArgumentParser(prog="entraide", description="Run and administer an entraide instance.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="prepare the instance and serve it with gunicorn")

@@ -6,15 +6,25 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port, group_alive, processes_of, run_entraide, start_server
+from tests.processes import (
+    children_of,
+    free_port,
+    group_alive,
+    memory_kib,
+    processes_of,
+    run_entraide,
+    start_server,
+)
 
 pytestmark = [pytest.mark.serve, pytest.mark.timeout(180)]
 
@@ -60,15 +70,58 @@ def test_serve_runs_a_job_worker_and_ctrl_c_stops_every_process(served):
         time.sleep(0.5)
     assert "entraide.W002" not in out and "entraide.E005" not in out, out
     running = processes_of(served.data_dir)
-    assert len(running) >= 4  # supervisor, gunicorn and its 2 workers, job worker
-    # Every child keeps large buffers (Argon2's 19 MiB) out of the heap: see cli._env.
-    for pid in set(running) - {served.proc.pid}:
+    assert len(running) == 5  # serve, gunicorn's master and its 2 workers, job worker
+    # Every process keeps large buffers (Argon2's 19 MiB) out of the heap: see cli._env. The serve
+    # process too, since the others are its forks.
+    for pid in running:
         assert b"MALLOC_MMAP_THRESHOLD_=131072" in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
 
     pgid = served.proc.pid
     assert served.stop(signal.SIGINT) == 0
     assert not group_alive(pgid)
     assert processes_of(served.data_dir) == []
+
+
+def test_serve_forks_its_job_worker_and_gunicorn_from_one_preloaded_image(served):
+    """The job worker and gunicorn's master are forks of the serve process, which loaded the
+    application: no second interpreter imports Django, and the forked worker runs jobs."""
+    serve_pid = served.proc.pid
+    forks = forks_of(serve_pid)
+    assert sorted(forks) == ["entraide-jobs", "entraide-web"]
+    wait_until(lambda: len(children_of(forks["entraide-web"])) == 2)  # gunicorn's workers, forked in turn
+    command = Path(f"/proc/{serve_pid}/cmdline").read_bytes()
+    assert b"gunicorn" not in command
+    for pid in forks.values():
+        assert Path(f"/proc/{pid}/cmdline").read_bytes() == command  # forked, nothing executed
+        # Memory the serve process wrote before forking, still shared with it: the loaded
+        # application. A process that imported Django itself shares next to none of its own.
+        assert memory_kib(pid, "Shared_Dirty") > 20_000, pid
+
+    # The forked worker's loop runs: its heartbeat names its pid.
+    wait_until(lambda: heartbeat_pids(served.data_dir) == [forks["entraide-jobs"]])
+
+
+def test_serve_stops_everything_and_fails_when_its_job_worker_dies(served):
+    os.kill(forks_of(served.proc.pid)["entraide-jobs"], signal.SIGKILL)
+    assert served.proc.wait(timeout=30) != 0
+    wait_until(lambda: processes_of(served.data_dir) == [])  # gunicorn and its workers stopped
+
+
+def forks_of(serve_pid: int) -> dict[str, int]:
+    """The processes `entraide serve` forked, by the name each gives itself."""
+    return {Path(f"/proc/{pid}/comm").read_text().strip(): pid for pid in children_of(serve_pid)}
+
+
+def heartbeat_pids(data_dir: Path) -> list[int]:
+    with closing(sqlite3.connect(data_dir / "entraide.sqlite3", timeout=10)) as db:
+        return [pid for (pid,) in db.execute("SELECT pid FROM core_workerheartbeat")]
+
+
+def wait_until(condition, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
 
 
 def check_output(data_dir):
@@ -167,8 +220,8 @@ def test_https_site_gets_secure_cookies_and_hsts(tmp_path):
 
 
 def test_the_preloaded_app_opens_no_database_connection_before_the_fork(tmp_path):
-    """gunicorn --preload imports entraide.wsgi in its master: a connection opened there would be
-    shared by the forked workers (SQLite forbids it)."""
+    """`entraide serve` imports entraide.wsgi, then forks gunicorn's master and the job worker
+    from it: a connection opened there would be shared by the forked processes (SQLite forbids it)."""
     code = (
         "import entraide.wsgi\n"
         "from django.db import connections\n"

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         self, *args: Any, once: bool, now: str | None, interval: float, worker_id: str | None, **options: Any
     ) -> None:
         # Jobs build links (emails, notifications) but serve no API: the pages' URLconf spares
-        # this process django-ninja and pydantic (~18 MB). Reset after: tests run --once in-process.
+        # `entraide worker` django-ninja and pydantic (~18 MB); the worker `entraide serve` forks
+        # shares the server's copy anyway. Reset after: tests run --once in-process.
         set_urlconf(PAGES_URLCONF)
         try:
             self._handle(once=once, now=now, interval=interval, worker_id=worker_id)

@@ -1,0 +1,163 @@
+"""The processes of `entraide serve`: one preloaded image, forked.
+
+The serve process loads the application once (`load_application`), then forks gunicorn's master
+(which forks its workers) and the job worker from it: every process shares the image's memory
+pages instead of importing Django on its own. Call nothing here before the instance is prepared
+(migrations, static files): the application reads both when it loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from django.core.handlers.wsgi import WSGIHandler
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def load_application() -> WSGIHandler:
+    """The WSGI application, loaded and ready to be forked: every view module imported, the loaded
+    objects set aside from the garbage collector (see entraide.wsgi), no database connection open."""
+    from django.db import connections
+
+    from entraide.wsgi import application
+
+    # A connection (an open SQLite file) inherited across fork would be shared by two processes.
+    connections.close_all()
+    return application
+
+
+class Child:
+    """A forked child leading a session of its own, like `subprocess.Popen(start_new_session=True)`:
+    its pid is its process group, which holds its own children (gunicorn's workers)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped already: it is gone, how is unknown
+                self.returncode = 1
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float) -> int | None:
+        deadline = time.monotonic() + timeout
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    def kill_group(self) -> None:
+        """SIGKILL what is left of the child's process group: the child, or the workers of a
+        gunicorn master that died; then reap the child."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)
+        if self.returncode is None:
+            with contextlib.suppress(ChildProcessError):
+                self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+
+class Children:
+    """The processes `entraide serve` forks, stopped together."""
+
+    def __init__(self) -> None:
+        self.all: list[Child] = []
+
+    def fork(self, target: Callable[[], object], *, name: str) -> Child:
+        """Run ``target`` in a forked child, in a new session, named ``name`` for `ps` and `top`;
+        the child exits when ``target`` returns (status 0) or raises, never returning here."""
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # or the child would write what is buffered once more
+        # Blocked across the fork: the serve process's SIGTERM handler must never run in the child,
+        # and a stop requested meanwhile must find the child in the list.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        pid = os.fork()
+        if pid:
+            child = Child(pid)
+            self.all.append(child)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            return child
+        try:
+            os.setsid()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # until the child sets its own
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:  # Linux only
+                comm.write(name[:15])  # the name `ps` and `top` show; the kernel keeps 15 characters
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+        _exit_after(target)
+
+    def exited(self) -> Child | None:
+        """The first child found to have exited, if any."""
+        return next((child for child in self.all if child.poll() is not None), None)
+
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM each child, give them ``timeout`` seconds, then SIGKILL whatever is left."""
+        for child in self.all:
+            child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for child in self.all:
+            child.wait(max(0.0, deadline - time.monotonic()))
+        for child in self.all:
+            child.kill_group()
+
+
+def _exit_after(target: Callable[[], object]) -> NoReturn:
+    """Never return into the serve process's code (its `finally` would stop the other children)."""
+    status = 1
+    try:
+        target()
+        status = 0
+    except SystemExit as exc:  # gunicorn's master and workers leave by sys.exit
+        status = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(status)
+
+
+def run_gunicorn(application: WSGIHandler, options: dict[str, Any]) -> None:
+    """gunicorn's master, in this process, serving ``application`` (already loaded) with ``options``
+    (gunicorn's setting names). Its workers are forked from here: they share the loaded image."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> WSGIHandler:
+            return application
+
+    Server().run()
+
+
+def run_job_worker() -> None:
+    """`entraide worker` in this process, until SIGTERM (its own handler) stops it cleanly."""
+    from django.core.management import call_command
+
+    call_command("worker")
