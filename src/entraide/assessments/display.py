@@ -140,6 +140,7 @@ def trend_chart(
         high=high,
         chart_id=f"chart-{instrument.key}",
         places=0,
+        table=False,  # its own rows, response by response, below
     )
     period = pgettext("questionnaire chart", "From %(start)s to %(end)s") % {
         "start": day_name(start),

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from entraide.core.charts import number
 from entraide.journal import day_means
-from entraide.journal.access import filter_indicators_of
+from entraide.journal.access import indicators_of
 from entraide.journal.display import duration_text
 from entraide.journal.models import IndicatorKind
 
@@ -102,7 +102,7 @@ def measures_of(owner: Any, *, include_binary: bool = True) -> list[Measure]:
     """The base measures, then the person's numeric and yes/no indicators (archived ones too:
     their history stays)."""
     found = [m for m in BASE_MEASURES if include_binary or not m.binary]
-    for indicator in filter_indicators_of(owner).order_by("archived_at", "position", "created_at"):
+    for indicator in indicators_of(owner):
         key = f"ind-{indicator.pk}"
         if indicator.kind == IndicatorKind.SCALE:
             found.append(Measure(key, indicator.name, 0, 10, indicator=str(indicator.pk)))

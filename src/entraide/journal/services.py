@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from entraide.core.localtime import local_date
 from entraide.journal import day_means
 from entraide.journal import values as v
-from entraide.journal.access import filter_entries_of, filter_indicators_of
+from entraide.journal.access import filter_entries_of, filter_indicators_of, indicators_of
 from entraide.journal.models import Checkin, Indicator, IndicatorKind, JournalEntry, JournalSettings
 
 MAX_ACTIVE_INDICATORS = 50
@@ -38,7 +38,7 @@ WEEKLY_AT = time(9, 0)  # Mondays, local time
 
 def indicators_by_id(owner: Any) -> dict[str, Indicator]:
     """All the person's indicators, archived ones included (old values keep their meaning)."""
-    return {str(i.pk): i for i in filter_indicators_of(owner)}
+    return {str(i.pk): i for i in indicators_of(owner)}
 
 
 def _clean_moment(moment: datetime) -> datetime:

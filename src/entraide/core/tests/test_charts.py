@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import formats, translation
+from django.utils.safestring import SafeString
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -148,3 +149,22 @@ def test_numbers_match_djangos_formatting_with_or_without_grouping(settings, gro
 def test_day_text_is_djangos_long_date(language, day):
     with translation.override(language):
         assert day_text(day) == formats.date_format(day, "j F Y")
+
+
+@pytest.mark.parametrize("weekly", [False, True])
+def test_table_rows_escape_labels_and_values(weekly):
+    from entraide.core.charts import Chart, Row
+
+    rows = [Row('<b>"lundi"</b> & co', "6,3 <i>", 4)]
+    chart = Chart("t", SafeString(""), "s", rows, "Jour", "Humeur", weekly)
+    cells = '<th scope="row">&lt;b&gt;&quot;lundi&quot;&lt;/b&gt; &amp; co</th><td>6,3 &lt;i&gt;</td>'
+    assert chart.table_body == f"<tr>{cells}{'<td>4</td>' if weekly else ''}</tr>"
+
+
+def test_a_chart_without_table_rows_draws_the_same_picture():
+    points = [(date(2026, 1, 1) + timedelta(days=i), float(i % 7)) for i in range(0, 90, 2)]
+    kwargs = {"start": date(2026, 1, 1), "end": date(2026, 3, 31), "measure": "Humeur", "low": 0, "high": 10}
+    with translation.override("fr"):
+        full, bare = line_chart(points, **kwargs), line_chart(points, table=False, **kwargs)
+    assert full.rows and bare.rows == []
+    assert (bare.svg, bare.summary) == (full.svg, full.summary)

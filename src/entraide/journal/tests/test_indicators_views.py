@@ -388,3 +388,16 @@ def test_indicator_new_typed_after_the_session_expired_comes_back_after_login(ow
     assert "Ici\nLà-bas</textarea>" in body
     assert re.search(r'value="choice"[^>]*checked', body)
     assert not Indicator.objects.exists()
+
+
+@pytest.mark.django_db
+def test_indicators_of_lists_as_the_orm_orders_them_and_only_the_owners(owner, stranger):
+    from entraide.journal.access import filter_indicators_of, indicators_of
+
+    made = [services.create_indicator(owner, name=f"n{i}", kind="scale") for i in range(4)]
+    services.create_indicator(stranger, name="someone else's", kind="scale")
+    services.archive_indicator(made[1])
+    expected = list(filter_indicators_of(owner).order_by("archived_at", "position", "created_at"))
+    found = indicators_of(owner)
+    assert [i.pk for i in found] == [i.pk for i in expected] and len(found) == 4
+    assert [i.name for i in found] == [i.name for i in expected]  # decrypted as the ORM's rows

@@ -183,3 +183,19 @@ def test_overview_counts_this_weeks_check_ins_and_days(owner):
     days = 1 if today == monday else 2
     page = client_for(owner).get("/journal/apercu/").content.decode()
     assert f"This week: 3 check-ins, on {days} day(s)." in page
+
+
+@pytest.mark.django_db
+def test_measure_pickers_list_every_measure_escaped_with_the_chosen_one_selected(owner):
+    indicator = services.create_indicator(owner, name="Douleur <3", kind="scale")
+    client = client_for(owner)
+    trends = client.get(f"/journal/tendances/?mesure=ind-{indicator.pk}").content.decode()
+    picker = trends[trends.index('<select id="mesure"') : trends.index("</select>")]
+    assert f'<option value="ind-{indicator.pk}" selected>Douleur &lt;3</option>' in picker
+    assert picker.count(" selected") == 1 and '<option value="mood">' in picker
+    compare = client.get("/journal/comparer/?x=sleep&y=mood").content.decode()
+    x_picker = compare[compare.index('<select id="x"') :]
+    y_picker = compare[compare.index('<select id="y"') :]
+    assert '<option value="sleep" selected>' in x_picker[: x_picker.index("</select>")]
+    assert '<option value="mood" selected>' in y_picker[: y_picker.index("</select>")]
+    assert f'<option value="ind-{indicator.pk}">Douleur &lt;3</option>' in y_picker
