@@ -15,11 +15,9 @@ from entraide.core.registries import OverviewSection, register_overview_section
 
 def assessments_overview(person: Any) -> dict[str, Any] | None:
     today = timezone.localdate()
-    dues = services.due_of(person)
-    rows = [
-        {"result": display.result_of(latest), "is_due": dues[key].is_due(today)}
-        for key, latest in latest_responses_of(person).items()
-    ]
+    latest = latest_responses_of(person)
+    dues = services.due_of(person, latest)
+    rows = [{"result": display.result_of(r), "is_due": dues[key].is_due(today)} for key, r in latest.items()]
     return {"rows": rows} if rows else None
 
 

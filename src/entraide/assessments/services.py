@@ -135,16 +135,20 @@ class Due:
         return self.due_on is not None and self.due_on <= today
 
 
-def due_of(owner: Any) -> dict[str, Due]:
-    """Every questionnaire's ``Due``, in two queries. Without a chosen rhythm a questionnaire
+def due_of(owner: Any, latest: Mapping[str, QuestionnaireResponse] | None = None) -> dict[str, Due]:
+    """Every questionnaire's ``Due``, in two queries (one when the caller gives the ``latest``
+    response to each, from ``access.latest_responses_of``). Without a chosen rhythm a questionnaire
     answered once comes back every two weeks; one never answered nor scheduled is not due."""
     schedules = {s.instrument: s for s in filter_schedules_of(owner)}
-    lasts = dict(
-        filter_responses_of(owner)
-        .values_list("instrument")
-        .annotate(last=Max("local_date"))
-        .values_list("instrument", "last")
-    )
+    if latest is not None:
+        lasts = {key: response.local_date for key, response in latest.items()}
+    else:
+        lasts = dict(
+            filter_responses_of(owner)
+            .values_list("instrument")
+            .annotate(last=Max("local_date"))
+            .values_list("instrument", "last")
+        )
     found: dict[str, Due] = {}
     for instrument in engine.all_instruments():
         schedule = schedules.get(instrument.key)

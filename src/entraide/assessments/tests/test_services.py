@@ -192,3 +192,15 @@ def test_latest_responses_are_each_questionnaires_last_answer_in_one_query(
     assert list(latest) == ["phq9", "gad7"]  # the order of the questionnaires; none answered: absent
     assert (latest["phq9"].pk, latest["gad7"].pk) == (last_phq9.pk, gad7.pk)
     assert latest_responses_of(stranger)["who5"].owner_id == stranger.pk
+
+
+@pytest.mark.django_db
+def test_due_from_the_latest_responses_is_due_from_the_database(owner):
+    from entraide.assessments.access import latest_responses_of
+
+    start = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    make_response(owner, "phq9", at=start)
+    make_response(owner, "phq9", at=start + timedelta(days=9))
+    make_response(owner, "who5", total=12, at=start + timedelta(days=3))
+    QuestionnaireSchedule.objects.create(owner=owner, instrument="gad7", every_days=7, since=date(2026, 6, 1))
+    assert services.due_of(owner, latest_responses_of(owner)) == services.due_of(owner)

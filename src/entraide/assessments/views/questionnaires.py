@@ -47,8 +47,9 @@ def _source(instrument: engine.Instrument) -> dict[str, str]:
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    dues = services.due_of(user)
-    latest = {key: display.result_of(row) for key, row in latest_responses_of(user).items()}
+    responses = latest_responses_of(user)
+    dues = services.due_of(user, responses)
+    latest = {key: display.result_of(row) for key, row in responses.items()}
     cards = [
         {
             "instrument": due.instrument,
