@@ -24,6 +24,7 @@ from entraide.assessments import values as v
 from entraide.assessments.access import filter_responses_of, filter_schedules_of
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
 from entraide.core.localtime import local_date
+from entraide.core.owned_rows import owned_rows
 from entraide.core.signals import crisis_signalled
 from entraide.journal.values import InvalidValuesError
 
@@ -139,7 +140,7 @@ def due_of(owner: Any, latest: Mapping[str, QuestionnaireResponse] | None = None
     """Every questionnaire's ``Due``, in two queries (one when the caller gives the ``latest``
     response to each, from ``access.latest_responses_of``). Without a chosen rhythm a questionnaire
     answered once comes back every two weeks; one never answered nor scheduled is not due."""
-    schedules = {s.instrument: s for s in filter_schedules_of(owner)}
+    schedules = {s.instrument: s for s in owned_rows(QuestionnaireSchedule, owner)}
     if latest is not None:
         lasts = {key: response.local_date for key, response in latest.items()}
     else:

@@ -6,17 +6,15 @@ from typing import Any
 
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.owned_rows import owned_rows
 from entraide.core.registries import OverviewSection, register_overview_section
 from entraide.goals import services
-from entraide.goals.access import filter_goals_of
-from entraide.goals.models import GoalStatus
+from entraide.goals.models import Goal, GoalStatus
 
 
 def goals_overview(person: Any) -> dict[str, Any] | None:
-    goals = list(
-        filter_goals_of(person)
-        .filter(status=GoalStatus.IN_PROGRESS)
-        .order_by("target_date", "-created_at")[:5]
+    goals = owned_rows(
+        Goal, person, status=GoalStatus.IN_PROGRESS, order="target_date, created_at DESC", limit=5
     )
     helps = [s for s in services.strategies_in_order(person) if s.mean_help is not None][:3]
     if not goals and not helps:

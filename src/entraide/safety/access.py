@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from entraide.core.owned_rows import owned_rows
 from entraide.safety.models import CrisisMoment, SafetyPlan
 
 
@@ -19,7 +20,8 @@ def filter_plans_of(owner: Any, qs: QuerySet[SafetyPlan] | None = None) -> Query
 
 def find_plan_of(owner: Any) -> SafetyPlan | None:
     """The person's plan, or ``None`` when they have not written one yet."""
-    return filter_plans_of(owner).first()
+    found = owned_rows(SafetyPlan, owner, order="id", limit=1)
+    return found[0] if found else None
 
 
 def filter_moments_of(owner: Any, qs: QuerySet[CrisisMoment] | None = None) -> QuerySet[CrisisMoment]:

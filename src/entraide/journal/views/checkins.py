@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.core import formstash, formtokens
+from entraide.core.owned_rows import owned_rows
 from entraide.core.routes import audience
 from entraide.journal import display, services
 from entraide.journal.access import filter_checkins_of, get_checkin_of
@@ -41,7 +42,7 @@ def today(request: HttpRequest) -> HttpResponse:
     user = request.user
     day = _today(request)
     # Today's check-ins are decrypted to be shown; the week's means come from the day means.
-    todays = list(filter_checkins_of(user).filter(local_date=day).order_by("moment"))
+    todays = owned_rows(Checkin, user, local_date=day, order="moment")
     summaries = []
     for checkin in todays:
         lines, others = display.describe_brief(checkin.payload)
