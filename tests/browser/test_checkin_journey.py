@@ -145,7 +145,15 @@ def test_a_second_tap_without_javascript_saves_once(served: Server, open_context
     _watched, page = form_without_javascript(served, open_context, mood="5")
     posts: list[str] = []
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
-    # A second tap while the first answer is on its way: the browser sends the form again.
+    # A second tap while the first answer is on its way: the browser sends the form again. Each
+    # answer is held 300 ms on the way (Chromium's network emulation): a fast server must not
+    # answer the first tap before the second.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 300, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     box = page.locator("main form button[type=submit]").bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
