@@ -168,6 +168,9 @@ def test_a_second_tap_without_javascript_saves_once(served: Server, open_context
             if "ERR_ABORTED" not in str(exc) or attempt:
                 raise
     page.wait_for_load_state("load")
-    assert "déjà enregistré" in page.locator(".messages").inner_text()
+    # Both POSTs reach the two workers at once: whichever claims the token first saves, the other
+    # answers "already saved", and the browser shows the answer to the second tap, either one.
+    shown = page.locator(".messages").inner_text()
+    assert "Votre point est enregistré." in shown or "déjà enregistré" in shown, shown
     assert len(posts) == 2, f"{len(posts)} POST(s) sent: the test did not submit twice"
     assert "checkins 1" in manage(served, COUNT_CHECKINS), "two POSTs of one form saved two check-ins"
