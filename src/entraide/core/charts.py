@@ -266,9 +266,9 @@ def _direction(first: float, last: float, low: float, high: float) -> str:
 
 def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple[list[Row], bool]:
     weekly = (end - start).days > DAILY_ROWS_UP_TO
-    # Day and month names looked up once, not formatted row by row ("l j F" and "j F Y").
-    month_names = {m: str(name) for m, name in MONTHS.items()}
     if not weekly:
+        # Day and month names looked up once, not formatted row by row ("l j F").
+        month_names = {m: str(name) for m, name in MONTHS.items()}
         day_names = {d: str(name) for d, name in WEEKDAYS.items()}
         rows = [
             Row(f"{day_names[d.weekday()]} {d.day} {month_names[d.month]}", number(v, places), 1)
@@ -281,7 +281,7 @@ def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(value)
     rows = [
         Row(
-            week_of % {"day": f"{monday.day} {month_names[monday.month]} {monday.year}"},  # "j F Y"
+            week_of % {"day": day_text(monday)},
             number(sum(values) / len(values), places),
             len(values),
         )

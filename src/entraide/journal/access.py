@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from django.db import connections
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from entraide.core.owned_rows import owned_rows
 from entraide.journal.models import Checkin, Indicator, JournalEntry
 
 M = TypeVar("M", bound=Model)
@@ -27,19 +27,11 @@ def filter_indicators_of(owner: Any, qs: QuerySet[Indicator] | None = None) -> Q
     return (Indicator.objects.all() if qs is None else qs).filter(owner_id=owner.pk)
 
 
-# The check-in form (GET and POST), trends and comparisons list every indicator: in SQL the list
-# costs half what the ORM's query did (0.2 ms instead of 0.37 ms for twenty).
-_INDICATORS_SQL = (
-    "SELECT * FROM journal_indicator WHERE owner_id = %s ORDER BY archived_at, position, created_at"
-)
-
-
 def indicators_of(owner: Any) -> list[Indicator]:
     """All the person's indicators, archived ones included, as ``filter_indicators_of(owner)
-    .order_by("archived_at", "position", "created_at")`` lists them."""
-    connection = connections[Indicator.objects.db]
-    owner_id = Indicator._meta.get_field("owner").get_db_prep_value(owner.pk, connection)
-    return list(Indicator.objects.raw(_INDICATORS_SQL, [owner_id]))
+    .order_by("archived_at", "position", "created_at")`` lists them, read in SQL: the check-in
+    form, trends and comparisons list them on every visit (0.2 ms instead of 0.37 ms for twenty)."""
+    return owned_rows(Indicator, owner, order="archived_at, position, created_at")
 
 
 def get_indicator_of(owner: Any, indicator_id: uuid.UUID | str) -> Indicator:

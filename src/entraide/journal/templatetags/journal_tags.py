@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
+
+from entraide.core.reversing import cached_reverse
 
 register = template.Library()
 
@@ -32,15 +32,10 @@ NAV = (
 )
 
 
-@functools.cache
-def _nav_urls(prefix: str) -> tuple[str, ...]:
-    return tuple(reverse(name) for _key, name, _label in NAV)
-
-
 @register.simple_tag
 def journal_nav(current: str = "") -> SafeString:
-    """The journal's menu, on every page of it: its URLs are reversed once per process."""
-    urls = _nav_urls(get_script_prefix())
+    """The journal's menu, on every page of it (its URLs remembered by ``cached_reverse``)."""
+    urls = [cached_reverse(name) for _key, name, _label in NAV]
     items = format_html_join(
         "\n    ",
         '<li><a href="{}"{}>{}</a></li>',
