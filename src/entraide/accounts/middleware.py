@@ -54,10 +54,11 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The path is resolved only for those who must enrol: resolving costs more than the check.
         if (
             settings.SESSION_COOKIE_NAME in request.COOKIES  # anonymous visitors: no query, no resolve
-            and not self._allowed_anyway(request)
             and self._must_enrol(request)
+            and not self._allowed_anyway(request)
         ):
             messages.info(
                 request,
@@ -161,8 +162,8 @@ class ConsentRequiredMiddleware:
         if (
             settings.SESSION_COOKIE_NAME in request.COOKIES
             and request.user.is_authenticated
+            and not self._up_to_date(request)  # no query in the usual case, and no resolve
             and not SecondFactorRequiredMiddleware._allowed_anyway(request, ALLOWED_BEFORE_CONSENT)
-            and not self._up_to_date(request)
         ):
             return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:consent"))
         return self.get_response(request)
