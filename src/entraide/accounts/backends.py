@@ -9,7 +9,8 @@ from typing import Any
 from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+
+from entraide.core.owned_rows import rows_where
 
 
 class _UserByIdInSql:
@@ -21,11 +22,7 @@ class _UserByIdInSql:
             pk = key.to_python(user_id)
         except ValidationError:
             return None
-        alias = router.db_for_read(model)
-        sql = f"SELECT * FROM {model._meta.db_table} WHERE {key.column} = %s"  # noqa: S608 — names from the model
-        found = list(
-            model._default_manager.db_manager(alias).raw(sql, [key.get_db_prep_value(pk, connections[alias])])
-        )
+        found = rows_where(model, **{key.name: pk})
         user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
 

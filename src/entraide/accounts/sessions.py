@@ -9,24 +9,18 @@ from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation
-from django.db import connections, router
+from django.db import router
 from django.utils import timezone
 
-_LOAD_SQL = (
-    "SELECT session_key, session_data, expire_date FROM {table} WHERE session_key = %s AND expire_date > %s"
-)
+from entraide.core.owned_rows import rows_where
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
         model = self.model
-        connection_alias = router.db_for_read(model)
         try:
-            field = model._meta.get_field("expire_date")
-            now = field.get_db_prep_value(timezone.now(), connections[connection_alias])
-            sql = _LOAD_SQL.format(table=model._meta.db_table)
-            found = list(model.objects.db_manager(connection_alias).raw(sql, [self.session_key, now]))
-            if not found:
+            found = rows_where(model, using=router.db_for_read(model), session_key=self.session_key)
+            if not found or found[0].expire_date <= timezone.now():
                 raise model.DoesNotExist
             return found[0]
         except (model.DoesNotExist, SuspiciousOperation) as exc:

@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.localtime import local_date
+from entraide.core.owned_rows import owned_rows
+from entraide.core.row_writes import insert_row
 from entraide.journal import day_means
 from entraide.journal import values as v
 from entraide.journal.access import filter_entries_of, filter_indicators_of, indicators_of
@@ -79,7 +81,7 @@ def record_checkin(
         payload=payload,
     )
     with transaction.atomic():
-        checkin.save()
+        insert_row(checkin)
         day_means.add(owner, checkin.local_date, payload)
         _remember_own_emotions(owner, payload.get("own_emotions", []))
     return checkin
@@ -150,8 +152,9 @@ def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
 
 
 def journal_settings_of(owner: Any) -> JournalSettings:
-    """The person's settings row (an unsaved default when they never changed anything)."""
-    found = JournalSettings.objects.filter(owner_id=owner.pk).first()
+    """The person's settings row (an unsaved default when they never changed anything); read in
+    SQL, as every check-in form reads it."""
+    found = next(iter(owned_rows(JournalSettings, owner, limit=1)), None)
     return found or JournalSettings(owner=owner, payload={"track_substances": False, "own_emotions": []})
 
 

@@ -31,3 +31,17 @@ def test_rows_decrypt_as_the_orms(owner):
     note = Note.objects.create(owner=owner, payload={"text": "à demain", "mood": 4})
     (found,) = owned_rows(Note, owner, id=note.pk)
     assert found.payload == {"text": "à demain", "mood": 4} == Note.objects.get(pk=note.pk).payload
+
+
+def test_every_field_reads_as_the_orms(owner):
+    """Each column goes through the converters the ORM applies: dates, times, ciphertexts, ids."""
+    note = Note.objects.create(owner=owner, payload={"text": "x"}, attachment=b"\x00\xff")
+    empty = Note.objects.create(owner=owner, payload=None)
+    for expected in (Note.objects.get(pk=note.pk), Note.objects.get(pk=empty.pk)):
+        (found,) = owned_rows(Note, owner, id=expected.pk)
+        for field in Note._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+            assert type(getattr(found, field.attname)) is type(getattr(expected, field.attname)), field.name
+        assert (found.payload, found.attachment) == (expected.payload, expected.attachment)
+        assert found._state.adding is False
+        assert found._state.db == expected._state.db
