@@ -25,6 +25,7 @@ from entraide.assessments.access import filter_responses_of, filter_schedules_of
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
 from entraide.core.localtime import local_date
 from entraide.core.owned_rows import owned_rows
+from entraide.core.row_writes import insert_row
 from entraide.core.signals import crisis_signalled
 from entraide.journal.values import InvalidValuesError
 
@@ -87,7 +88,7 @@ def record_response(
         },
     )
     with transaction.atomic():
-        row.save()
+        insert_row(row)
         if result.crisis:
             crisis_signalled.send(sender=QuestionnaireResponse, person=owner, source=instrument.key)
     return row

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from entraide.core.errors import InvalidValuesError
 from entraide.core.models import FormSubmission
+from entraide.core.row_writes import insert_row, update_columns
 
 FIELD = "form_token"
 SALT = "entraide.form-token"
@@ -79,14 +80,16 @@ def submit_once(user: Any, token: str | None, action: Callable[[], str]) -> tupl
     # No look-up first: a token is almost always new, and a used one fails the claim below.
     try:
         with transaction.atomic():
-            claim = FormSubmission.objects.create(user=user, token=nonce)
-            url = action()
-            claim.result_url = url[:500]
-            claim.save(update_fields=["result_url"])
+            claim = FormSubmission(user=user, token=nonce)
+            insert_row(claim)
+            claim.result_url = action()[:500]
+            update_columns(claim, "result_url")
     except IntegrityError:
-        first = FormSubmission.objects.get(user=user, token=nonce)
+        first = FormSubmission.objects.filter(user=user, token=nonce).first()
+        if first is None:  # the conflict was the action's own, not a used token
+            raise
         return first.result_url, False
-    return url, True
+    return claim.result_url, True
 
 
 def refuse_token(form: Any) -> None:

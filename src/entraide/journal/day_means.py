@@ -29,6 +29,8 @@ from typing import Any
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Count
 
+from entraide.core.owned_rows import owned_rows
+from entraide.core.row_writes import update_columns
 from entraide.journal.access import filter_checkins_of
 from entraide.journal.models import DayMeans
 
@@ -206,11 +208,11 @@ def _patched(columns: dict[str, Any], day: date, payload: Payload, sign: int) ->
 
 def _change(owner: Any, day: date, payload: Payload, sign: int) -> None:
     month = first_of_month(day)
-    row = DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
+    row = next(iter(owned_rows(DayMeans, owner, month=month, for_update=True)), None)
     patched = _patched(row.payload, day, payload, sign) if row is not None else None
     if row is not None and patched is not None:
         row.checkins, row.payload = row.checkins + sign, patched
-        row.save(update_fields=["checkins", "payload"])
+        update_columns(row, "checkins", "payload")
         return
     days = _from_columns(month, row.payload) if row is not None else {}
     days.setdefault(day, Day()).take(payload, sign)

@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from entraide.core import formtokens
 from entraide.core.models import FormSubmission
@@ -85,3 +85,14 @@ def test_formtokens_two_concurrent_posts_act_once(owner):
     assert len(acted) == 1
     assert sorted(first for _url, first in results) == [False, True]
     assert {url for url, _first in results} == {"/done/0"}
+
+
+def test_formtokens_an_actions_own_integrity_error_is_not_taken_for_a_used_token(owner):
+    def clash():
+        FormSubmission.objects.create(user=owner, token="d" * 12)
+        FormSubmission.objects.create(user=owner, token="d" * 12)
+        return "/never"
+
+    with pytest.raises(IntegrityError):
+        formtokens.submit_once(owner, formtokens.new_token(owner), clash)
+    assert not FormSubmission.objects.exists()
