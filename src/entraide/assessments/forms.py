@@ -7,6 +7,7 @@ with the API, and its messages come back on the fields.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -16,10 +17,11 @@ from django.utils.translation import pgettext_lazy
 
 from entraide.assessments import engine
 from entraide.assessments import values as v
+from entraide.core.form_fields import SharedChoiceField, SharedChoices
 from entraide.journal.values import InvalidValuesError
 
 
-class ItemRadios(forms.RadioSelect):
+class ItemRadios(SharedChoices, forms.RadioSelect):
     """One answer per line, rendered in Python (forty radios through Django's per-option templates
     cost more than the rest of the page); the error summary links to the first answer (Django
     gives a radio group no id to link to)."""
@@ -51,7 +53,7 @@ def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[st
 
 
 def item_field(label: str, options: tuple[engine.Option, ...], language: str) -> forms.ChoiceField:
-    return forms.ChoiceField(
+    return SharedChoiceField(
         label=label,
         choices=_choices(options, language),
         required=False,
@@ -62,21 +64,34 @@ def item_field(label: str, options: tuple[engine.Option, ...], language: str) ->
     )
 
 
+# (id of the instrument, language) -> (the instrument, kept alive so its id stays its own; fields)
+_FIELDS: dict[tuple[int, str], tuple[engine.Instrument, dict[str, forms.Field]]] = {}
+
+
+def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, forms.Field]:
+    """A questionnaire's fields in one language, built once per process and copied for each
+    form: they depend on nothing but the instrument file (a handful, loaded once)."""
+    kept = _FIELDS.get((id(instrument), language))
+    if kept is not None and kept[0] is instrument:
+        return kept[1]
+    fields: dict[str, forms.Field] = {
+        f"item_{item.n}": item_field(engine.text(item.wording, language), instrument.options, language)
+        for item in instrument.items
+    }
+    if instrument.difficulty is not None:
+        fields["difficulty"] = item_field(
+            engine.text(instrument.difficulty.wording, language), instrument.difficulty.options, language
+        )
+    _FIELDS[id(instrument), language] = (instrument, fields)
+    return fields
+
+
 class QuestionnaireForm(forms.Form):
     def __init__(self, data: Any = None, *, instrument: engine.Instrument, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.instrument = instrument
         self.language = engine.wording_language(instrument.stem)
-        for item in instrument.items:
-            self.fields[f"item_{item.n}"] = item_field(
-                engine.text(item.wording, self.language), instrument.options, self.language
-            )
-        if instrument.difficulty is not None:
-            self.fields["difficulty"] = item_field(
-                engine.text(instrument.difficulty.wording, self.language),
-                instrument.difficulty.options,
-                self.language,
-            )
+        self.fields.update(copy.deepcopy(_item_fields(instrument, self.language)))
 
     def items(self) -> list[dict[str, Any]]:
         """For the template: each item's number and field."""

@@ -3,6 +3,8 @@ rules themselves are in ``journal.values`` and the services, shared with the API
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from datetime import datetime, time
 from typing import Any
@@ -14,6 +16,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
+from entraide.core.form_fields import (
+    SharedChoiceField,
+    SharedChoices,
+    SharedMultipleChoiceField,
+    SharedTypedChoiceField,
+)
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 
@@ -33,7 +41,7 @@ def _checked_values(value: Any) -> set[str]:
     return {str(value)}
 
 
-class FastChoices:
+class FastChoices(SharedChoices):
     """Renders radio buttons or boxes in Python rather than one template per option: a check-in
     form has about a hundred options, and Django's per-option templates cost ~30 ms a page."""
 
@@ -114,7 +122,7 @@ class FastRadioSelect(FastChoices, forms.RadioSelect):
 
 
 def scale_field(label: Any, low: Any, high: Any, top: int = 10, bottom: int = 0) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+    return SharedTypedChoiceField(
         label=label,
         choices=[(str(n), str(n)) for n in range(bottom, top + 1)],
         coerce=int,
@@ -136,7 +144,7 @@ def minutes_field(label: Any, help_text: Any = "") -> forms.IntegerField:
 
 
 def yes_no_field(label: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
+    return SharedChoiceField(
         label=label,
         choices=[*YES_NO, (BLANK, pgettext_lazy("yes or no", "Not noted"))],
         required=False,
@@ -193,32 +201,36 @@ lazy_name = lazy(_name, str)
 lazy_name_and_unit = lazy(_name_and_unit, str)
 
 
-def indicator_field(indicator: Indicator) -> forms.Field:
-    """The indicator's field. Its name and choices are decrypted only when the form is shown or
-    a choice is posted: a saved check-in does not pay for twenty names it never displays."""
-    label = lazy_name(indicator)
-    if indicator.kind == IndicatorKind.SCALE:
-        return scale_field(label, "0", "10")
-    if indicator.kind == IndicatorKind.NUMBER:
+@functools.cache
+def _indicator_field_of_kind(kind: str) -> forms.Field:
+    """An unlabelled field for indicators of ``kind`` (not a choice list), built once per
+    process and copied for each indicator: twenty built afresh cost a millisecond per form."""
+    if kind == IndicatorKind.SCALE:
+        return scale_field("", "0", "10")
+    if kind == IndicatorKind.NUMBER:
         return forms.CharField(
-            label=lazy_name_and_unit(indicator),
             required=False,
             max_length=30,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
         )
-    if indicator.kind == IndicatorKind.YES_NO:
-        return yes_no_field(label)
-    if indicator.kind == IndicatorKind.DURATION:
+    if kind == IndicatorKind.YES_NO:
+        return yes_no_field("")
+    if kind == IndicatorKind.DURATION:
         return DurationField(
-            label=label,
             required=False,
             max_length=20,
             help_text=pgettext_lazy("check-in form", "Hours and minutes, like 1:30."),
             widget=forms.TextInput(attrs={"class": "input--short"}),
         )
+    return forms.CharField(required=False, max_length=v.MAX_SHORT_TEXT)
+
+
+def indicator_field(indicator: Indicator) -> forms.Field:
+    """The indicator's field. Its name and choices are decrypted only when the form is shown or
+    a choice is posted: a saved check-in does not pay for twenty names it never displays."""
     if indicator.kind == IndicatorKind.CHOICE:
         return forms.ChoiceField(
-            label=label,
+            label=lazy_name(indicator),
             choices=lambda: [
                 *((c, c) for c in indicator.choices),
                 (BLANK, pgettext_lazy("yes or no", "Not noted")),
@@ -226,7 +238,9 @@ def indicator_field(indicator: Indicator) -> forms.Field:
             required=False,
             widget=FastRadioSelect,
         )
-    return forms.CharField(label=label, required=False, max_length=v.MAX_SHORT_TEXT)
+    field = copy.deepcopy(_indicator_field_of_kind(indicator.kind))
+    field.label = (lazy_name_and_unit if indicator.kind == IndicatorKind.NUMBER else lazy_name)(indicator)
+    return field
 
 
 class CheckinForm(forms.Form):
@@ -244,13 +258,13 @@ class CheckinForm(forms.Form):
         pgettext_lazy("check-in form", "0: very low"),
         pgettext_lazy("check-in form", "10: very good"),
     )
-    emotions = forms.MultipleChoiceField(
+    emotions = SharedMultipleChoiceField(
         label=pgettext_lazy("check-in form", "Emotions"),
         choices=list(v.EMOTIONS.items()),
         required=False,
         widget=ChipsWidget,
     )
-    own_emotions = forms.MultipleChoiceField(
+    own_emotions = SharedMultipleChoiceField(
         label=pgettext_lazy("check-in form", "Your own emotions"), required=False, widget=ChipsWidget
     )
     new_emotions = forms.CharField(
