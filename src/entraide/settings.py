@@ -145,6 +145,8 @@ else:
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "entraide.sqlite3")}
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with writers queued on a file lock instead of SQLite's sleeping busy handler.
+    DATABASES["default"]["ENGINE"] = "entraide.core.sqlite"
     # Kept open between requests: opening one and running the PRAGMAs below cost about 4 ms, more
     # than a whole page. Each sync worker has one thread, hence one connection.
     DATABASES["default"]["CONN_MAX_AGE"] = None

@@ -9,6 +9,7 @@ they are: days without data are gaps, never interpolated (ARCHITECTURE.md, "Time
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import formats
-from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import npgettext, pgettext
+from django.utils.translation import get_language, npgettext, pgettext
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 26  # margins for the axis labels
@@ -30,10 +31,34 @@ DAILY_ROWS_UP_TO = 31  # longer periods get one table row per week
 Point = tuple[date, float]
 
 
+@dataclass(frozen=True)
+class _Words:
+    months: dict[int, str]  # "novembre"
+    short_months: dict[int, str]  # "Nov." as Django's "M" writes it
+    weekdays: dict[int, str]
+    decimal_sign: str
+
+
+@functools.lru_cache(maxsize=32)
+def _words_in(language: str | None) -> _Words:
+    """Day and month names and the decimal sign of ``language``, the active one (a chart names
+    sixty days: each lazy name costs a translation look-up)."""
+    return _Words(
+        months={m: str(name) for m, name in MONTHS.items()},
+        short_months={m: str(name).title() for m, name in MONTHS_3.items()},
+        weekdays={d: str(name) for d, name in WEEKDAYS.items()},
+        decimal_sign=str(formats.get_format("DECIMAL_SEPARATOR")),
+    )
+
+
+def _words() -> _Words:
+    return _words_in(get_language())
+
+
 def day_text(day: date) -> str:
     """``day`` as Django's "j F Y" formats it (24 novembre 2026), at a tenth of the cost: a page
     of responses names forty days."""
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
+    return f"{day.day} {_words().months[day.month]} {day.year}"
 
 
 def rounded(value: float, places: int = 1) -> Decimal:
@@ -51,7 +76,7 @@ def number(value: float, places: int = 1) -> str:
     # Without grouping, only the decimal sign is local: a chart formats a hundred numbers.
     if value_r == value_r.to_integral_value():
         return str(int(value_r))
-    return str(value_r).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return str(value_r).replace(".", _words().decimal_sign)
 
 
 def trailing_mean(points: Sequence[Point], window: int = WINDOW) -> list[Point]:
@@ -200,7 +225,7 @@ def _svg(
             '<text x="{}" y="{}" text-anchor="middle" class="chart__label">{}</text>',
             f"{_x(day, start, end):.1f}",
             HEIGHT - 6,
-            formats.date_format(day, "j/m" if short else "M"),
+            f"{day.day}/{day.month:02d}" if short else _words().short_months[day.month],
         )
         for day in _month_ticks(start, end)
     )
@@ -268,8 +293,8 @@ def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple
     weekly = (end - start).days > DAILY_ROWS_UP_TO
     if not weekly:
         # Day and month names looked up once, not formatted row by row ("l j F").
-        month_names = {m: str(name) for m, name in MONTHS.items()}
-        day_names = {d: str(name) for d, name in WEEKDAYS.items()}
+        words = _words()
+        month_names, day_names = words.months, words.weekdays
         rows = [
             Row(f"{day_names[d.weekday()]} {d.day} {month_names[d.month]}", number(v, places), 1)
             for d, v in points

@@ -151,6 +151,22 @@ def test_day_text_is_djangos_long_date(language, day):
         assert day_text(day) == formats.date_format(day, "j F Y")
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("days", [20, 365])
+def test_axis_labels_are_djangos_dates(language, days):
+    """The x axis names days ("j/m") for a month or less, months ("M") beyond."""
+    from entraide.core.charts import _month_ticks
+
+    end = date(2026, 11, 24)
+    start = end - timedelta(days=days - 1)
+    with translation.override(language):
+        svg = line_chart([(end, 5.0)], start=start, end=end, measure="Humeur", low=0, high=10).svg
+        expected = [formats.date_format(d, "j/m" if days <= 31 else "M") for d in _month_ticks(start, end)]
+    labels = re.findall(r'text-anchor="middle" class="chart__label">([^<]+)</text>', svg)
+    assert len(labels) >= 3
+    assert labels == expected
+
+
 @pytest.mark.parametrize("weekly", [False, True])
 def test_table_rows_escape_labels_and_values(weekly):
     from entraide.core.charts import Chart, Row
