@@ -113,6 +113,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "entraide.urls"
+# Django's form renderer, with the label and the simple inputs written in Python (core/form_renderer.py).
+FORM_RENDERER = "entraide.core.form_renderer.FastFormRenderer"
 WSGI_APPLICATION = "entraide.wsgi.application"
 
 TEMPLATES = [

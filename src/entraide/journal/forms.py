@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import re
 from datetime import datetime, time
 from typing import Any
@@ -54,27 +55,27 @@ class FastChoices(SharedChoices):
     def render_options(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
         checked = _checked_values(value)
         base_id = (attrs or {}).get("id")
-        parts = []
-        for index, (option_value, label) in enumerate(self.choices):
-            parts.append(
-                format_html(
-                    '<label{}><input type="{}" name="{}" value="{}"{}{}> <span>{}</span></label>',
-                    format_html(' class="{}"', self.option_class) if self.option_class else "",
-                    self.input_type or "radio",
-                    name,
-                    option_value,
-                    format_html(' id="{}_{}"', base_id, index) if base_id else "",
-                    mark_safe(" checked") if str(option_value) in checked else "",
-                    label,
-                )
-            )
-        return format_html(
-            '<{} class="{}">{}</{}>',
-            mark_safe(self.wrapper),  # noqa: S308 — a constant tag name
-            self.wrapper_class,
-            mark_safe("".join(parts)),  # noqa: S308 — built with format_html above
-            mark_safe(self.wrapper),  # noqa: S308 — a constant tag name
+        label_class = f' class="{_escaped(self.option_class)}"' if self.option_class else ""
+        start = f'<label{label_class}><input type="{_escaped(self.input_type or "radio")}" name="{_escaped(name)}"'
+        parts = [
+            f'{start} value="{_escaped(option_value)}"'
+            + (f' id="{_escaped(base_id)}_{index}"' if base_id else "")
+            + (" checked" if str(option_value) in checked else "")
+            + f"> <span>{_escaped(label)}</span></label>"
+            for index, (option_value, label) in enumerate(self.choices)
+        ]
+        wrapper = self.wrapper
+        return mark_safe(  # noqa: S308 — every value escaped; the tag name is a constant
+            f'<{wrapper} class="{_escaped(self.wrapper_class)}">{"".join(parts)}</{wrapper}>'
         )
+
+
+def _escaped(value: Any) -> str:
+    """What ``format_html`` makes of an argument (``conditional_escape``), as an f-string part:
+    a hundred options through ``format_html`` cost a tenth of the check-in form."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 class ScaleWidget(FastChoices, forms.RadioSelect):
