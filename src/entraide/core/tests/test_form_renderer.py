@@ -11,7 +11,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +20,7 @@ from entraide.core.form_renderer import FAST, FastFormRenderer
 DJANGO, FAST_RENDERER = DjangoTemplates(), FastFormRenderer()
 
 VALUES = [None, "", "texte", 'a "b" <c> & \'d\'', mark_safe("<i>sûr</i>"), 0, 7, 6.25, date(2026, 3, 4),
-          datetime(2026, 3, 4, 9, 5, tzinfo=UTC), time(7, 30), gettext_lazy("Yes"), ("a", "b")]  # fmt: skip
+          datetime(2026, 3, 4, 9, 5, tzinfo=UTC), time(7, 30), pgettext_lazy("yes or no", "Yes"), ("a", "b")]  # fmt: skip
 ATTRS = [{}, {"required": True, "disabled": False, "maxlength": 30, "step": 0},
          {"class": "input--short", "aria-describedby": 'x"y', "data-x": mark_safe("<b>")}, None]  # fmt: skip
 WIDGETS = [forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput, forms.PasswordInput,
@@ -61,7 +61,7 @@ class LabelsForm(forms.Form):
     asking = forms.CharField(label="Comment ça va ?", required=False)
     marked = forms.CharField(label=mark_safe("<b>Gras</b>"), required=False, label_suffix="")
     escaped = forms.CharField(label='Un "label" <à> échapper & co', required=False)
-    lazy = forms.CharField(label=gettext_lazy("Yes"), required=False)
+    lazy = forms.CharField(label=pgettext_lazy("yes or no", "Yes"), required=False)
     choices = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect, label="Choix")
 
 
