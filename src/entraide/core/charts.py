@@ -55,10 +55,10 @@ def _words() -> _Words:
     return _words_in(get_language())
 
 
-def day_text(day: date) -> str:
+def day_text(day: date, words: _Words | None = None) -> str:
     """``day`` as Django's "j F Y" formats it (24 novembre 2026), at a tenth of the cost: a page
-    of responses names forty days."""
-    return f"{day.day} {_words().months[day.month]} {day.year}"
+    of responses names forty days. ``words``: the language's, when the caller has them."""
+    return f"{day.day} {(words or _words()).months[day.month]} {day.year}"
 
 
 def rounded(value: float, places: int = 1) -> Decimal:
@@ -66,8 +66,9 @@ def rounded(value: float, places: int = 1) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def number(value: float, places: int = 1) -> str:
-    """A number in the reader's language: 6,3 in French, 6.3 in English; no useless ",0"."""
+def number(value: float, places: int = 1, words: _Words | None = None) -> str:
+    """A number in the reader's language: 6,3 in French, 6.3 in English; no useless ",0".
+    ``words``: the language's, when the caller formats many numbers."""
     value_r = rounded(value, places)
     if settings.USE_THOUSAND_SEPARATOR:  # grouping: Django's formatting does it
         if value_r == value_r.to_integral_value():
@@ -76,7 +77,7 @@ def number(value: float, places: int = 1) -> str:
     # Without grouping, only the decimal sign is local: a chart formats a hundred numbers.
     if value_r == value_r.to_integral_value():
         return str(int(value_r))
-    return str(value_r).replace(".", _words().decimal_sign)
+    return str(value_r).replace(".", (words or _words()).decimal_sign)
 
 
 def trailing_mean(points: Sequence[Point], window: int = WINDOW) -> list[Point]:
@@ -296,18 +297,19 @@ def _rows(points: Sequence[Point], start: date, end: date, places: int) -> tuple
         words = _words()
         month_names, day_names = words.months, words.weekdays
         rows = [
-            Row(f"{day_names[d.weekday()]} {d.day} {month_names[d.month]}", number(v, places), 1)
+            Row(f"{day_names[d.weekday()]} {d.day} {month_names[d.month]}", number(v, places, words), 1)
             for d, v in points
         ]
         return rows, False
+    words = _words()
     week_of = pgettext("chart table", "Week of %(day)s")
     weeks: dict[date, list[float]] = {}
     for day, value in points:
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(value)
     rows = [
         Row(
-            week_of % {"day": day_text(monday)},
-            number(sum(values) / len(values), places),
+            week_of % {"day": day_text(monday, words)},
+            number(sum(values) / len(values), places, words),
             len(values),
         )
         for monday, values in sorted(weeks.items())
