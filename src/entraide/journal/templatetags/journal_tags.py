@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 from entraide.core.reversing import cached_reverse
 
@@ -34,7 +36,13 @@ NAV = (
 
 @register.simple_tag
 def journal_nav(current: str = "") -> SafeString:
-    """The journal's menu, on every page of it (its URLs remembered by ``cached_reverse``)."""
+    """The journal's menu, on every page of it: the same markup for a language, a page and an
+    address prefix, so it is built once for each."""
+    return _nav(current, get_language(), get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=256)
+def _nav(current: str, language: str | None, prefix: str, urlconf: Any) -> SafeString:
     urls = [cached_reverse(name) for _key, name, _label in NAV]
     items = format_html_join(
         "\n    ",
