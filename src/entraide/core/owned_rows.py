@@ -49,15 +49,29 @@ def rows_where(
         field = meta.get_field(name)
         clauses.append(f"{field.column} = %s")  # type: ignore[union-attr]
         params.append(field.get_db_prep_value(value, connection))  # type: ignore[union-attr]
-    fields: Any = meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"SELECT {columns} FROM {meta.db_table} WHERE {' AND '.join(clauses)}"  # noqa: S608 — names from the model
+    sql = f"SELECT {columns_of(model, alias)} FROM {meta.db_table} WHERE {' AND '.join(clauses)}"  # noqa: S608 — names from the model
     if order:
         sql += f" ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     if for_update and connection.features.has_select_for_update:
         sql += " FOR UPDATE"
+    return rows_from_sql(model, sql, params, using=alias)
+
+
+def columns_of(model: type[Model], using: str | None = None) -> str:
+    """The model's columns, in the order ``rows_from_sql`` reads them: "id", "owner_id", …"""
+    quote = connections[using or router.db_for_read(model)].ops.quote_name
+    return ", ".join(quote(f.column) for f in model._meta.concrete_fields)  # type: ignore[arg-type]
+
+
+def rows_from_sql(model: type[M], sql: str, params: list[Any], *, using: str | None = None) -> list[M]:
+    """Instances of ``model`` from a statement selecting ``columns_of(model)``, each value
+    converted as the ORM converts it; for the few reads that equality filters cannot express."""
+    alias = using or router.db_for_read(model)
+    connection = connections[alias]
+    meta = model._meta
+    fields: Any = meta.concrete_fields
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
