@@ -5,6 +5,7 @@ response is a 404, never a 403; so is a questionnaire this site does not have.""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.db import connections
@@ -66,3 +67,24 @@ def latest_responses_of(owner: Any) -> dict[str, QuestionnaireResponse]:
     found = rows_from_sql(QuestionnaireResponse, sql, params, using=connection.alias)
     rows = {row.instrument: row for row in found}
     return {key: rows[key] for key in engine.KEYS if key in rows}
+
+
+_SINCE_SQL = (
+    "SELECT {columns} FROM assessments_questionnaireresponse"
+    " WHERE owner_id = %s AND instrument = %s AND local_date >= %s ORDER BY answered_at, id"
+)
+
+
+def responses_since(owner: Any, instrument: str, start: date) -> list[QuestionnaireResponse]:
+    """The person's responses to ``instrument`` from the local day ``start`` on, oldest first, as
+    ``filter_responses_of(owner).filter(instrument=…, local_date__gte=start).order_by("answered_at",
+    "id")`` finds them: the history page reads them on every visit, in SQL."""
+    connection = connections[QuestionnaireResponse.objects.db]
+    meta = QuestionnaireResponse._meta
+    params = [
+        meta.get_field("owner").get_db_prep_value(owner.pk, connection),
+        instrument,
+        meta.get_field("local_date").get_db_prep_value(start, connection),
+    ]
+    sql = _SINCE_SQL.format(columns=columns_of(QuestionnaireResponse, connection.alias))
+    return rows_from_sql(QuestionnaireResponse, sql, params, using=connection.alias)

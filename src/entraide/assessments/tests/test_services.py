@@ -195,6 +195,27 @@ def test_latest_responses_are_each_questionnaires_last_answer_in_one_query(
 
 
 @pytest.mark.django_db
+def test_responses_since_are_the_orms_in_order_and_decrypt(owner, stranger):
+    from entraide.assessments.access import filter_responses_of, responses_since
+
+    start = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    for after, total in ((0, 3), (14, 9), (7, 1), (7.1, 4), (30, 2)):  # 7.1: the same local day
+        make_response(owner, "phq9", total=total, at=start + timedelta(days=after))
+    make_response(owner, "gad7", total=4, at=start + timedelta(days=20))
+    make_response(stranger, "phq9", total=5, at=start + timedelta(days=20))
+    since = (start + timedelta(days=7)).date()
+    expected = list(
+        filter_responses_of(owner)
+        .filter(instrument="phq9", local_date__gte=since)
+        .order_by("answered_at", "id")
+    )
+    found = responses_since(owner, "phq9", since)
+    assert [r.pk for r in found] == [r.pk for r in expected] and len(found) == 4
+    assert [r.raw for r in found] == [r.raw for r in expected] == [1, 4, 9, 2]
+    assert [r.answered_at for r in found] == [r.answered_at for r in expected]
+
+
+@pytest.mark.django_db
 def test_due_from_the_latest_responses_is_due_from_the_database(owner):
     from entraide.assessments.access import latest_responses_of
 

@@ -25,6 +25,7 @@ from entraide.assessments.access import (
     get_instrument,
     get_response_of,
     latest_responses_of,
+    responses_since,
 )
 from entraide.assessments.forms import QuestionnaireForm, ScheduleForm
 from entraide.assessments.views.common import save_once, saved_message
@@ -131,7 +132,7 @@ def history(request: HttpRequest, questionnaire: str) -> HttpResponse:
             start = min(first, today - timedelta(days=29))
         else:
             start = today - timedelta(days=days - 1)
-        inside = list(rows.filter(local_date__gte=start).order_by("answered_at", "id"))
+        inside = responses_since(user, instrument.key, start)
         chart = display.trend_chart(instrument, inside, start=start, end=end)
         # The page's responses already decrypted for the chart are not decrypted again.
         decrypted = {r.pk: r for r in inside}
