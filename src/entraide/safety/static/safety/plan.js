@@ -15,11 +15,17 @@
     navigator.serviceWorker.register(worker, { scope: scope }).catch(function () {});
     return;
   }
-  // Not (or no longer) kept on this device: forget any copy made before.
+  // Not (or no longer) kept on this device: forget any copy made before. The copy is deleted only
+  // when there is one: a delete sent for nothing can reach the cache storage late, after the copy
+  // made by the next page (someone who ticks "keep" at once), and empty it.
   navigator.serviceWorker.getRegistrations().then(function (registrations) {
     registrations.forEach(function (registration) {
       if (new URL(registration.scope).pathname === scope) registration.unregister();
     });
   }).catch(function () {});
-  if (window.caches) window.caches.delete("entraide-safety-plan").catch(function () {});
+  if (window.caches) {
+    window.caches.has("entraide-safety-plan").then(function (found) {
+      if (found) return window.caches.delete("entraide-safety-plan");
+    }).catch(function () {});
+  }
 })();
