@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation
-from django.db import router
 from django.utils import timezone
 
 from entraide.core.owned_rows import rows_where
@@ -19,7 +18,7 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
         model = self.model
         try:
-            found = rows_where(model, using=router.db_for_read(model), session_key=self.session_key)
+            found = rows_where(model, session_key=self.session_key)
             if not found or found[0].expire_date <= timezone.now():
                 raise model.DoesNotExist
             return found[0]
