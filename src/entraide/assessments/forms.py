@@ -7,7 +7,6 @@ with the API, and its messages come back on the fields.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django import forms
@@ -69,8 +68,8 @@ _FIELDS: dict[tuple[int, str], tuple[engine.Instrument, dict[str, forms.Field]]]
 
 
 def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, forms.Field]:
-    """A questionnaire's fields in one language, built once per process and copied for each
-    form: they depend on nothing but the instrument file (a handful, loaded once)."""
+    """A questionnaire's fields in one language, built once per process and shared by its forms
+    (as ``core.form_fields.SharedFields``): they depend on nothing but the instrument file."""
     kept = _FIELDS.get((id(instrument), language))
     if kept is not None and kept[0] is instrument:
         return kept[1]
@@ -91,7 +90,7 @@ class QuestionnaireForm(forms.Form):
         super().__init__(data, **kwargs)
         self.instrument = instrument
         self.language = engine.wording_language(instrument.stem)
-        self.fields.update(copy.deepcopy(_item_fields(instrument, self.language)))
+        self.fields.update(_item_fields(instrument, self.language))  # shared: never changed
 
     def items(self) -> list[dict[str, Any]]:
         """For the template: each item's number and field."""

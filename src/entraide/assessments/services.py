@@ -23,6 +23,7 @@ from entraide.assessments import engine
 from entraide.assessments import values as v
 from entraide.assessments.access import filter_responses_of, filter_schedules_of
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
+from entraide.core import crypto
 from entraide.core.localtime import local_date
 from entraide.core.owned_rows import owned_rows
 from entraide.core.row_writes import insert_row
@@ -53,7 +54,7 @@ def instrument_or_error(key: Any) -> engine.Instrument:
 # --- Responses ----------------------------------------------------------------------------------
 
 
-def record_response(
+def prepare_response(
     owner: Any,
     *,
     questionnaire: str,
@@ -62,10 +63,9 @@ def record_response(
     language: str | None = None,
     at: datetime | None = None,
 ) -> QuestionnaireResponse:
-    """Score and keep one filled questionnaire. ``language`` is the language its wording was shown
-    in; ``at`` (demo data only) a past moment. When an item with a crisis threshold is answered
-    above it (PHQ-9 item 9 above 0), ``core.signals.crisis_signalled`` is sent in the same
-    transaction: the safety app records a crisis moment, and the caller shows the crisis screen."""
+    """A filled questionnaire checked and scored, ready for ``save_response``: everything but the
+    write, done before the transaction. ``language`` is the language its wording was shown in;
+    ``at`` (demo data only) a past moment."""
     instrument = instrument_or_error(questionnaire)
     values, kept = engine.clean(instrument, answers, difficulty)
     result = engine.score(instrument, values)
@@ -87,11 +87,38 @@ def record_response(
             "crisis": result.crisis,
         },
     )
-    with transaction.atomic():
-        insert_row(row)
-        if result.crisis:
-            crisis_signalled.send(sender=QuestionnaireResponse, person=owner, source=instrument.key)
+    crypto.data_key_for(owner.pk, create=True)  # unwrapped now, not while holding the writer lock
     return row
+
+
+def save_response(row: QuestionnaireResponse) -> QuestionnaireResponse:
+    """Keep a prepared response, inside a transaction the caller opened (``record_response``, a
+    form's token). When an item with a crisis threshold is answered above it (PHQ-9 item 9 above
+    0), ``core.signals.crisis_signalled`` is sent in that transaction: the safety app records a
+    crisis moment, and the caller shows the crisis screen."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("a prepared response is saved in a transaction")
+    insert_row(row)
+    if row.crisis:
+        crisis_signalled.send(sender=QuestionnaireResponse, person=row.owner, source=row.instrument)
+    return row
+
+
+def record_response(
+    owner: Any,
+    *,
+    questionnaire: str,
+    answers: Sequence[Any] | Mapping[Any, Any],
+    difficulty: Any = None,
+    language: str | None = None,
+    at: datetime | None = None,
+) -> QuestionnaireResponse:
+    """Score and keep one filled questionnaire (``prepare_response``, then ``save_response``)."""
+    row = prepare_response(
+        owner, questionnaire=questionnaire, answers=answers, difficulty=difficulty, language=language, at=at
+    )
+    with transaction.atomic():
+        return save_response(row)
 
 
 def delete_response(response: QuestionnaireResponse) -> None:

@@ -148,3 +148,14 @@ class EncryptedDescriptor:
             state.pop(self.field._plain_name, None)
         else:
             state[self.field._plain_name] = value
+
+
+def seal(instance: Model, name: str) -> None:
+    """Encrypt the field ``name`` of ``instance`` now: a later save writes this ciphertext as it
+    is. For work done before a transaction begins. Reading the field afterwards decrypts it (and
+    a save then encrypts it again, as for any field read)."""
+    field = instance._meta.get_field(name)
+    if not isinstance(field, EncryptedField):
+        raise TypeError(f"{type(instance).__name__}.{name} is not encrypted")
+    field.pre_save(instance, add=instance._state.adding)
+    instance.__dict__.pop(field._plain_name, None)

@@ -6,6 +6,8 @@ stays with the ORM."""
 
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import Any, TypeVar
 
 from django.db import connections, router
@@ -43,20 +45,31 @@ def rows_where(
     (the model's database for reads by default)."""
     alias = using or (router.db_for_write(model) if for_update else router.db_for_read(model))
     connection = connections[alias]
+    sql, fields = _select(model, alias, tuple(equal), order, limit, for_update)
+    params = [
+        field.get_db_prep_value(value, connection)
+        for field, value in zip(fields, equal.values(), strict=True)
+    ]
+    return rows_from_sql(model, sql, params, using=alias)
+
+
+@functools.cache
+def _select(
+    model: type[Model], alias: str, names: tuple[str, ...], order: str, limit: int | None, for_update: bool
+) -> tuple[str, list[Any]]:
+    """The statement of a ``rows_where`` (built once per shape: most are made on every request)
+    and the fields its parameters are prepared by."""
     meta = model._meta
-    clauses, params = [], []
-    for name, value in equal.items():
-        field = meta.get_field(name)
-        clauses.append(f"{field.column} = %s")  # type: ignore[union-attr]
-        params.append(field.get_db_prep_value(value, connection))  # type: ignore[union-attr]
-    sql = f"SELECT {columns_of(model, alias)} FROM {meta.db_table} WHERE {' AND '.join(clauses)}"  # noqa: S608 — names from the model
+    fields: list[Any] = [meta.get_field(name) for name in names]
+    where = " AND ".join(f"{field.column} = %s" for field in fields)
+    sql = f"SELECT {columns_of(model, alias)} FROM {meta.db_table} WHERE {where}"  # noqa: S608 — names from the model
     if order:
         sql += f" ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    if for_update and connection.features.has_select_for_update:
+    if for_update and connections[alias].features.has_select_for_update:
         sql += " FOR UPDATE"
-    return rows_from_sql(model, sql, params, using=alias)
+    return sql, fields
 
 
 def columns_of(model: type[Model], using: str | None = None) -> str:
@@ -70,21 +83,12 @@ def rows_from_sql(model: type[M], sql: str, params: list[Any], *, using: str | N
     converted as the ORM converts it; for the few reads that equality filters cannot express."""
     alias = using or router.db_for_read(model)
     connection = connections[alias]
-    meta = model._meta
-    fields: Any = meta.concrete_fields
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return []
-    # What the ORM applies to each value read (a date from SQLite's text, a ciphertext…).
-    converters = []
-    for i, field in enumerate(fields):
-        column = field.get_col(meta.db_table)
-        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        if found:
-            converters.append((i, column, found))
-    names = [f.attname for f in fields]
+    names, converters = _reading(model, connection)
     instances = []
     for row in rows:
         values = list(row)
@@ -93,3 +97,24 @@ def rows_from_sql(model: type[M], sql: str, params: list[Any], *, using: str | N
                 values[i] = convert(values[i], column, connection)
         instances.append(model.from_db(alias, names, values))
     return instances
+
+
+Reading = tuple[list[str], list[tuple[int, Any, list[Any]]]]
+_readings: weakref.WeakKeyDictionary[Any, dict[type[Model], Reading]] = weakref.WeakKeyDictionary()
+
+
+def _reading(model: type[Model], connection: Any) -> Reading:
+    """The attribute names a row's values go to, and what the ORM applies to each value read (a
+    date from SQLite's text, a ciphertext…), once per model and connection (some converters are
+    the connection's own methods)."""
+    known = _readings.setdefault(connection, {})
+    if model not in known:
+        meta = model._meta
+        converters = []
+        for i, field in enumerate(meta.concrete_fields):
+            column = field.get_col(meta.db_table)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if found:
+                converters.append((i, column, found))
+        known[model] = ([f.attname for f in meta.concrete_fields], converters)
+    return known[model]

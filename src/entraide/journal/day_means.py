@@ -29,6 +29,7 @@ from typing import Any
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Count
 
+from entraide.core.fields import seal
 from entraide.core.owned_rows import columns_of, owned_rows, rows_from_sql
 from entraide.core.row_writes import update_columns
 from entraide.journal.access import filter_checkins_of
@@ -222,6 +223,42 @@ def _change(owner: Any, day: date, payload: Payload, sign: int) -> None:
 def add(owner: Any, day: date, payload: Payload) -> None:
     """A check-in of ``day`` was saved: called in the same transaction."""
     _change(owner, day, payload, +1)
+
+
+@dataclass
+class PreparedAdd:
+    """``add``, worked out before the transaction (``prepare_add``): the month's row as read then,
+    patched and encrypted again. In the transaction, ``apply`` writes it only if the row is still
+    as read, and otherwise does what ``add`` does: nothing is lost when another writer came
+    between, and in the usual case the transaction holds one UPDATE instead of the whole work."""
+
+    owner: Any
+    day: date
+    payload: Payload
+    row: DayMeans | None = None  # patched and sealed, ready to write
+    read: bytes = b""  # the row's ciphertext when it was read
+
+    def apply(self) -> None:
+        if self.row is not None and update_columns(
+            self.row, "checkins", "payload", unchanged={"payload": self.read}
+        ):
+            return
+        _change(self.owner, self.day, self.payload, +1)
+
+
+def prepare_add(owner: Any, day: date, payload: Payload) -> PreparedAdd:
+    """``add`` prepared outside the transaction (``PreparedAdd``)."""
+    prepared = PreparedAdd(owner, day, payload)
+    row = next(iter(owned_rows(DayMeans, owner, month=first_of_month(day))), None)
+    if row is None:
+        return prepared  # a new month's row: made in the transaction
+    read = bytes(row.__dict__["payload"])
+    patched = _patched(row.payload, day, payload, +1)
+    if patched is not None:
+        row.checkins, row.payload = row.checkins + 1, patched
+        seal(row, "payload")
+        prepared.row, prepared.read = row, read
+    return prepared
 
 
 def remove(owner: Any, day: date, payload: Payload) -> None:

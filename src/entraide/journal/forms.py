@@ -22,6 +22,7 @@ from entraide.core.form_fields import (
     SharedChoices,
     SharedMultipleChoiceField,
     SharedTypedChoiceField,
+    share_fields,
 )
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
@@ -244,6 +245,7 @@ def indicator_field(indicator: Indicator) -> forms.Field:
     return field
 
 
+@share_fields("own_emotions")  # its choices are the person's
 class CheckinForm(forms.Form):
     """A check-in. Built for one person: their indicators (in their order), their own emotions,
     substances only if they switched them on."""
@@ -352,7 +354,12 @@ class CheckinForm(forms.Form):
         own_emotions: list[str],
         track_substances: bool,
         initial: dict[str, Any] | None = None,
+        posted_only: bool = False,
     ) -> None:
+        """``posted_only``: a form to check a POST before saving it, never shown, with a field
+        only for what was filled in (and the moment, required): an empty optional field adds
+        nothing to a check-in, and a quick check-in fills three of forty. The page that shows the
+        form again builds it whole."""
         super().__init__(data, initial=initial)
         self.all_indicators = all_indicators
         self.indicators = list(indicators)
@@ -376,6 +383,14 @@ class CheckinForm(forms.Form):
         if not self.track_substances:
             for key in self.SUBSTANCES:
                 del self.fields[key]
+        if posted_only:
+            self.fields = {
+                name: field
+                for name, field in self.fields.items()
+                if field.required
+                or any(self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)])
+            }
+            self.indicators = [i for i in self.indicators if f"ind_{i.pk}" in self.fields]
 
     @classmethod
     def initial_from(cls, checkin: Any) -> dict[str, Any]:
@@ -433,12 +448,16 @@ class CheckinForm(forms.Form):
         try:
             v.clean_checkin(self.values, indicators=self.all_indicators)
         except v.InvalidValuesError as exc:
-            for key, message in exc.errors.items():
-                field = key.replace("indicator_", "ind_", 1)
-                if field == "own_emotions" and "own_emotions" not in self.fields:
-                    field = "new_emotions"
-                self.add_error(field if field in self.fields else None, str(message))
+            self.add_service_errors(exc)
         return data
+
+    def add_service_errors(self, exc: v.InvalidValuesError) -> None:
+        """The services' messages, each on its field."""
+        for key, message in exc.errors.items():
+            field = key.replace("indicator_", "ind_", 1)
+            if field == "own_emotions" and "own_emotions" not in self.fields:
+                field = "new_emotions"
+            self.add_error(field if field in self.fields else None, str(message))
 
     def to_values(self, data: dict[str, Any]) -> dict[str, Any]:
         """The cleaned form as the service's values."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import crypto
 from entraide.core.localtime import local_date
 from entraide.core.owned_rows import owned_rows
 from entraide.core.row_writes import insert_row
@@ -59,15 +60,34 @@ def _clean_moment(moment: datetime) -> datetime:
     return moment
 
 
-def record_checkin(
+@dataclass
+class PreparedCheckin:
+    """A new check-in checked and built, its day means worked out (``prepare_checkin``): ``save``
+    writes it, inside a transaction the caller opened (``record_checkin``, a form's token)."""
+
+    checkin: Checkin
+    day_means: day_means.PreparedAdd
+
+    def save(self) -> Checkin:
+        if not transaction.get_connection().in_atomic_block:
+            raise transaction.TransactionManagementError("a prepared check-in is saved in a transaction")
+        insert_row(self.checkin)
+        self.day_means.apply()
+        _remember_own_emotions(self.checkin.owner, self.checkin.payload.get("own_emotions", []))
+        return self.checkin
+
+
+def prepare_checkin(
     owner: Any,
     *,
     moment: datetime,
     values: Mapping[str, Any],
     indicators: Mapping[str, Indicator] | None = None,
-) -> Checkin:
-    """A new check-in; its local date is taken in the person's zone now (ARCHITECTURE.md, "Time").
-    ``indicators``: the person's, from ``indicators_by_id`` when the caller already loaded them."""
+) -> PreparedCheckin:
+    """A new check-in, ready to ``save``: everything but the writes, done before the transaction
+    (on SQLite writers take turns, so a short one keeps the next writer from waiting). Its local
+    date is taken in the person's zone now (ARCHITECTURE.md, "Time"). ``indicators``: the
+    person's, from ``indicators_by_id`` when the caller already loaded them."""
     moment = _clean_moment(moment)
     payload = v.clean_checkin(
         values, indicators=indicators if indicators is not None else indicators_by_id(owner)
@@ -80,11 +100,21 @@ def record_checkin(
         local_date=local_date(moment, ZoneInfo(zone)),
         payload=payload,
     )
+    crypto.data_key_for(owner.pk, create=True)  # unwrapped now, not while holding the writer lock
+    return PreparedCheckin(checkin, day_means.prepare_add(owner, checkin.local_date, payload))
+
+
+def record_checkin(
+    owner: Any,
+    *,
+    moment: datetime,
+    values: Mapping[str, Any],
+    indicators: Mapping[str, Indicator] | None = None,
+) -> Checkin:
+    """A new check-in (``prepare_checkin``, then saved)."""
+    prepared = prepare_checkin(owner, moment=moment, values=values, indicators=indicators)
     with transaction.atomic():
-        insert_row(checkin)
-        day_means.add(owner, checkin.local_date, payload)
-        _remember_own_emotions(owner, payload.get("own_emotions", []))
-    return checkin
+        return prepared.save()
 
 
 def update_checkin(

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from entraide.core.fields import seal
 from entraide.core.models import FormSubmission
 from entraide.core.row_writes import insert_row, update_columns
 from tests.testapp.models import CheckedDay, Note
@@ -67,3 +68,31 @@ def test_update_columns_writes_only_the_columns_named(owner):
     assert CheckedDay.objects.get(pk=day.pk).day == day.day
     day.delete()
     assert update_columns(day, "day") == 0
+
+
+def test_update_columns_unchanged_writes_only_over_the_values_read(owner):
+    note = Note.objects.create(owner=owner, payload={"text": "lu"})
+    read = bytes(Note.objects.get(pk=note.pk).__dict__["payload"])
+    other = Note.objects.get(pk=note.pk)
+    other.payload = {"text": "écrit entre-temps"}
+    other.save()
+    note.payload = {"text": "perdu"}
+    assert update_columns(note, "payload", unchanged={"payload": read}) == 0
+    assert Note.objects.get(pk=note.pk).payload == {"text": "écrit entre-temps"}
+    now = bytes(Note.objects.get(pk=note.pk).__dict__["payload"])
+    assert update_columns(note, "payload", unchanged={"payload": now}) == 1
+    assert Note.objects.get(pk=note.pk).payload == {"text": "perdu"}
+
+
+def test_a_sealed_field_is_written_as_sealed_and_still_reads_in_clear(owner):
+    note = Note.objects.create(owner=owner, payload={"text": "avant"})
+    note.payload = {"text": "scellé"}
+    seal(note, "payload")
+    sealed = bytes(note.__dict__["payload"])
+    assert "scellé".encode() not in sealed
+    update_columns(note, "payload")
+    stored = Note.objects.filter(pk=note.pk).values_list("payload", flat=True)[0]
+    assert bytes(stored) == sealed  # not encrypted a second time
+    assert note.payload == {"text": "scellé"} == Note.objects.get(pk=note.pk).payload
+    with pytest.raises(TypeError):
+        seal(note, "created_at")

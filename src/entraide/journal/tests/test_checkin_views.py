@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import client_for
@@ -177,3 +179,80 @@ def test_today_says_whether_the_daily_reminder_is_on_and_when(owner, owner_clien
     assert "Un rappel en douceur est prévu à 20:30, seulement les jours sans point." in page
     services.set_checkin_reminder(owner, enabled=False, at=time(20, 30))
     assert "Vous pouvez demander un rappel quotidien, en douceur." in owner_client.get(TODAY).content.decode()
+
+
+def browser_post(page, **filled) -> dict:
+    """What a browser sends for the form on ``page``: every text input, text area and select,
+    empty ones included; checked boxes and radios only; then the values ``filled`` in."""
+    body = page.content.decode()
+    data: dict = {}
+    for tag in re.finditer(r"<(input|textarea|select)\b([^>]*)>", body):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag.group(2)))
+        kind, name = attrs.get("type", "text"), attrs.get("name")
+        if not name or name == "csrfmiddlewaretoken" or kind == "submit":
+            continue
+        if kind in ("radio", "checkbox"):
+            if "checked" in tag.group(2):
+                data.setdefault(name, []).append(attrs.get("value", "on"))
+        else:
+            data.setdefault(name, [attrs.get("value", "")])
+    for name, value in filled.items():
+        data[name] = value if isinstance(value, list) else [value]
+    return data
+
+
+def test_a_quick_check_in_is_saved_as_the_whole_form_would_save_it(owner, owner_client):
+    """The POST is checked with a field only for what was filled in: a browser sends the forty
+    fields, empty ones included, and the check-in is the one the whole form gives."""
+    steps = services.create_indicator(owner, name="Pas", kind="number", unit="pas")
+    pill = services.create_indicator(owner, name="Pilule prise", kind="yes_no")
+    services.create_indicator(owner, name="Douleur", kind="scale")
+    page = owner_client.get(NEW)
+    data = browser_post(
+        page,
+        moment=now_field(),
+        mood="6",
+        emotions=["calm", "sadness"],
+        note="  une note  ",
+        **{f"ind_{steps.pk}": "8000", f"ind_{pill.pk}": "no"},
+    )
+    assert data["tags"] == data["new_emotions"] == data["sleep_bed"] == [""]  # empty ones are sent
+    with CaptureQueriesContext(connection) as queries:
+        response = owner_client.post(NEW, data)
+    assert response.status_code == 302
+    assert Checkin.objects.get(owner=owner).payload == {
+        "mood": 6,
+        "emotions": ["calm", "sadness"],
+        "note": "une note",
+        "indicators": {str(steps.pk): 8000, str(pill.pk): False},
+    }
+    assert any("journal_indicator" in q["sql"] for q in queries.captured_queries)  # values given
+    # Without an indicator value or a setting it depends on, neither is read.
+    page = owner_client.get(NEW)
+    with CaptureQueriesContext(connection) as queries:
+        response = owner_client.post(NEW, browser_post(page, moment=now_field(), mood="3"))
+    assert response.status_code == 302
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "journal_indicator" not in read and "journal_journalsettings" not in read
+    assert Checkin.objects.filter(owner=owner).count() == 2
+
+
+def test_a_refused_check_in_shows_the_whole_form_again_with_every_value(owner, owner_client):
+    steps = services.create_indicator(owner, name="Pas", kind="number", unit="pas")
+    pain = services.create_indicator(owner, name="Douleur", kind="scale")
+    page = owner_client.get(NEW)
+    ahead = (timezone.localtime(timezone=ZoneInfo("Europe/Paris")) + timedelta(days=3)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    for moment, wrong in ((now_field(), {f"ind_{steps.pk}": "beaucoup"}), (ahead, {})):
+        response = owner_client.post(
+            NEW, browser_post(page, moment=moment, mood="7", note="à garder", **wrong)
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'class="error-summary"' in body and "à garder" in body
+        assert f'name="ind_{pain.pk}"' in body  # the fields left empty are shown again too
+        assert f'value="{moment}"' in body
+        assert ('value="beaucoup"' in body) == bool(wrong)
+    assert "dans le futur" in body  # the moment too far ahead, said kindly
+    assert Checkin.objects.count() == 0

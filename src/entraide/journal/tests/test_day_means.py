@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,3 +189,29 @@ def test_any_sequence_of_writes_keeps_the_means_those_of_the_check_ins(owner, st
         assert day_means.day_entries(owner, MARCH, date(2026, 3, 31)) == from_checkins(
             owner, MARCH, date(2026, 3, 31)
         )
+
+
+@pytest.mark.django_db
+def test_a_prepared_check_in_writes_its_month_only_if_nobody_wrote_it_in_between(owner):
+    services.record_checkin(owner, moment=at(2, 9), values={"mood": 4})
+    fresh = services.prepare_checkin(owner, moment=at(2, 12), values={"mood": 6})
+    stale = services.prepare_checkin(owner, moment=at(3, 12), values={"mood": 8, "energy": 5})
+    new_month = services.prepare_checkin(owner, moment=at(5, 9, month=5), values={"mood": 1})
+    assert fresh.day_means.row is not None and new_month.day_means.row is None
+    with transaction.atomic():
+        fresh.save()  # the month as it was read: one UPDATE
+    with transaction.atomic():
+        stale.save()  # read before the one above was written: worked out again, nothing lost
+    with transaction.atomic():
+        new_month.save()
+    end = date(2026, 5, 31)
+    assert day_means.day_entries(owner, MARCH, end) == from_checkins(owner, MARCH, end)
+    assert DayMeans.objects.get(owner=owner, month=MARCH).checkins == 3
+    assert DayMeans.objects.get(owner=owner, month=date(2026, 5, 1)).checkins == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_check_in_is_saved_in_a_transaction_only(owner):
+    with pytest.raises(transaction.TransactionManagementError):
+        services.prepare_checkin(owner, moment=at(4, 9), values={"mood": 3}).save()
+    assert not Checkin.objects.exists() and not DayMeans.objects.exists()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -76,22 +78,56 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _build_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> CheckinForm:
+def _build_form(
+    request: HttpRequest, data: Any, initial: dict[str, Any], *, posted_only: bool = False
+) -> CheckinForm:
+    """The person's check-in form; with ``posted_only``, the form that checks a POST before it is
+    saved (``CheckinForm``), for which the indicators and the journal settings are read only
+    when the POST gives a value they concern."""
     user = request.user
-    all_indicators = services.indicators_by_id(user)
+
+    def posted(*names: str, prefix: str = "") -> bool:
+        return any(
+            value for key, value in data.items() if key in names or (prefix and key.startswith(prefix))
+        )
+
+    all_indicators = services.indicators_by_id(user) if not posted_only or posted(prefix="ind_") else {}
     active = sorted(
         (i for i in all_indicators.values() if i.archived_at is None),
         key=lambda i: (i.position, i.created_at),
     )
-    settings_row = services.journal_settings_of(user)
+    settings_row = (
+        services.journal_settings_of(user)
+        if not posted_only or posted("own_emotions", *CheckinForm.SUBSTANCES)
+        else None
+    )
     return CheckinForm(
         data,
         indicators=active,
         all_indicators=all_indicators,
-        own_emotions=settings_row.own_emotions,
-        track_substances=settings_row.track_substances,
+        own_emotions=settings_row.own_emotions if settings_row else [],
+        track_substances=settings_row.track_substances if settings_row else False,
         initial=initial,
+        posted_only=posted_only,
     )
+
+
+def _save_posted(
+    request: HttpRequest, initial: dict[str, Any], prepare: Callable[[CheckinForm], formtokens.Prepared]
+) -> tuple[CheckinForm, tuple[str, bool] | None]:
+    """A posted check-in saved once for its token: ``(form, (url, first time))``; or, when it
+    cannot be saved, ``(form, None)`` with the whole form to show again, values and errors kept
+    (``formtokens.save_prepared``: ``prepare`` does what needs no transaction)."""
+    form = _build_form(request, request.POST, initial, posted_only=True)
+    if form.is_valid():
+        done = formtokens.save_prepared(request, form, lambda: prepare(form))
+        if done is not None:
+            return form, done
+    whole = _build_form(request, request.POST, initial)
+    if whole.is_valid():  # the problem came from saving (a refused token, a moment too far ahead)
+        for name, errors in form.errors.as_data().items():
+            whole.add_error(None if name == NON_FIELD_ERRORS else name, errors)
+    return whole, None
 
 
 def _past_day_moment(request: HttpRequest) -> datetime:
@@ -111,26 +147,26 @@ def _past_day_moment(request: HttpRequest) -> datetime:
 @require_http_methods(["GET", "POST"])
 def checkin_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = _build_form(request, formstash.posted_or_kept(request), {"moment": _past_day_moment(request)})
-    if request.method == "POST" and form.is_valid():
+    initial = {"moment": _past_day_moment(request)}
+    if request.method != "POST":
+        form = _build_form(request, formstash.posted_or_kept(request), initial)
+        return render(request, "journal/checkin_new/index.html", {"form": form})
 
-        def save() -> str:
-            checkin = services.record_checkin(
-                user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
-            )
-            return f"{reverse('journal:today')}#point-{checkin.pk}"
+    def prepare(form: CheckinForm) -> formtokens.Prepared:
+        prepared = services.prepare_checkin(
+            user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
+        )
+        return f"{reverse('journal:today')}#point-{prepared.checkin.pk}", prepared.save
 
-        try:
-            url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
-        except formtokens.InvalidTokenError:
-            formtokens.refuse_token(form)
-        else:
-            if first:
-                messages.success(request, pgettext("check-in form", "Your check-in is saved."))
-            else:
-                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-            return redirect(url)
-    return render(request, "journal/checkin_new/index.html", {"form": form})
+    form, saved = _save_posted(request, initial, prepare)
+    if saved is None:
+        return render(request, "journal/checkin_new/index.html", {"form": form})
+    url, first = saved
+    if first:
+        messages.success(request, pgettext("check-in form", "Your check-in is saved."))
+    else:
+        messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
+    return redirect(url)
 
 
 @audience("owner")
@@ -139,23 +175,24 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
     user = request.user
     checkin = get_checkin_of(user, checkin_id)
-    form = _build_form(request, formstash.posted_or_kept(request), CheckinForm.initial_from(checkin))
-    if request.method == "POST" and form.is_valid():
+    initial = CheckinForm.initial_from(checkin)
+    if request.method != "POST":
+        form = _build_form(request, formstash.posted_or_kept(request), initial)
+        return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
 
-        def save() -> str:
+    def prepare(form: CheckinForm) -> formtokens.Prepared:
+        def write() -> None:
             services.update_checkin(
                 checkin, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
             )
-            return reverse("journal:checkins")
 
-        try:
-            url, _first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
-        except formtokens.InvalidTokenError:
-            formtokens.refuse_token(form)
-        else:
-            messages.success(request, pgettext("check-in form", "Your check-in is updated."))
-            return redirect(url)
-    return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
+        return reverse("journal:checkins"), write
+
+    form, saved = _save_posted(request, initial, prepare)
+    if saved is None:
+        return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
+    messages.success(request, pgettext("check-in form", "Your check-in is updated."))
+    return redirect(saved[0])
 
 
 @audience("owner")
