@@ -16,12 +16,13 @@ from django.utils import timezone
 from entraide.assessments import engine
 from entraide.assessments.values import DEFAULT_EVERY_DAYS
 from entraide.core.fields import EncryptedField
-from entraide.core.models import PersonalModel
+from entraide.core.models import PersonalModel, owner_key
 
 
 class QuestionnaireResponse(PersonalModel):
     """One filled questionnaire."""
 
+    owner = owner_key(db_index=False)  # assessments_response_when starts with it
     instrument = models.CharField(max_length=16)  # an engine.KEYS key
     answered_at = models.DateTimeField(default=timezone.now)
     local_date = models.DateField()  # the person's local date at that moment

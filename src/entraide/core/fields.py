@@ -150,6 +150,16 @@ class EncryptedDescriptor:
             state[self.field._plain_name] = value
 
 
+class RowIdField(models.BigAutoField):  # type: ignore[type-arg]  # stubs' generic params
+    """A ``BigAutoField`` that SQLite keeps as the table's rowid, without ``AUTOINCREMENT``: an
+    insert no longer updates ``sqlite_sequence`` (one page written less), and the id of a newest
+    row deleted may be given again, which matters only to rows nothing points to. Elsewhere, a
+    ``BigAutoField``."""
+
+    def db_type_suffix(self, connection: Any) -> str | None:
+        return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
+
+
 def seal(instance: Model, name: str) -> None:
     """Encrypt the field ``name`` of ``instance`` now: a later save writes this ciphertext as it
     is. For work done before a transaction begins. Reading the field afterwards decrypts it (and

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from entraide.core.fields import EncryptedField
+from entraide.core.fields import EncryptedField, RowIdField
 
 
 class SignupMode(models.TextChoices):
@@ -118,14 +118,24 @@ class DataKey(models.Model):
         return f"data key {self.scope} {self.owner_id or ''}"
 
 
+def owner_key(*, db_index: bool = True) -> Any:
+    """The owner of a personal record. ``db_index=False`` for a model with an index or a unique
+    constraint that starts with the owner: it serves every look-up by owner, and an index of the
+    owner alone would cost each insert one more page written."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_set",
+        db_index=db_index,
+    )
+
+
 class PersonalModel(models.Model):
     """Base of every owner-scoped record: a UUID chosen in Python (the id is part of the
     ciphertext's associated data, so it must be known before the first save) and an owner."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_set"
-    )
+    owner = owner_key()
 
     class Meta:
         abstract = True
@@ -182,7 +192,11 @@ class FormSubmission(models.Model):
     """A one-time form token already used, and where its first submission led (see
     core.formtokens): a second POST with the same token is sent there instead of acting again."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    id = RowIdField(primary_key=True)  # a claim is one INSERT on every form sent: kept light
+    # Not indexed alone: the unique (user, token) pair serves look-ups by user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     token = models.CharField(max_length=64)
     result_url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.fields import EncryptedField
-from entraide.core.models import PersonalModel
+from entraide.core.models import PersonalModel, owner_key
 
 
 class Checkin(PersonalModel):
@@ -24,6 +24,7 @@ class Checkin(PersonalModel):
     recorded it (ARCHITECTURE.md, "Time"): moving abroad later does not move past days.
     """
 
+    owner = owner_key(db_index=False)  # journal_checkin_day starts with it
     moment = models.DateTimeField()
     local_date = models.DateField()
     time_zone = models.CharField(max_length=64)
@@ -126,6 +127,7 @@ class DayMeans(PersonalModel):
     decrypting every check-in. ``checkins`` counts the month's check-ins it was built from, so a
     row that missed a change (a bulk insert, a restored backup) is seen and rebuilt."""
 
+    owner = owner_key(db_index=False)  # journal_daymeans_one_per_month starts with it
     month = models.DateField()  # the first day of the local month
     checkins = models.PositiveIntegerField(default=0)
     # {"2026-03-14": {"n": 2, "mood": 5.5, "sleep_minutes": 420.0, ..., "indicators": {id: 3.0}}}

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -91,7 +91,7 @@ def respond(request: HttpRequest, questionnaire: str) -> HttpResponse:
         done = save_prepared(request, form, prepare)
         if done is not None:
             saved_message(request, done[1], pgettext("questionnaire form", "Your answers are saved."))
-            return redirect(done[0])
+            return HttpResponseRedirect(done[0])  # a path already: ``redirect`` would reverse it first
     return render(
         request,
         "assessments/respond/index.html",

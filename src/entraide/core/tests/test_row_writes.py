@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from entraide.core.fields import seal
@@ -96,3 +96,42 @@ def test_a_sealed_field_is_written_as_sealed_and_still_reads_in_clear(owner):
     assert note.payload == {"text": "scellé"} == Note.objects.get(pk=note.pk).payload
     with pytest.raises(TypeError):
         seal(note, "created_at")
+
+
+@pytest.mark.parametrize(
+    ("label", "column"),
+    [
+        ("core.FormSubmission", "user_id"),
+        ("journal.Checkin", "owner_id"),
+        ("journal.DayMeans", "owner_id"),
+        ("assessments.QuestionnaireResponse", "owner_id"),
+    ],
+)
+def test_the_rows_written_on_every_submit_have_no_index_a_composite_already_gives(label, column):
+    """Each index is one more page written per insert: the owner's own index is dropped where an
+    index or a unique constraint starts with the owner (core.models.owner_key)."""
+    from django.apps import apps
+
+    table = apps.get_model(label)._meta.db_table
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    indexed = [c["columns"] for c in found.values() if c["index"] or c["unique"]]
+    assert [column] not in indexed
+    assert any(columns[0] == column and len(columns) > 1 for columns in indexed)
+
+
+def test_a_form_claim_takes_a_plain_row_id(owner):
+    """No AUTOINCREMENT on SQLite (core.fields.RowIdField): a claim does not write sqlite_sequence."""
+    insert_row(FormSubmission(user=owner, token="f" * 12))
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'core_formsubmission'")
+            (sql,) = cursor.fetchone()
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            has_sequence = cursor.fetchone() is not None
+        assert "AUTOINCREMENT" not in sql.upper() and '"id" integer NOT NULL PRIMARY KEY' in sql
+        if has_sequence:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'core_formsubmission'")
+                assert cursor.fetchone() == (0,)
+    assert FormSubmission.objects.get(token="f" * 12).pk > 0

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.core import formstash, formtokens
 from entraide.core.owned_rows import owned_rows
+from entraide.core.reversing import cached_reverse
 from entraide.core.routes import audience
 from entraide.journal import display, services
 from entraide.journal.access import filter_checkins_of, get_checkin_of
@@ -156,7 +157,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
         prepared = services.prepare_checkin(
             user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
         )
-        return f"{reverse('journal:today')}#point-{prepared.checkin.pk}", prepared.save
+        return f"{cached_reverse('journal:today')}#point-{prepared.checkin.pk}", prepared.save
 
     form, saved = _save_posted(request, initial, prepare)
     if saved is None:
@@ -166,7 +167,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
         messages.success(request, pgettext("check-in form", "Your check-in is saved."))
     else:
         messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-    return redirect(url)
+    return HttpResponseRedirect(url)  # a path already: ``redirect`` would try to reverse it first
 
 
 @audience("owner")
@@ -192,7 +193,7 @@ def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
     if saved is None:
         return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
     messages.success(request, pgettext("check-in form", "Your check-in is updated."))
-    return redirect(saved[0])
+    return HttpResponseRedirect(saved[0])
 
 
 @audience("owner")
