@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "entraide.accounts.middleware.ConsentRequiredMiddleware",
     "entraide.accounts.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "entraide.core.middleware.DocumentCSPMiddleware",  # django-csp's, not on redirects
     "django_htmx.middleware.HtmxMiddleware",
     "entraide.core.middleware.PrivacyHeadersMiddleware",
 ]

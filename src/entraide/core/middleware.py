@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -59,6 +60,17 @@ class InstanceLocaleMiddleware(LocaleMiddleware):
         if user is None or not user.is_authenticated:
             return None
         return str(user.preferred_language)
+
+
+class DocumentCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, for the responses that make a document. A redirect makes none (the
+    page it leads to carries its own policy), and building the two policies cost a twentieth of
+    saving a form, whose POST ends in a redirect."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if 300 <= response.status_code < 400:
+            return response
+        return super().process_response(request, response)
 
 
 class PrivacyHeadersMiddleware:

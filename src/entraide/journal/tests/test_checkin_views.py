@@ -256,3 +256,26 @@ def test_a_refused_check_in_shows_the_whole_form_again_with_every_value(owner, o
         assert ('value="beaucoup"' in body) == bool(wrong)
     assert "dans le futur" in body  # the moment too far ahead, said kindly
     assert Checkin.objects.count() == 0
+
+
+def test_values_the_service_refuses_come_back_on_their_fields(owner, owner_client):
+    """A POST is checked by the service only once (the form that checks it leaves that to the
+    service): what it refuses is shown on the whole form, on the right field."""
+    page = owner_client.get(NEW)
+    response = owner_client.post(
+        NEW, browser_post(page, moment=now_field(), mood="5", new_emotions="x" * 60, note="gardée")
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="error-summary"' in body and "gardée" in body
+    assert re.search(r'id="id_new_emotions_error"|new_emotions[^>]*aria-invalid', body)
+    assert Checkin.objects.count() == 0
+
+
+def test_a_saved_form_redirects_without_a_policy_header_but_pages_have_one(owner_client):
+    """A redirect makes no document: the page it leads to carries the policy."""
+    page = owner_client.get(NEW)
+    assert "default-src" in page["Content-Security-Policy"]
+    saved = owner_client.post(NEW, browser_post(page, moment=now_field(), mood="5"))
+    assert saved.status_code == 302 and "Content-Security-Policy" not in saved
+    assert "default-src" in owner_client.get(saved["Location"])["Content-Security-Policy"]
