@@ -245,6 +245,11 @@ def indicator_field(indicator: Indicator) -> forms.Field:
     return field
 
 
+def filled(data: Any, name: str) -> bool:
+    """Whether posted ``data`` gives ``name`` a value (a browser also sends empty fields)."""
+    return any(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+
+
 @share_fields("own_emotions")  # its choices are the person's
 class CheckinForm(forms.Form):
     """A check-in. Built for one person: their indicators (in their order), their own emotions,
@@ -388,8 +393,7 @@ class CheckinForm(forms.Form):
             self.fields = {
                 name: field
                 for name, field in self.fields.items()
-                if field.required
-                or any(self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)])
+                if field.required or filled(self.data, name)
             }
             self.indicators = [i for i in self.indicators if f"ind_{i.pk}" in self.fields]
 

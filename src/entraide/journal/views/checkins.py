@@ -24,7 +24,7 @@ from entraide.core.reversing import cached_reverse
 from entraide.core.routes import audience
 from entraide.journal import display, services
 from entraide.journal.access import filter_checkins_of, get_checkin_of
-from entraide.journal.forms import CheckinForm
+from entraide.journal.forms import CheckinForm, filled
 from entraide.journal.models import Checkin
 
 PER_PAGE = 25
@@ -86,20 +86,18 @@ def _build_form(
     saved (``CheckinForm``), for which the indicators and the journal settings are read only
     when the POST gives a value they concern."""
     user = request.user
-
-    def posted(*names: str, prefix: str = "") -> bool:
-        return any(
-            value for key, value in data.items() if key in names or (prefix and key.startswith(prefix))
-        )
-
-    all_indicators = services.indicators_by_id(user) if not posted_only or posted(prefix="ind_") else {}
+    all_indicators = (
+        services.indicators_by_id(user)
+        if not posted_only or any(filled(data, key) for key in data if key.startswith("ind_"))
+        else {}
+    )
     active = sorted(
         (i for i in all_indicators.values() if i.archived_at is None),
         key=lambda i: (i.position, i.created_at),
     )
     settings_row = (
         services.journal_settings_of(user)
-        if not posted_only or posted("own_emotions", *CheckinForm.SUBSTANCES)
+        if not posted_only or any(filled(data, key) for key in ("own_emotions", *CheckinForm.SUBSTANCES))
         else None
     )
     return CheckinForm(
@@ -163,10 +161,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
     if saved is None:
         return render(request, "journal/checkin_new/index.html", {"form": form})
     url, first = saved
-    if first:
-        messages.success(request, pgettext("check-in form", "Your check-in is saved."))
-    else:
-        messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
+    formtokens.saved_message(request, first, pgettext("check-in form", "Your check-in is saved."))
     return HttpResponseRedirect(url)  # a path already: ``redirect`` would try to reverse it first
 
 
