@@ -8,7 +8,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 
 from entraide.settings import *  # noqa: F403
 
-if DATABASES["default"]["ENGINE"] == "entraide.core.sqlite":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the encryption tests read the database file and its WAL.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
 

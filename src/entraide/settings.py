@@ -130,8 +130,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "entraide.core.context_processors.instance_facts",
             ],
-            # {% url %} remembering its answers (core/reversing.py): a page names twenty routes.
-            "builtins": ["entraide.core.templatetags.entraide_urls"],
         },
     },
 ]
@@ -147,8 +145,6 @@ else:
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "entraide.sqlite3")}
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's, with writers queued on a file lock instead of SQLite's sleeping busy handler.
-    DATABASES["default"]["ENGINE"] = "entraide.core.sqlite"
     # Kept open between requests: opening one and running the PRAGMAs below cost about 4 ms, more
     # than a whole page. Each sync worker has one thread, hence one connection.
     DATABASES["default"]["CONN_MAX_AGE"] = None
@@ -183,10 +179,9 @@ CACHES = {
 
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's, each reading the user of a request in SQL (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "entraide.accounts.backends.ModelBackend",
-    "entraide.accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "entraide.accounts.hashers.SmallHostArgon2PasswordHasher",
@@ -239,7 +234,6 @@ if BENCH:
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # password, address and 2FA changes are emailed
 
-SESSION_ENGINE = "entraide.accounts.sessions"  # Django's database sessions, read in SQL
 # "Se souvenir de moi" unticked: the session ends with the browser or after 30 minutes idle;
 # ticked: 14 days. Anyone holding a role is logged out 12 hours after logging in, whatever the
 # choice (accounts.middleware.SessionLimitsMiddleware).

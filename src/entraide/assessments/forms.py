@@ -16,11 +16,10 @@ from django.utils.translation import pgettext_lazy
 
 from entraide.assessments import engine
 from entraide.assessments import values as v
-from entraide.core.form_fields import SharedChoiceField, SharedChoices
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 
 
-class ItemRadios(SharedChoices, forms.RadioSelect):
+class ItemRadios(forms.RadioSelect):
     """One answer per line, rendered in Python (forty radios through Django's per-option templates
     cost more than the rest of the page); the error summary links to the first answer (Django
     gives a radio group no id to link to)."""
@@ -52,7 +51,7 @@ def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[st
 
 
 def item_field(label: str, options: tuple[engine.Option, ...], language: str) -> forms.ChoiceField:
-    return SharedChoiceField(
+    return forms.ChoiceField(
         label=label,
         choices=_choices(options, language),
         required=False,
@@ -63,16 +62,8 @@ def item_field(label: str, options: tuple[engine.Option, ...], language: str) ->
     )
 
 
-# (id of the instrument, language) -> (the instrument, kept alive so its id stays its own; fields)
-_FIELDS: dict[tuple[int, str], tuple[engine.Instrument, dict[str, forms.Field]]] = {}
-
-
 def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, forms.Field]:
-    """A questionnaire's fields in one language, built once per process and shared by its forms
-    (as ``core.form_fields.SharedFields``): they depend on nothing but the instrument file."""
-    kept = _FIELDS.get((id(instrument), language))
-    if kept is not None and kept[0] is instrument:
-        return kept[1]
+    """A questionnaire's fields in one language."""
     fields: dict[str, forms.Field] = {
         f"item_{item.n}": item_field(engine.text(item.wording, language), instrument.options, language)
         for item in instrument.items
@@ -81,7 +72,6 @@ def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, form
         fields["difficulty"] = item_field(
             engine.text(instrument.difficulty.wording, language), instrument.difficulty.options, language
         )
-    _FIELDS[id(instrument), language] = (instrument, fields)
     return fields
 
 
@@ -90,7 +80,7 @@ class QuestionnaireForm(forms.Form):
         super().__init__(data, **kwargs)
         self.instrument = instrument
         self.language = engine.wording_language(instrument.stem)
-        self.fields.update(_item_fields(instrument, self.language))  # shared: never changed
+        self.fields.update(_item_fields(instrument, self.language))
 
     def items(self) -> list[dict[str, Any]]:
         """For the template: each item's number and field."""

@@ -19,16 +19,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from entraide.assessments import engine
+from entraide.assessments import engine, signals
 from entraide.assessments import values as v
 from entraide.assessments.access import filter_responses_of, filter_schedules_of
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
-from entraide.core import crypto
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import local_date
-from entraide.core.owned_rows import owned_rows
-from entraide.core.row_writes import insert_row
 from entraide.core.signals import crisis_signalled
-from entraide.journal.values import InvalidValuesError
 
 REMINDER_KIND = "assessments.due"
 DEFAULT_REMINDER_AT = time(18, 0)
@@ -54,7 +51,7 @@ def instrument_or_error(key: Any) -> engine.Instrument:
 # --- Responses ----------------------------------------------------------------------------------
 
 
-def prepare_response(
+def record_response(
     owner: Any,
     *,
     questionnaire: str,
@@ -63,9 +60,10 @@ def prepare_response(
     language: str | None = None,
     at: datetime | None = None,
 ) -> QuestionnaireResponse:
-    """A filled questionnaire checked and scored, ready for ``save_response``: everything but the
-    write, done before the transaction. ``language`` is the language its wording was shown in;
-    ``at`` (demo data only) a past moment."""
+    """Score and keep one filled questionnaire. ``language`` is the language its wording was shown
+    in; ``at`` (demo data only) a past moment. When an item with a crisis threshold is answered
+    above it (PHQ-9 item 9 above 0), ``core.signals.crisis_signalled`` is sent in the transaction:
+    the safety app records a crisis moment, and the caller shows the crisis screen."""
     instrument = instrument_or_error(questionnaire)
     values, kept = engine.clean(instrument, answers, difficulty)
     result = engine.score(instrument, values)
@@ -87,42 +85,25 @@ def prepare_response(
             "crisis": result.crisis,
         },
     )
-    crypto.data_key_for(owner.pk, create=True)  # unwrapped now, not while holding the writer lock
-    return row
-
-
-def save_response(row: QuestionnaireResponse) -> QuestionnaireResponse:
-    """Keep a prepared response, inside a transaction the caller opened (``record_response``, a
-    form's token). When an item with a crisis threshold is answered above it (PHQ-9 item 9 above
-    0), ``core.signals.crisis_signalled`` is sent in that transaction: the safety app records a
-    crisis moment, and the caller shows the crisis screen."""
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError("a prepared response is saved in a transaction")
-    insert_row(row)
-    if row.crisis:
-        crisis_signalled.send(sender=QuestionnaireResponse, person=row.owner, source=row.instrument)
-    return row
-
-
-def record_response(
-    owner: Any,
-    *,
-    questionnaire: str,
-    answers: Sequence[Any] | Mapping[Any, Any],
-    difficulty: Any = None,
-    language: str | None = None,
-    at: datetime | None = None,
-) -> QuestionnaireResponse:
-    """Score and keep one filled questionnaire (``prepare_response``, then ``save_response``)."""
-    row = prepare_response(
-        owner, questionnaire=questionnaire, answers=answers, difficulty=difficulty, language=language, at=at
-    )
     with transaction.atomic():
-        return save_response(row)
+        row.save()
+        if row.crisis:
+            crisis_signalled.send(sender=QuestionnaireResponse, person=owner, source=row.instrument)
+        transaction.on_commit(
+            lambda: signals.response_recorded.send(sender=QuestionnaireResponse, owner=owner, response=row)
+        )
+    return row
 
 
 def delete_response(response: QuestionnaireResponse) -> None:
-    response.delete()
+    owner, response_id, instrument = response.owner, response.pk, response.instrument
+    with transaction.atomic():
+        response.delete()
+        transaction.on_commit(
+            lambda: signals.response_deleted.send(
+                sender=QuestionnaireResponse, owner=owner, response_id=response_id, instrument=instrument
+            )
+        )
 
 
 # --- Schedules ----------------------------------------------------------------------------------
@@ -168,7 +149,7 @@ def due_of(owner: Any, latest: Mapping[str, QuestionnaireResponse] | None = None
     """Every questionnaire's ``Due``, in two queries (one when the caller gives the ``latest``
     response to each, from ``access.latest_responses_of``). Without a chosen rhythm a questionnaire
     answered once comes back every two weeks; one never answered nor scheduled is not due."""
-    schedules = {s.instrument: s for s in owned_rows(QuestionnaireSchedule, owner)}
+    schedules = {s.instrument: s for s in filter_schedules_of(owner)}
     if latest is not None:
         lasts = {key: response.local_date for key, response in latest.items()}
     else:

@@ -148,24 +148,3 @@ class EncryptedDescriptor:
             state.pop(self.field._plain_name, None)
         else:
             state[self.field._plain_name] = value
-
-
-class RowIdField(models.BigAutoField):  # type: ignore[type-arg]  # stubs' generic params
-    """A ``BigAutoField`` that SQLite keeps as the table's rowid, without ``AUTOINCREMENT``: an
-    insert no longer updates ``sqlite_sequence`` (one page written less), and the id of a newest
-    row deleted may be given again, which matters only to rows nothing points to. Elsewhere, a
-    ``BigAutoField``."""
-
-    def db_type_suffix(self, connection: Any) -> str | None:
-        return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
-
-
-def seal(instance: Model, name: str) -> None:
-    """Encrypt the field ``name`` of ``instance`` now: a later save writes this ciphertext as it
-    is. For work done before a transaction begins. Reading the field afterwards decrypts it (and
-    a save then encrypts it again, as for any field read)."""
-    field = instance._meta.get_field(name)
-    if not isinstance(field, EncryptedField):
-        raise TypeError(f"{type(instance).__name__}.{name} is not encrypted")
-    field.pre_save(instance, add=instance._state.adding)
-    instance.__dict__.pop(field._plain_name, None)

@@ -21,7 +21,6 @@ from django.utils.translation import pgettext
 
 from entraide.core.errors import InvalidValuesError
 from entraide.core.models import FormSubmission
-from entraide.core.row_writes import insert_row, update_columns
 
 FIELD = "form_token"
 SALT = "entraide.form-token"
@@ -80,28 +79,12 @@ def submit_once(user: Any, token: str | None, action: Callable[[], str]) -> tupl
     # No look-up first: a token is almost always new, and a used one fails the claim below.
     try:
         with transaction.atomic():
-            claim = FormSubmission(user=user, token=nonce)
-            insert_row(claim)
+            claim = FormSubmission.objects.create(user=user, token=nonce)
             claim.result_url = action()[:500]
-            update_columns(claim, "result_url")
+            claim.save(update_fields=["result_url"])
     except IntegrityError as conflict:
         return _first_result(user, nonce, conflict), False
     return claim.result_url, True
-
-
-def submit_prepared(user: Any, token: str | None, url: str, write: Callable[[], Any]) -> tuple[str, bool]:
-    """``submit_once`` for a save prepared beforehand (checked, its rows built, what it updates
-    read), whose URL is known before it runs: the transaction holds only the claim, one INSERT
-    with that URL, and ``write``'s statements. On SQLite writers take turns on the database, so
-    the less a transaction does, the less the next writer waits."""
-    nonce = nonce_for(user, token)
-    try:
-        with transaction.atomic():
-            insert_row(FormSubmission(user=user, token=nonce, result_url=url[:500]))
-            write()
-    except IntegrityError as conflict:
-        return _first_result(user, nonce, conflict), False
-    return url[:500], True
 
 
 def _first_result(user: Any, nonce: str, conflict: IntegrityError) -> str:
@@ -133,22 +116,6 @@ def save_once(request: Any, form: Any, save: Callable[[], str]) -> tuple[str, bo
     values the services refuse, put on the form with ``form.add_service_errors``)."""
     try:
         return submit_once(request.user, request.POST.get(FIELD), save)
-    except InvalidTokenError:
-        refuse_token(form)
-    except InvalidValuesError as exc:
-        form.add_service_errors(exc)
-    return None
-
-
-Prepared = tuple[str, Callable[[], Any]]  # where to go once saved, and the writes to run
-
-
-def save_prepared(request: Any, form: Any, prepare: Callable[[], Prepared]) -> tuple[str, bool] | None:
-    """``save_once`` for a save prepared before its transaction (``submit_prepared``):
-    ``prepare`` checks and builds what is saved, and gives its URL and the writes to run."""
-    try:
-        url, write = prepare()
-        return submit_prepared(request.user, request.POST.get(FIELD), url, write)
     except InvalidTokenError:
         refuse_token(form)
     except InvalidValuesError as exc:

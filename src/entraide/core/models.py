@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from entraide.core.fields import EncryptedField, RowIdField
+from entraide.core.fields import EncryptedField
 
 
 class SignupMode(models.TextChoices):
@@ -192,7 +192,6 @@ class FormSubmission(models.Model):
     """A one-time form token already used, and where its first submission led (see
     core.formtokens): a second POST with the same token is sent there instead of acting again."""
 
-    id = RowIdField(primary_key=True)  # a claim is one INSERT on every form sent: kept light
     # Not indexed alone: the unique (user, token) pair serves look-ups by user.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False

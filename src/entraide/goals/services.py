@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from entraide.core.owned_rows import owned_rows
 from entraide.goals import values as v
 from entraide.goals.access import (
     filter_assessments_of,
@@ -415,7 +414,7 @@ SORTS = ("help", "name")
 def strategies_in_order(owner: Any, *, by: str = "help") -> list[CopingStrategy]:
     """The person's strategies: the ones that helped most first (never rated ones after, most
     used first), or by name (case and accents aside)."""
-    rows = owned_rows(CopingStrategy, owner)
+    rows = list(filter_strategies_of(owner))
     if by == "name":
         return sorted(rows, key=lambda s: (v.fold(s.name), s.created_at))
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.http import Http404
 
-from entraide.core.owned_rows import owned_rows
 from entraide.journal.models import Checkin, Indicator, JournalEntry
 
 M = TypeVar("M", bound=Model)
@@ -28,10 +27,10 @@ def filter_indicators_of(owner: Any, qs: QuerySet[Indicator] | None = None) -> Q
 
 
 def indicators_of(owner: Any) -> list[Indicator]:
-    """All the person's indicators, archived ones included, as ``filter_indicators_of(owner)
-    .order_by("archived_at", "position", "created_at")`` lists them, read in SQL: the check-in
-    form, trends and comparisons list them on every visit (0.2 ms instead of 0.37 ms for twenty)."""
-    return owned_rows(Indicator, owner, order="archived_at, position, created_at")
+    """All the person's indicators, archived ones included: active ones first, in their order."""
+    return list(
+        filter_indicators_of(owner).order_by(F("archived_at").asc(nulls_first=True), "position", "created_at")
+    )
 
 
 def get_indicator_of(owner: Any, indicator_id: uuid.UUID | str) -> Indicator:

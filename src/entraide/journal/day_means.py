@@ -1,40 +1,38 @@
 """The means of each day, kept month by month (``DayMeans``) so that trends, comparisons and the
 overview read a dozen encrypted rows for a year instead of decrypting every check-in.
 
-For each day the row keeps, per number of the check-ins (yes/no as 1 or 0), its sum and how many
-check-ins gave it, so that a write adds or takes away one check-in without reading the others
-(``add`` and ``remove``, called by the services in their transaction). A month is stored by columns,
-each key once, not once a day::
+A month's row is one encrypted dict (``FORMAT`` is its version)::
 
-    {"days": [day of month, ...], "n": [check-ins, ...],
-     "sum": {"mood": "[...]", ...}, "count": {"mood": "[...]", ...},
-     "isum": {indicator id: "[...]"}, "icount": {indicator id: "[...]"}}
+    {"v": 2, "days": {"14": {"n": 2, "sum": {"mood": 11, ...}, "count": {"mood": 2, ...},
+                             "isum": {indicator id: 7.5}, "icount": {indicator id: 2},
+                             "shared": {the same, without the check-ins marked private}}}}
 
-(0 where a day has no such value; each column is JSON text, decoded only when read). A reader
-checks the rows' check-in counts against the check-ins and rebuilds a month that missed a change
-(bulk inserts, restored backups). ``day_entries`` gives a day's means under the check-in's own
-keys, so that ``insights.Measure.value`` reads them as it reads a check-in.
+For each day it keeps, per number of the check-ins (yes/no as 1 or 0), its sum and how many
+check-ins gave it, so a write adds or takes away one check-in without reading the others.
+``shared`` is there only for a day that has a private check-in (otherwise it is the day itself):
+what a supporter may see never includes a private record (ARCHITECTURE.md, "reste privé").
+
+The services call ``changed`` in the check-in's own transaction, after the write; it locks the
+month's row (``select_for_update``). A reader checks the rows' check-in counts against the
+check-ins and rebuilds a month that missed a change (bulk inserts, restored backups); a month in
+an older format is rebuilt likewise (``rebuild_day_means`` rebuilds them all at once).
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from entraide.core.fields import seal
-from entraide.core.owned_rows import columns_of, owned_rows, rows_from_sql
-from entraide.core.row_writes import update_columns
 from entraide.journal.access import filter_checkins_of
-from entraide.journal.models import DayMeans
+from entraide.journal.models import Checkin, DayMeans
 
+FORMAT = 2
 Entry = dict[str, Any]
 Payload = dict[str, Any]
 
@@ -45,9 +43,16 @@ def _numbers(values: dict[str, Any]) -> Iterable[tuple[str, float]]:
             yield key, float(value)
 
 
+def _compact(value: float) -> float:
+    """Six places (sums of decimals taken away again drift in the last digits); whole numbers as
+    integers."""
+    value = round(value, 6)
+    return int(value) if float(value).is_integer() else value
+
+
 @dataclass
-class Day:
-    """Running sums and counts of one day's check-ins."""
+class Totals:
+    """Running sums and counts of some check-ins of one day."""
 
     n: int = 0
     sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -58,88 +63,88 @@ class Day:
     def take(self, payload: Payload, sign: int) -> None:
         self.n += sign
         for key, value in _numbers(payload):
-            self.sums[key] += sign * value
+            self.sums[key] = _compact(self.sums[key] + sign * value)
             self.counts[key] += sign
         for key, value in _numbers(payload.get("indicators") or {}):
-            self.isums[key] += sign * value
+            self.isums[key] = _compact(self.isums[key] + sign * value)
             self.icounts[key] += sign
 
     def entry(self) -> Entry:
-        """The day's means, under the check-in's keys."""
+        """The means, under the check-in's keys."""
         found: Entry = {"n": self.n}
-        found.update({k: _mean(s, self.counts[k]) for k, s in self.sums.items() if self.counts[k] > 0})
-        indicators = {k: _mean(s, self.icounts[k]) for k, s in self.isums.items() if self.icounts[k] > 0}
+        found.update({k: _compact(s / self.counts[k]) for k, s in self.sums.items() if self.counts[k] > 0})
+        indicators = {k: _compact(s / self.icounts[k]) for k, s in self.isums.items() if self.icounts[k] > 0}
         if indicators:
             found["indicators"] = indicators
         return found
 
+    def mean(self, key: str, *, indicator: bool = False) -> float | None:
+        count = (self.icounts if indicator else self.counts).get(key, 0)
+        return (self.isums if indicator else self.sums)[key] / count if count > 0 else None
 
-def _mean(total: float, count: int) -> float:
-    return _compact(total / count)
+    def dump(self) -> dict[str, Any]:
+        def kept(sums: dict[str, float], counts: dict[str, int]) -> tuple[dict[str, float], dict[str, int]]:
+            keys = [k for k, c in counts.items() if c > 0]
+            return {k: sums[k] for k in keys}, {k: counts[k] for k in keys}
+
+        sums, counts = kept(self.sums, self.counts)
+        isums, icounts = kept(self.isums, self.icounts)
+        return {"n": self.n, "sum": sums, "count": counts, "isum": isums, "icount": icounts}
+
+    @classmethod
+    def load(cls, stored: dict[str, Any]) -> Totals:
+        return cls(
+            n=stored["n"],
+            sums=defaultdict(float, stored["sum"]),
+            counts=defaultdict(int, stored["count"]),
+            isums=defaultdict(float, stored["isum"]),
+            icounts=defaultdict(int, stored["icount"]),
+        )
+
+    def copy(self) -> Totals:
+        return Totals.load(self.dump())
+
+
+@dataclass
+class Day:
+    """One day: the totals of all its check-ins, and those of the ones not marked private (``None``
+    while the day has no private check-in: then they are the same)."""
+
+    all: Totals = field(default_factory=Totals)
+    shared_only: Totals | None = None
+
+    @property
+    def shared(self) -> Totals:
+        return self.all if self.shared_only is None else self.shared_only
+
+    def take(self, payload: Payload, sign: int, *, private: bool) -> None:
+        if private and self.shared_only is None:
+            self.shared_only = self.all.copy()  # from now on the two differ
+        self.all.take(payload, sign)
+        if not private and self.shared_only is not None:
+            self.shared_only.take(payload, sign)
+
+    def dump(self) -> dict[str, Any]:
+        found = self.all.dump()
+        if self.shared_only is not None:
+            found["shared"] = self.shared_only.dump()
+        return found
+
+    @classmethod
+    def load(cls, stored: dict[str, Any]) -> Day:
+        shared = stored.get("shared")
+        return cls(Totals.load(stored), Totals.load(shared) if shared is not None else None)
 
 
 def mean_of(payloads: list[Payload]) -> Entry:
     """The means of one day's check-ins, computed straight from them."""
-    day = Day()
+    totals = Totals()
     for payload in payloads:
-        day.take(payload, +1)
-    return day.entry()
+        totals.take(payload, +1)
+    return totals.entry()
 
 
-# --- A month's row: columns in, days out -------------------------------------------------------
-
-
-def _to_columns(days: dict[date, Day]) -> dict[str, Any]:
-    ordered = sorted(d for d, day in days.items() if day.n > 0)
-    found: dict[str, Any] = {"days": [d.day for d in ordered], "n": [days[d].n for d in ordered]}
-    for sums, counts, sum_key, count_key in (
-        ("sums", "counts", "sum", "count"),
-        ("isums", "icounts", "isum", "icount"),
-    ):
-        keys = sorted({k for d in ordered for k, c in getattr(days[d], counts).items() if c > 0})
-        found[sum_key] = {
-            k: _text([_compact(getattr(days[d], sums).get(k, 0)) for d in ordered]) for k in keys
-        }
-        found[count_key] = {k: _text([getattr(days[d], counts).get(k, 0) for d in ordered]) for k in keys}
-    return found
-
-
-def _text(column: list[float]) -> str:
-    """A column as JSON text inside the row's JSON: decoding the row then only scans it, and a
-    reader decodes the columns it needs (one measure of thirty: ~4x faster for a chart)."""
-    return json.dumps(column, separators=(",", ":"))
-
-
-def _compact(value: float) -> float:
-    """Six places (sums of decimals taken away again drift in the last digits); whole numbers as
-    integers (shorter to store and to decode)."""
-    value = round(value, 6)
-    return int(value) if float(value).is_integer() else value
-
-
-@functools.lru_cache(maxsize=256)
-def _month_days(month: date) -> tuple[date, ...]:
-    """Every day of a month, made once: a year's read names four hundred days."""
-    following = _next_month(month)
-    return tuple(month + timedelta(days=i) for i in range((following - month).days))
-
-
-def _days_of(month: date, numbers: list[int]) -> list[date]:
-    every = _month_days(month)
-    return [every[d - 1] for d in numbers]
-
-
-def _from_columns(month: date, columns: dict[str, Any]) -> dict[date, Day]:
-    days = _days_of(month, columns["days"])
-    found = {d: Day(n=n) for d, n in zip(days, columns["n"], strict=True)}
-    for attr, key in (("sums", "sum"), ("counts", "count"), ("isums", "isum"), ("icounts", "icount")):
-        for name, text in columns[key].items():
-            for d, value in zip(days, json.loads(text), strict=True):
-                getattr(found[d], attr)[name] = value
-    return found
-
-
-# --- Writes ---------------------------------------------------------------------------------
+# --- Months ---------------------------------------------------------------------------------
 
 
 def first_of_month(day: date) -> date:
@@ -162,108 +167,58 @@ def _span(months: list[date]) -> tuple[date, date]:
     return months[0], _next_month(months[-1]) - timedelta(days=1)
 
 
-def _save(owner: Any, month: date, row: DayMeans | None, days: dict[date, Day]) -> None:
-    count = sum(day.n for day in days.values() if day.n > 0)
-    if count == 0:
-        if row is not None:
-            row.delete()
-        return
-    if row is None:
-        row = DayMeans(owner=owner, month=month)
-    row.checkins, row.payload = count, _to_columns(days)
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:  # another request made the month's row in the meantime: rebuild it
-        rebuild_month(owner, month)
+def _days_of(row: DayMeans) -> dict[date, Day]:
+    return {row.month.replace(day=int(d)): Day.load(stored) for d, stored in row.payload["days"].items()}
 
 
-def _patched(columns: dict[str, Any], day: date, payload: Payload, sign: int) -> dict[str, Any] | None:
-    """The month's columns with one check-in of ``day`` added or taken away, touching only the
-    columns it has values in (a check-in holds a few of the month's forty); ``None`` when the
-    change adds or removes a day or a column: then the whole month is rewritten."""
-    try:
-        i = columns["days"].index(day.day)
-    except ValueError:
-        return None
-    n = list(columns["n"])
-    n[i] += sign
-    if n[i] <= 0:
-        return None
-    patched = {**columns, "n": n}
-    for sum_key, count_key, values in (
-        ("sum", "count", payload),
-        ("isum", "icount", payload.get("indicators") or {}),
-    ):
-        sums, counts = dict(columns[sum_key]), dict(columns[count_key])
-        for key, value in _numbers(values):
-            if key not in sums:
-                return None
-            day_sums, day_counts = json.loads(sums[key]), json.loads(counts[key])
-            day_sums[i] = _compact(day_sums[i] + sign * value)
-            day_counts[i] += sign
-            sums[key], counts[key] = _text(day_sums), _text(day_counts)
-        patched[sum_key], patched[count_key] = sums, counts
-    return patched
+def _store(row: DayMeans, days: dict[date, Day]) -> None:
+    kept = {d: day for d, day in days.items() if day.all.n > 0}
+    row.checkins = sum(day.all.n for day in kept.values())
+    row.payload = {"v": FORMAT, "days": {str(d.day): kept[d].dump() for d in sorted(kept)}}
 
 
-def _change(owner: Any, day: date, payload: Payload, sign: int) -> None:
-    month = first_of_month(day)
-    row = next(iter(owned_rows(DayMeans, owner, month=month, for_update=True)), None)
-    patched = _patched(row.payload, day, payload, sign) if row is not None else None
-    if row is not None and patched is not None:
-        row.checkins, row.payload = row.checkins + sign, patched
-        update_columns(row, "checkins", "payload")
-        return
-    days = _from_columns(month, row.payload) if row is not None else {}
-    days.setdefault(day, Day()).take(payload, sign)
-    _save(owner, month, row, days)
+def _is_current(row: DayMeans) -> bool:
+    payload = row.payload
+    return isinstance(payload, dict) and payload.get("v") == FORMAT
 
 
-def add(owner: Any, day: date, payload: Payload) -> None:
-    """A check-in of ``day`` was saved: called in the same transaction."""
-    _change(owner, day, payload, +1)
+# --- Writes ---------------------------------------------------------------------------------
 
 
-@dataclass
-class PreparedAdd:
-    """``add``, worked out before the transaction (``prepare_add``): the month's row as read then,
-    patched and encrypted again. In the transaction, ``apply`` writes it only if the row is still
-    as read, and otherwise does what ``add`` does: nothing is lost when another writer came
-    between, and in the usual case the transaction holds one UPDATE instead of the whole work."""
+@dataclass(frozen=True)
+class Side:
+    """One side of a change to a check-in: its day, its values, whether it was private."""
 
-    owner: Any
     day: date
     payload: Payload
-    row: DayMeans | None = None  # patched and sealed, ready to write
-    read: bytes = b""  # the row's ciphertext when it was read
+    private: bool = False
 
-    def apply(self) -> None:
-        if self.row is not None and update_columns(
-            self.row, "checkins", "payload", unchanged={"payload": self.read}
-        ):
-            return
-        _change(self.owner, self.day, self.payload, +1)
+    @classmethod
+    def of(cls, checkin: Checkin) -> Side:
+        return cls(checkin.local_date, dict(checkin.payload), checkin.private)
 
 
-def prepare_add(owner: Any, day: date, payload: Payload) -> PreparedAdd:
-    """``add`` prepared outside the transaction (``PreparedAdd``)."""
-    prepared = PreparedAdd(owner, day, payload)
-    row = next(iter(owned_rows(DayMeans, owner, month=first_of_month(day))), None)
-    if row is None:
-        return prepared  # a new month's row: made in the transaction
-    read = bytes(row.__dict__["payload"])
-    patched = _patched(row.payload, day, payload, +1)
-    if patched is not None:
-        row.checkins, row.payload = row.checkins + 1, patched
-        seal(row, "payload")
-        prepared.row, prepared.read = row, read
-    return prepared
-
-
-def remove(owner: Any, day: date, payload: Payload) -> None:
-    """A check-in of ``day`` was deleted, or is about to change (then ``add`` its new values)."""
-    _change(owner, day, payload, -1)
+def changed(owner: Any, *, before: Side | None = None, after: Side | None = None) -> None:
+    """A check-in was added (``after``), deleted (``before``) or changed (both): the months they
+    fall in follow. Called inside the write's transaction, after the write: a month whose row is
+    missing or in an older format is rebuilt from the check-ins as they now stand."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("day means change in the write's transaction")
+    steps = [(side, sign) for side, sign in ((before, -1), (after, +1)) if side is not None]
+    for month in sorted({first_of_month(side.day) for side, _sign in steps}):
+        row = DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
+        if row is None or not _is_current(row):
+            rebuild_month(owner, month)
+            continue
+        days = _days_of(row)
+        for side, sign in steps:
+            if first_of_month(side.day) == month:
+                days.setdefault(side.day, Day()).take(side.payload, sign, private=side.private)
+        _store(row, days)
+        if row.checkins:
+            row.save(update_fields=["checkins", "payload"])
+        else:
+            row.delete()
 
 
 def rebuild_month(owner: Any, month: date) -> None:
@@ -272,12 +227,22 @@ def rebuild_month(owner: Any, month: date) -> None:
     for checkin in (
         filter_checkins_of(owner)
         .filter(local_date__range=_span([month]))
-        .only("id", "owner_id", "local_date", "payload")
+        .only("id", "owner_id", "local_date", "private", "payload")
     ):
-        days[checkin.local_date].take(checkin.payload, +1)
+        days[checkin.local_date].take(checkin.payload, +1, private=checkin.private)
     with transaction.atomic():
         row = DayMeans.objects.select_for_update().filter(owner_id=owner.pk, month=month).first()
-        _save(owner, month, row, days)
+        if not days:
+            if row is not None:
+                row.delete()
+            return
+        row = row or DayMeans(owner_id=owner.pk, month=month)
+        _store(row, days)
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:  # another request made the month's row meanwhile: theirs is as good
+            pass
 
 
 def rebuild_all(owner: Any) -> None:
@@ -293,78 +258,58 @@ def rebuild_all(owner: Any) -> None:
 
 @dataclass(frozen=True)
 class Month:
-    """One stored month, for readers that take a measure's column at a time."""
+    """One stored month: its days with check-ins, oldest first."""
 
     days: list[date]
-    columns: dict[str, Any]
+    totals: list[Day]
 
     @property
     def checkins(self) -> list[int]:
         """How many check-ins each day has, aligned with ``days``."""
-        return list(self.columns["n"])
+        return [day.all.n for day in self.totals]
 
-    def means(self, key: str, *, indicator: bool = False) -> list[float | None]:
-        """The day means of a check-in key (or an indicator id), aligned with ``days``."""
-        sums_text = self.columns["isum" if indicator else "sum"].get(key)
-        if sums_text is None:
-            return [None] * len(self.days)
-        sums, counts = (
-            json.loads(sums_text),
-            json.loads(self.columns["icount" if indicator else "count"][key]),
-        )
-        return [s / c if c else None for s, c in zip(sums, counts, strict=True)]
+    def means(self, key: str, *, indicator: bool = False, shared: bool = False) -> list[float | None]:
+        """The day means of a check-in key (or an indicator id), aligned with ``days``;
+        ``shared``: without the check-ins marked private."""
+        return [(day.shared if shared else day.all).mean(key, indicator=indicator) for day in self.totals]
 
-
-# Every chart, the overview and the today page read months: building these two queries with the
-# ORM took ~0.4 ms a page, running them ~0.03 ms. They are written once here, in plain SQL.
-_ROWS_SQL = "SELECT {columns} FROM journal_daymeans WHERE owner_id = %s AND month BETWEEN %s AND %s"
-_COUNT_SQL = "SELECT COUNT(*) FROM journal_checkin WHERE owner_id = %s AND local_date BETWEEN %s AND %s"
-
-
-def _stored(owner: Any, first: date, last: date) -> tuple[list[DayMeans], int]:
-    """The owner's stored months from ``first`` to ``last`` (first days of months), and how many
-    check-ins those months hold now."""
-    connection = connections[DayMeans.objects.db]
-    owner_id = DayMeans._meta.get_field("owner").get_db_prep_value(owner.pk, connection)
-    day = DayMeans._meta.get_field("month")
-    span = _span([first, last])
-    rows = rows_from_sql(
-        DayMeans,
-        _ROWS_SQL.format(columns=columns_of(DayMeans, connection.alias)),
-        [owner_id, *(day.get_db_prep_value(d, connection) for d in (first, last))],
-        using=connection.alias,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNT_SQL, [owner_id, *(day.get_db_prep_value(d, connection) for d in span)])
-        (counted,) = cursor.fetchone()
-    return rows, int(counted)
+    def entries(self, *, shared: bool = False) -> Iterator[tuple[date, Entry]]:
+        for d, day in zip(self.days, self.totals, strict=True):
+            totals = day.shared if shared else day.all
+            if totals.n > 0:
+                yield d, totals.entry()
 
 
 def months(owner: Any, start: date, end: date) -> list[Month]:
     """The stored months that overlap ``start``–``end``, oldest first (all their days: the caller
-    keeps those of its period)."""
+    keeps those of its period). Two queries: the rows, and the check-ins' count that checks them."""
     wanted = _months(start, end)
-    rows, counted = _stored(owner, wanted[0], wanted[-1])
-    if counted != sum(row.checkins for row in rows):
+    rows = list(DayMeans.objects.filter(owner_id=owner.pk, month__range=(wanted[0], wanted[-1])))
+    counted = filter_checkins_of(owner).filter(local_date__range=_span(wanted)).count()
+    if counted != sum(row.checkins for row in rows) or not all(_is_current(row) for row in rows):
         rows = _mend(owner, wanted, rows)
-    rows.sort(key=lambda row: row.month)
-    return [Month(_days_of(row.month, row.payload["days"]), row.payload) for row in rows]
-
-
-def day_entries(owner: Any, start: date, end: date) -> dict[date, Entry]:
-    """The means of each day from ``start`` to ``end`` (inclusive) that has check-ins."""
-    found: dict[date, Entry] = {}
-    for month in months(owner, start, end):
-        first = month.days[0].replace(day=1)
-        for day, totals in _from_columns(first, month.columns).items():
-            if start <= day <= end:
-                found[day] = totals.entry()
+    found = []
+    for row in sorted(rows, key=lambda row: row.month):
+        days = _days_of(row)
+        found.append(Month(sorted(days), [days[d] for d in sorted(days)]))
     return found
 
 
+def day_entries(owner: Any, start: date, end: date, *, shared: bool = False) -> dict[date, Entry]:
+    """The means of each day from ``start`` to ``end`` (inclusive) that has check-ins."""
+    return {
+        day: entry
+        for month in months(owner, start, end)
+        for day, entry in month.entries(shared=shared)
+        if start <= day <= end
+    }
+
+
 def _mend(owner: Any, wanted: list[date], rows: list[DayMeans]) -> list[DayMeans]:
-    """Rebuild the months whose row does not match their check-ins; the rows, as they are now."""
-    stored = {row.month: row.checkins for row in rows}
+    """Rebuild the months whose row does not match their check-ins or is in an older format; the
+    rows, as they are now."""
+    stored = {row.month: row.checkins for row in rows if _is_current(row)}
+    stale = {row.month for row in rows if not _is_current(row)}
     counts: dict[date, int] = defaultdict(int)
     per_day = (
         filter_checkins_of(owner)
@@ -376,6 +321,6 @@ def _mend(owner: Any, wanted: list[date], rows: list[DayMeans]) -> list[DayMeans
     for day, count in per_day:
         counts[first_of_month(day)] += count
     for month in wanted:
-        if counts.get(month, 0) != stored.get(month, 0):
+        if month in stale or counts.get(month, 0) != stored.get(month, 0):
             rebuild_month(owner, month)
     return list(DayMeans.objects.filter(owner_id=owner.pk, month__in=wanted))

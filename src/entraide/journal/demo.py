@@ -9,9 +9,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from entraide.journal import day_means, services
-from entraide.journal import values as v
-from entraide.journal.models import Checkin, IndicatorKind, JournalEntry
+from entraide.journal import services
+from entraide.journal.models import IndicatorKind, JournalEntry
 
 YEARS = 3
 INDICATORS: list[tuple[str, str, str, tuple[str, ...]]] = [
@@ -97,7 +96,6 @@ def populate(person: Any, rng: random.Random, today: date, *, years: int = YEARS
     known = {str(i.pk): i for i in indicators}
     days = years * 365
     patches = _bad_patches(rng, days)
-    rows: list[Checkin] = []
     for index in range(days):
         day = today - timedelta(days=days - index)
         if rng.random() < 0.1:
@@ -130,17 +128,7 @@ def populate(person: Any, rng: random.Random, today: date, *, years: int = YEARS
             if rng.random() < 0.4:
                 values["tags"] = rng.sample(TAGS, rng.randint(1, 2))
             moment = datetime.combine(day, time(rng.randint(8, 22), rng.randrange(0, 60, 5)), zone)
-            rows.append(
-                Checkin(
-                    owner=person,
-                    moment=moment,
-                    local_date=day,
-                    time_zone=person.time_zone,
-                    payload=v.clean_checkin(values, indicators=known),
-                )
-            )
-    Checkin.objects.bulk_create(rows, batch_size=500)
-    day_means.rebuild_all(person)
+            services.record_checkin(person, moment=moment, values=values, indicators=known)
     entries = []
     for week in range(0, days, 7):
         if rng.random() < 0.6:

@@ -3,8 +3,6 @@ rules themselves are in ``journal.values`` and the services, shared with the API
 
 from __future__ import annotations
 
-import copy
-import functools
 import html
 import re
 from datetime import datetime, time
@@ -17,13 +15,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
-from entraide.core.form_fields import (
-    SharedChoiceField,
-    SharedChoices,
-    SharedMultipleChoiceField,
-    SharedTypedChoiceField,
-    share_fields,
-)
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 
@@ -43,7 +34,7 @@ def _checked_values(value: Any) -> set[str]:
     return {str(value)}
 
 
-class FastChoices(SharedChoices):
+class FastChoices:
     """Renders radio buttons or boxes in Python rather than one template per option: a check-in
     form has about a hundred options, and Django's per-option templates cost ~30 ms a page."""
 
@@ -124,7 +115,7 @@ class FastRadioSelect(FastChoices, forms.RadioSelect):
 
 
 def scale_field(label: Any, low: Any, high: Any, top: int = 10, bottom: int = 0) -> forms.TypedChoiceField:
-    return SharedTypedChoiceField(
+    return forms.TypedChoiceField(
         label=label,
         choices=[(str(n), str(n)) for n in range(bottom, top + 1)],
         coerce=int,
@@ -146,7 +137,7 @@ def minutes_field(label: Any, help_text: Any = "") -> forms.IntegerField:
 
 
 def yes_no_field(label: Any) -> forms.ChoiceField:
-    return SharedChoiceField(
+    return forms.ChoiceField(
         label=label,
         choices=[*YES_NO, (BLANK, pgettext_lazy("yes or no", "Not noted"))],
         required=False,
@@ -175,11 +166,20 @@ def format_duration(minutes: int) -> str:
 
 
 class DurationField(forms.CharField):
+    """Hours and minutes as text in the form, minutes once cleaned. The text's length is checked
+    before it becomes a number (a length validator on the minutes would fail on an int)."""
+
+    MAX_TEXT = 20
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", str(self.MAX_TEXT))
+
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # minutes, not text
         text = super().to_python(value)
         if not text:
             return None
-        minutes = parse_duration(text)
+        minutes = parse_duration(text) if len(text) <= self.MAX_TEXT else None
         if minutes is None:
             raise forms.ValidationError(
                 pgettext("indicator value", "Write hours and minutes like 1:30, or minutes like 90.")
@@ -203,10 +203,8 @@ lazy_name = lazy(_name, str)
 lazy_name_and_unit = lazy(_name_and_unit, str)
 
 
-@functools.cache
 def _indicator_field_of_kind(kind: str) -> forms.Field:
-    """An unlabelled field for indicators of ``kind`` (not a choice list), built once per
-    process and copied for each indicator: twenty built afresh cost a millisecond per form."""
+    """An unlabelled field for indicators of ``kind`` (not a choice list)."""
     if kind == IndicatorKind.SCALE:
         return scale_field("", "0", "10")
     if kind == IndicatorKind.NUMBER:
@@ -220,7 +218,6 @@ def _indicator_field_of_kind(kind: str) -> forms.Field:
     if kind == IndicatorKind.DURATION:
         return DurationField(
             required=False,
-            max_length=20,
             help_text=pgettext_lazy("check-in form", "Hours and minutes, like 1:30."),
             widget=forms.TextInput(attrs={"class": "input--short"}),
         )
@@ -240,17 +237,11 @@ def indicator_field(indicator: Indicator) -> forms.Field:
             required=False,
             widget=FastRadioSelect,
         )
-    field = copy.deepcopy(_indicator_field_of_kind(indicator.kind))
+    field = _indicator_field_of_kind(indicator.kind)
     field.label = (lazy_name_and_unit if indicator.kind == IndicatorKind.NUMBER else lazy_name)(indicator)
     return field
 
 
-def filled(data: Any, name: str) -> bool:
-    """Whether posted ``data`` gives ``name`` a value (a browser also sends empty fields)."""
-    return any(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
-
-
-@share_fields("own_emotions")  # its choices are the person's
 class CheckinForm(forms.Form):
     """A check-in. Built for one person: their indicators (in their order), their own emotions,
     substances only if they switched them on."""
@@ -266,13 +257,13 @@ class CheckinForm(forms.Form):
         pgettext_lazy("check-in form", "0: very low"),
         pgettext_lazy("check-in form", "10: very good"),
     )
-    emotions = SharedMultipleChoiceField(
+    emotions = forms.MultipleChoiceField(
         label=pgettext_lazy("check-in form", "Emotions"),
         choices=list(v.EMOTIONS.items()),
         required=False,
         widget=ChipsWidget,
     )
-    own_emotions = SharedMultipleChoiceField(
+    own_emotions = forms.MultipleChoiceField(
         label=pgettext_lazy("check-in form", "Your own emotions"), required=False, widget=ChipsWidget
     )
     new_emotions = forms.CharField(
@@ -359,14 +350,8 @@ class CheckinForm(forms.Form):
         own_emotions: list[str],
         track_substances: bool,
         initial: dict[str, Any] | None = None,
-        posted_only: bool = False,
     ) -> None:
-        """``posted_only``: a form to check a POST before saving it, never shown, with a field
-        only for what was filled in (and the moment, required): an empty optional field adds
-        nothing to a check-in, and a quick check-in fills three of forty. The page that shows the
-        form again builds it whole."""
         super().__init__(data, initial=initial)
-        self.posted_only = posted_only
         self.all_indicators = all_indicators
         self.indicators = list(indicators)
         # An archived indicator stays editable on a check-in that already has a value for it.
@@ -389,13 +374,6 @@ class CheckinForm(forms.Form):
         if not self.track_substances:
             for key in self.SUBSTANCES:
                 del self.fields[key]
-        if posted_only:
-            self.fields = {
-                name: field
-                for name, field in self.fields.items()
-                if field.required or filled(self.data, name)
-            }
-            self.indicators = [i for i in self.indicators if f"ind_{i.pk}" in self.fields]
 
     @classmethod
     def initial_from(cls, checkin: Any) -> dict[str, Any]:
@@ -450,8 +428,6 @@ class CheckinForm(forms.Form):
         if self.errors:
             return data
         self.values = self.to_values(data)
-        if self.posted_only:
-            return data  # the service checks them next, and the whole form shows what it refuses
         try:
             v.clean_checkin(self.values, indicators=self.all_indicators)
         except v.InvalidValuesError as exc:

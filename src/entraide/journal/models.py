@@ -30,6 +30,9 @@ class Checkin(PersonalModel):
     time_zone = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # "Reste privé": never shown to anyone the person shares with, whatever the grants (the day
+    # means keep sums without it apart). In clear, like the date: the gate filters on it.
+    private = models.BooleanField(default=False)
     # {"mood", "anxiety", "energy", "emotions", "own_emotions", "sleep", "habits", "substances",
     #  "note", "tags", "indicators": {indicator id: value}} — see journal.values
     payload = EncryptedField()

@@ -16,11 +16,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from entraide.core import crypto
 from entraide.core.localtime import local_date
-from entraide.core.owned_rows import owned_rows
-from entraide.core.row_writes import insert_row
-from entraide.journal import day_means
+from entraide.journal import day_means, signals
 from entraide.journal import values as v
 from entraide.journal.access import filter_entries_of, filter_indicators_of, indicators_of
 from entraide.journal.models import Checkin, Indicator, IndicatorKind, JournalEntry, JournalSettings
@@ -60,34 +57,20 @@ def _clean_moment(moment: datetime) -> datetime:
     return moment
 
 
-@dataclass
-class PreparedCheckin:
-    """A new check-in checked and built, its day means worked out (``prepare_checkin``): ``save``
-    writes it, inside a transaction the caller opened (``record_checkin``, a form's token)."""
-
-    checkin: Checkin
-    day_means: day_means.PreparedAdd
-
-    def save(self) -> Checkin:
-        if not transaction.get_connection().in_atomic_block:
-            raise transaction.TransactionManagementError("a prepared check-in is saved in a transaction")
-        insert_row(self.checkin)
-        self.day_means.apply()
-        _remember_own_emotions(self.checkin.owner, self.checkin.payload.get("own_emotions", []))
-        return self.checkin
+def _after_commit(signal: Any, **kwargs: Any) -> None:
+    transaction.on_commit(lambda: signal.send(sender=Checkin, **kwargs))
 
 
-def prepare_checkin(
+def record_checkin(
     owner: Any,
     *,
     moment: datetime,
     values: Mapping[str, Any],
     indicators: Mapping[str, Indicator] | None = None,
-) -> PreparedCheckin:
-    """A new check-in, ready to ``save``: everything but the writes, done before the transaction
-    (on SQLite writers take turns, so a short one keeps the next writer from waiting). Its local
-    date is taken in the person's zone now (ARCHITECTURE.md, "Time"). ``indicators``: the
-    person's, from ``indicators_by_id`` when the caller already loaded them."""
+    private: bool = False,
+) -> Checkin:
+    """A new check-in, its local date taken in the person's zone now (ARCHITECTURE.md, "Time").
+    ``indicators``: the person's, from ``indicators_by_id``, when the caller already loaded them."""
     moment = _clean_moment(moment)
     payload = v.clean_checkin(
         values, indicators=indicators if indicators is not None else indicators_by_id(owner)
@@ -98,23 +81,15 @@ def prepare_checkin(
         moment=moment,
         time_zone=zone,
         local_date=local_date(moment, ZoneInfo(zone)),
+        private=private,
         payload=payload,
     )
-    crypto.data_key_for(owner.pk, create=True)  # unwrapped now, not while holding the writer lock
-    return PreparedCheckin(checkin, day_means.prepare_add(owner, checkin.local_date, payload))
-
-
-def record_checkin(
-    owner: Any,
-    *,
-    moment: datetime,
-    values: Mapping[str, Any],
-    indicators: Mapping[str, Indicator] | None = None,
-) -> Checkin:
-    """A new check-in (``prepare_checkin``, then saved)."""
-    prepared = prepare_checkin(owner, moment=moment, values=values, indicators=indicators)
     with transaction.atomic():
-        return prepared.save()
+        checkin.save()
+        day_means.changed(owner, after=day_means.Side.of(checkin))
+        _remember_own_emotions(owner, payload.get("own_emotions", []))
+        _after_commit(signals.checkin_recorded, owner=owner, checkin=checkin, checkin_id=checkin.pk)
+    return checkin
 
 
 def update_checkin(
@@ -129,7 +104,7 @@ def update_checkin(
     moment = _clean_moment(moment)
     owner = checkin.owner
     known = indicators if indicators is not None else indicators_by_id(owner)
-    before = (checkin.local_date, checkin.payload)
+    before = day_means.Side.of(checkin)
     checkin.payload = v.clean_checkin(values, indicators=known)
     if moment != checkin.moment:
         checkin.moment = moment
@@ -138,16 +113,32 @@ def update_checkin(
     checkin.updated_at = timezone.now()
     with transaction.atomic():
         checkin.save()
-        day_means.remove(owner, *before)
-        day_means.add(owner, checkin.local_date, checkin.payload)
+        day_means.changed(owner, before=before, after=day_means.Side.of(checkin))
         _remember_own_emotions(owner, checkin.payload.get("own_emotions", []))
+        _after_commit(signals.checkin_changed, owner=owner, checkin=checkin, checkin_id=checkin.pk)
+    return checkin
+
+
+def mark_checkin_private(checkin: Checkin, *, private: bool) -> Checkin:
+    """ "Reste privé": the check-in never reaches anyone the person shares with."""
+    if checkin.private == private:
+        return checkin
+    before = day_means.Side.of(checkin)
+    checkin.private = private
+    with transaction.atomic():
+        checkin.save(update_fields=["private"])
+        day_means.changed(checkin.owner, before=before, after=day_means.Side.of(checkin))
+        _after_commit(signals.checkin_changed, owner=checkin.owner, checkin=checkin, checkin_id=checkin.pk)
     return checkin
 
 
 def delete_checkin(checkin: Checkin) -> None:
+    owner, checkin_id, day = checkin.owner, checkin.pk, checkin.local_date
     with transaction.atomic():
-        day_means.remove(checkin.owner, checkin.local_date, checkin.payload)
+        before = day_means.Side.of(checkin)
         checkin.delete()
+        day_means.changed(owner, before=before)
+        _after_commit(signals.checkin_deleted, owner=owner, checkin_id=checkin_id, local_date=day)
 
 
 @dataclass(frozen=True)
@@ -166,15 +157,10 @@ def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
     """Each day from ``start`` to ``end`` (inclusive) that has check-ins, oldest first."""
     found = []
     for month in day_means.months(owner, start, end):
-        columns = {key: month.means(key) for key in MEASURES}  # only these columns are decoded
-        for i, (day, n) in enumerate(zip(month.days, month.checkins, strict=True)):
+        for day, totals in zip(month.days, month.totals, strict=True):
             if start <= day <= end:
-                means: dict[str, float] = {}
-                for key, column in columns.items():
-                    value = column[i]
-                    if value is not None:
-                        means[key] = value
-                found.append(DayValues(day=day, checkins=n, means=means))
+                means = {key: mean for key in MEASURES if (mean := totals.all.mean(key)) is not None}
+                found.append(DayValues(day=day, checkins=totals.all.n, means=means))
     return found
 
 
@@ -182,9 +168,8 @@ def day_values(owner: Any, start: date, end: date) -> list[DayValues]:
 
 
 def journal_settings_of(owner: Any) -> JournalSettings:
-    """The person's settings row (an unsaved default when they never changed anything); read in
-    SQL, as every check-in form reads it."""
-    found = next(iter(owned_rows(JournalSettings, owner, limit=1)), None)
+    """The person's settings row (an unsaved default when they never changed anything)."""
+    found = JournalSettings.objects.filter(owner_id=owner.pk).first()
     return found or JournalSettings(owner=owner, payload={"track_substances": False, "own_emotions": []})
 
 
@@ -408,9 +393,11 @@ def checkin_reminder_time(owner: Any) -> time | None:
     """The local time of the person's daily check-in reminder, ``None`` when it is off."""
     from entraide.notifications.models import Reminder
 
-    # In SQL: the today page asks on every visit (0.1 ms instead of 0.5 ms through the ORM).
-    found = owned_rows(Reminder, owner, kind=REMINDER_KIND, enabled=True, limit=1)
-    return found[0].local_time if found else None
+    return (
+        Reminder.objects.filter(owner_id=owner.pk, kind=REMINDER_KIND, enabled=True)
+        .values_list("local_time", flat=True)
+        .first()
+    )
 
 
 def set_checkin_reminder(owner: Any, *, enabled: bool, at: time) -> Any:

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from entraide.core.owned_rows import owned_rows
 from entraide.safety.models import CrisisMoment, SafetyPlan
 
 
@@ -20,8 +19,7 @@ def filter_plans_of(owner: Any, qs: QuerySet[SafetyPlan] | None = None) -> Query
 
 def find_plan_of(owner: Any) -> SafetyPlan | None:
     """The person's plan, or ``None`` when they have not written one yet."""
-    found = owned_rows(SafetyPlan, owner, order="id", limit=1)
-    return found[0] if found else None
+    return filter_plans_of(owner).order_by("id").first()
 
 
 def filter_moments_of(owner: Any, qs: QuerySet[CrisisMoment] | None = None) -> QuerySet[CrisisMoment]:

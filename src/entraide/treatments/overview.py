@@ -9,14 +9,13 @@ from typing import Any
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.localtime import occurrence
-from entraide.core.owned_rows import owned_rows
 from entraide.core.registries import OverviewSection, register_overview_section
 from entraide.treatments import services
-from entraide.treatments.models import Treatment
+from entraide.treatments.access import filter_treatments_of
 
 
 def treatments_overview(person: Any) -> dict[str, Any] | None:
-    if not owned_rows(Treatment, person, active=True, limit=1):
+    if not filter_treatments_of(person).filter(active=True).exists():
         return None
     zone = services.zone_of(person)
     today = services.today_of(person)

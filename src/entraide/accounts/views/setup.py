@@ -52,7 +52,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 )
             except services.SetupAlreadyDoneError:
                 return redirect("account_login")
-            login(request, user, backend="entraide.accounts.backends.ModelBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             # They just typed their password: allauth need not ask again before enrolling 2FA.
             record_authentication(request, user, "password", email=user.email, reauthenticated=True)
             messages.success(

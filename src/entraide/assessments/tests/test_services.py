@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from entraide.assessments import services
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
@@ -100,17 +100,6 @@ def test_a_failing_crisis_receiver_rolls_the_response_back(owner):
     finally:
         crisis_signalled.disconnect(dispatch_uid="test-assessments-broken")
     assert not QuestionnaireResponse.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_prepared_response_is_saved_in_a_transaction_only(owner):
-    row = services.prepare_response(owner, questionnaire="gad7", answers=[1] * 7)
-    assert row.payload["raw"] == 7  # scored when prepared
-    with pytest.raises(transaction.TransactionManagementError):
-        services.save_response(row)
-    with transaction.atomic():
-        services.save_response(row)
-    assert QuestionnaireResponse.objects.get().payload["raw"] == 7
 
 
 def test_the_safety_app_records_a_crisis_moment(owner):

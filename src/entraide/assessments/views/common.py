@@ -8,6 +8,4 @@ from entraide.core import formtokens
 
 # The shared form helpers, under the names the assessments views use.
 save_once = formtokens.save_once
-save_prepared = formtokens.save_prepared
-Prepared = formtokens.Prepared
 saved_message = formtokens.saved_message

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from entraide.assessments.access import (
     responses_since,
 )
 from entraide.assessments.forms import QuestionnaireForm, ScheduleForm
-from entraide.assessments.views.common import Prepared, save_once, save_prepared, saved_message
+from entraide.assessments.views.common import save_once, saved_message
 from entraide.core import formstash
 from entraide.core.routes import audience
 
@@ -79,19 +79,16 @@ def respond(request: HttpRequest, questionnaire: str) -> HttpResponse:
     form = QuestionnaireForm(formstash.posted_or_kept(request), instrument=instrument)
     if request.method == "POST" and form.is_valid():
 
-        def prepare() -> Prepared:
-            response = services.prepare_response(user, **form.values())
-            url = (
-                reverse("safety:crisis")
-                if response.crisis
-                else reverse("assessments:response", kwargs={"response_id": response.pk})
-            )
-            return url, lambda: services.save_response(response)
+        def save() -> str:
+            response = services.record_response(user, **form.values())
+            if response.crisis:
+                return reverse("safety:crisis")
+            return reverse("assessments:response", kwargs={"response_id": response.pk})
 
-        done = save_prepared(request, form, prepare)
+        done = save_once(request, form, save)
         if done is not None:
             saved_message(request, done[1], pgettext("questionnaire form", "Your answers are saved."))
-            return HttpResponseRedirect(done[0])  # a path already: ``redirect`` would reverse it first
+            return redirect(done[0])
     return render(
         request,
         "assessments/respond/index.html",

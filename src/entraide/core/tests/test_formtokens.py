@@ -6,11 +6,9 @@ import threading
 import time
 
 import pytest
-from django import forms
 from django.db import IntegrityError, connection
 
 from entraide.core import formtokens
-from entraide.core.errors import InvalidValuesError
 from entraide.core.models import FormSubmission
 
 
@@ -62,8 +60,7 @@ def test_formtokens_a_client_may_choose_its_nonce(owner):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("prepared", [False, True], ids=["submit_once", "submit_prepared"])
-def test_formtokens_two_concurrent_posts_act_once(owner, prepared):
+def test_formtokens_two_concurrent_posts_act_once(owner):
     token = formtokens.new_token(owner)
     results, acted = [], []
 
@@ -76,10 +73,7 @@ def test_formtokens_two_concurrent_posts_act_once(owner, prepared):
                 time.sleep(0.3)  # the first is still saving when the second arrives
                 return f"/done/{delay}"
 
-            if prepared:
-                results.append(formtokens.submit_prepared(owner, token, f"/done/{delay}", action))
-            else:
-                results.append(formtokens.submit_once(owner, token, action))
+            results.append(formtokens.submit_once(owner, token, action))
         finally:
             connection.close()
 
@@ -105,59 +99,3 @@ def test_formtokens_an_actions_own_integrity_error_is_not_taken_for_a_used_token
 
 
 # --- Saves prepared before their transaction ------------------------------------------------------
-
-
-def test_submit_prepared_claims_with_the_url_and_writes_once(owner):
-    token = formtokens.new_token(owner)
-    writes = []
-    assert formtokens.submit_prepared(owner, token, "/done/1", lambda: writes.append(1)) == ("/done/1", True)
-    assert formtokens.submit_prepared(owner, token, "/done/2", lambda: writes.append(2)) == ("/done/1", False)
-    assert writes == [1]  # the second write ran in a transaction rolled back, or not at all
-    assert FormSubmission.objects.get(user=owner).result_url == "/done/1"
-
-
-def test_submit_prepared_a_failed_write_frees_the_token_and_its_own_conflict_is_raised(owner):
-    token = formtokens.new_token(owner)
-
-    def fail():
-        raise RuntimeError("the save failed")
-
-    with pytest.raises(RuntimeError):
-        formtokens.submit_prepared(owner, token, "/never", fail)
-
-    def clash():
-        FormSubmission.objects.create(user=owner, token="e" * 12)
-        FormSubmission.objects.create(user=owner, token="e" * 12)
-
-    with pytest.raises(IntegrityError):
-        formtokens.submit_prepared(owner, token, "/never", clash)
-    assert not FormSubmission.objects.exists()
-    assert formtokens.submit_prepared(owner, token, "/ok", lambda: None) == ("/ok", True)
-    with pytest.raises(formtokens.InvalidTokenError):
-        formtokens.submit_prepared(owner, "forged.token", "/never", lambda: None)
-
-
-def test_save_prepared_puts_what_went_wrong_on_the_form(owner, rf):
-    class Form(forms.Form):
-        def add_service_errors(self, exc):
-            for key, message in exc.errors.items():
-                self.add_error(None, f"{key}: {message}")
-
-    request = rf.post("/", {formtokens.FIELD: formtokens.new_token(owner)})
-    request.user = owner
-
-    def refused():
-        raise InvalidValuesError({"moment": "too far ahead"})
-
-    form = Form({})
-    assert form.is_valid()
-    assert formtokens.save_prepared(request, form, refused) is None
-    assert form.non_field_errors() == ["moment: too far ahead"]
-    assert not FormSubmission.objects.exists()
-    forged = rf.post("/", {formtokens.FIELD: "forged.token"})
-    forged.user = owner
-    form = Form({})
-    assert form.is_valid()
-    assert formtokens.save_prepared(forged, form, lambda: ("/never", lambda: None)) is None
-    assert len(form.non_field_errors()) == 1
-    assert formtokens.save_prepared(request, Form({}), lambda: ("/ok", lambda: None)) == ("/ok", True)

