@@ -67,8 +67,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @_reauthentication_required
 def token_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    data: Any = request.POST if request.method == "POST" else formstash.take(request)
-    form = TokenForm(data)
+    form = TokenForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
         created: dict[str, Any] = {}
 
@@ -81,18 +80,13 @@ def token_new(request: HttpRequest) -> HttpResponse:
             )
             return reverse("api:tokens")
 
-        try:
-            url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
-        except formtokens.InvalidTokenError:
-            formtokens.refuse_token(form)
-        else:
-            if first:
-                # Shown in this answer only (no redirect): the secret is never stored.
-                return render(
-                    request,
-                    "api/token_new/created.html",
-                    {"token": created["token"], "secret": created["secret"]},
-                )
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("api tokens", "Your token is created.")
+        )
+        if done and created:
+            # Shown in this answer, instead of the redirect: the secret is never stored.
+            return render(request, "api/token_new/created.html", created)
+        if done:
             messages.info(
                 request,
                 pgettext(
@@ -101,12 +95,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
                     "not copy it, revoke it and create a new one.",
                 ),
             )
-            return redirect(url)
-    elif data is not None and request.method == "GET":
-        messages.info(
-            request,
-            pgettext("kept form", "Here is what you wrote before your session ended. Check it, then save."),
-        )
+            return done
     return render(request, "api/token_new/index.html", {"form": form})
 
 

@@ -1,5 +1,6 @@
 """One-time form tokens: a form posted twice (a double click, a resend after a slow answer, the
-back button) acts once, and the second POST is sent where the first one led.
+back button) acts once, and the second POST is sent where the first one led. Every form view does
+it the same way, with ``save_once``.
 
 A token is ``<nonce>.<signed account id>``. The nonce makes it one-time; the signature binds it to
 the account that opened the form, which also lets ``core.formstash`` give a form typed before a
@@ -17,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import pgettext
 
 from entraide.core.errors import InvalidValuesError
@@ -68,64 +70,62 @@ def token_to_render(request: Any) -> str:
     return new_token(request.user)
 
 
-def submit_once(user: Any, token: str | None, action: Callable[[], str]) -> tuple[str, bool]:
-    """Run ``action`` (which saves and returns the URL to go to next) once per token.
+def save_once(
+    request: HttpRequest, form: Any, save: Callable[[], str], *, message: str
+) -> HttpResponseRedirect | None:
+    """What every form view does with a valid POST: run ``save`` (which calls the service and
+    returns the URL to go to) once for the form's token.
 
-    Returns ``(url, True)`` the first time, and ``(first url, False)`` when the token was already
-    used. ``action`` runs in the same transaction as the token's claim: if it raises, the token is
-    free again. Two concurrent posts wait on the unique (user, token) row: one acts.
+    The first time: ``message``, and a redirect to that URL. The same token again: "already
+    saved, nothing was sent twice", and a redirect to where the first POST led; ``save`` does not
+    run. ``None`` when the form must be shown again, every value kept: a token that is missing,
+    altered or another account's, or values the services refuse (``InvalidValuesError``, put on
+    the form by its ``add_service_errors`` if it has one, else each on its field).
+
+    ``save`` runs in one transaction with the token's claim: when it raises, nothing it wrote is
+    kept and the token is free again. Two concurrent POSTs of one token wait on the unique
+    (user, token) row, and one acts. So ``save`` must do nothing a rollback cannot undo.
     """
-    nonce = nonce_for(user, token)
-    # No look-up first: a token is almost always new, and a used one fails the claim below.
+    user: Any = request.user  # an account: form views require a login
+    try:
+        nonce = nonce_for(user, request.POST.get(FIELD))
+    except InvalidTokenError:
+        form.add_error(
+            None,
+            pgettext(
+                "forms",
+                "This page was opened for another account, or too long ago. Nothing was saved: "
+                "check what you wrote, then save again.",
+            ),
+        )
+        return None
+    # No look-up first: a token is almost always new, and a used one fails the claim. The claim
+    # comes before ``save`` so that a second POST waits there, and never runs ``save``.
     try:
         with transaction.atomic():
             claim = FormSubmission.objects.create(user=user, token=nonce)
-            claim.result_url = action()[:500]
+            claim.result_url = save()[:500]
             claim.save(update_fields=["result_url"])
-    except IntegrityError as conflict:
-        return _first_result(user, nonce, conflict), False
-    return claim.result_url, True
-
-
-def _first_result(user: Any, nonce: str, conflict: IntegrityError) -> str:
-    """Where the first submission of a used token led; ``conflict`` again when the token is not
-    used (the conflict was the action's own)."""
-    first = FormSubmission.objects.filter(user=user, token=nonce).first()
-    if first is None:
-        raise conflict
-    return first.result_url
-
-
-def refuse_token(form: Any) -> None:
-    """Show the form again after ``InvalidTokenError``: nothing was saved, every value stays."""
-    from django.utils.translation import pgettext
-
-    form.add_error(
-        None,
-        pgettext(
-            "forms",
-            "This page was opened for another account, or too long ago. Nothing was saved: check "
-            "what you wrote, then save again.",
-        ),
-    )
-
-
-def save_once(request: Any, form: Any, save: Callable[[], str]) -> tuple[str, bool] | None:
-    """What every form page does on a valid POST: run ``save`` once for the posted token and get
-    ``(url, first time)``, or ``None`` when the form must be shown again (a refused token, or
-    values the services refuse, put on the form with ``form.add_service_errors``)."""
-    try:
-        return submit_once(request.user, request.POST.get(FIELD), save)
-    except InvalidTokenError:
-        refuse_token(form)
     except InvalidValuesError as exc:
-        form.add_service_errors(exc)
-    return None
-
-
-def saved_message(request: Any, first: bool, message: str) -> None:
-    """``message`` the first time; a second POST of the same form is told nothing was sent twice."""
-    if first:
-        messages.success(request, message)
-    else:
+        _put_on(form, exc)
+        return None
+    except IntegrityError:
+        first = FormSubmission.objects.filter(user=user, token=nonce).first()
+        if first is None:
+            raise  # the conflict was ``save``'s own, not a used token
         messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
+        return HttpResponseRedirect(first.result_url)
+    messages.success(request, message)
+    # A path already: ``redirect`` would try to reverse it first.
+    return HttpResponseRedirect(claim.result_url)
+
+
+def _put_on(form: Any, exc: InvalidValuesError) -> None:
+    """The services' messages on the form: by its own ``add_service_errors`` (a form whose field
+    names differ from the services' keys has one), else each on its field, or on the whole form."""
+    put = getattr(form, "add_service_errors", None)
+    if put is not None:
+        put(exc)
+        return
+    for key, message in exc.errors.items():
+        form.add_error(key if key in form.fields else None, str(message))

@@ -210,8 +210,19 @@ def _remember_own_emotions(owner: Any, words: list[str]) -> None:
 # --- Custom indicators --------------------------------------------------------------------------
 
 
-class IndicatorLimitError(Exception):
-    pass
+LIMIT_MESSAGE = pgettext_lazy(
+    "indicator list",
+    "You follow 50 indicators, the most there can be at once. To add another one, archive one "
+    "you follow less: its past values stay.",
+)
+
+
+class IndicatorLimitError(v.InvalidValuesError):
+    """The person already follows ``MAX_ACTIVE_INDICATORS``: a form shows it on the whole form, the
+    API answers 409."""
+
+    def __init__(self) -> None:
+        super().__init__({"limit": LIMIT_MESSAGE})
 
 
 def _clean_indicator(kind: str, name: str, unit: str, choices: Iterable[str]) -> dict[str, Any]:

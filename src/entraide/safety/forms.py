@@ -105,7 +105,8 @@ class PlanForm:
                 self.non_field_errors.append(str(message))
 
     def add_error(self, key: str | None, message: str | Promise) -> None:
-        """What ``core.formtokens.refuse_token`` calls (``key`` is ``None``: the whole form)."""
+        """What ``core.formtokens.save_once`` calls on a refused token (``key`` is ``None``: the
+        whole form)."""
         if key is None or key not in v.STEP_KEYS:
             self.non_field_errors.append(str(message))
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,6 @@ from entraide.core import formstash, formtokens
 from entraide.core.charts import line_chart, number
 from entraide.core.routes import audience
 from entraide.journal.services import journal_settings_of
-from entraide.journal.values import InvalidValuesError
 from entraide.thoughts import services
 from entraide.thoughts import values as v
 from entraide.thoughts.access import filter_thoughts_of, get_thought_of
@@ -58,17 +56,6 @@ def _item(record: ThoughtRecord) -> dict[str, Any]:
         "emotions": _emotions(p),
         "distortions": len(p.get("distortions", [])),
     }
-
-
-def _save(request: HttpRequest, form: Any, save: Callable[[], str]) -> tuple[str, bool] | None:
-    """Run ``save`` once for the posted token; ``None`` when the form must be shown again."""
-    try:
-        return formtokens.submit_once(request.user, request.POST.get(formtokens.FIELD), save)
-    except formtokens.InvalidTokenError:
-        formtokens.refuse_token(form)
-    except InvalidValuesError as exc:
-        form.add_service_errors(exc)
-    return None
 
 
 def _form_context(request: HttpRequest, form: ThoughtForm) -> dict[str, Any]:
@@ -131,14 +118,11 @@ def record_new(request: HttpRequest) -> HttpResponse:
             record = services.create_thought(user, **form.values())
             return reverse("thoughts:record", kwargs={"thought_id": record.pk})
 
-        done = _save(request, form, save)
-        if done is not None:
-            url, first = done
-            if first:
-                messages.success(request, pgettext("thought record form", "Your thought record is saved."))
-            else:
-                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-            return redirect(url)
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("thought record form", "Your thought record is saved.")
+        )
+        if done:
+            return done
     return render(request, "thoughts/record_new/index.html", _form_context(request, form))
 
 
@@ -154,10 +138,11 @@ def record_edit(request: HttpRequest, thought_id: uuid.UUID) -> HttpResponse:
             services.update_thought(record, **form.values())
             return reverse("thoughts:record", kwargs={"thought_id": record.pk})
 
-        done = _save(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("thought record form", "Your thought record is updated."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("thought record form", "Your thought record is updated.")
+        )
+        if done:
+            return done
     context = _form_context(request, form)
     context["record"] = record
     return render(request, "thoughts/record_edit/index.html", context)
@@ -180,10 +165,11 @@ def record_follow_up(request: HttpRequest, thought_id: uuid.UUID) -> HttpRespons
             services.record_follow_up(record, **form.values())
             return url
 
-        done = _save(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("follow-up form", "Your follow-up is saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("follow-up form", "Your follow-up is saved.")
+        )
+        if done:
+            return done
     return render(
         request,
         "thoughts/record_follow_up/index.html",

@@ -171,11 +171,12 @@ def test_a_double_submit_creates_one_token(owner):
     data = form_data(client)
     first = client.post(NEW, data)
     assert first.status_code == 200 and inputs(first)["api-token"].startswith("ent_")
+    assert "Your token is created." in first.content.decode()
     second = client.post(NEW, data)
     assert second.status_code == 302 and second["Location"] == LIST
     assert PersonalToken.objects.count() == 1
     page = client.get(LIST).content.decode()
-    assert "already created" in page
+    assert "already created" in page and "nothing was sent twice" in page
     assert "ent_" + PersonalToken.objects.get().prefix in page  # the list shows its start, only
 
 

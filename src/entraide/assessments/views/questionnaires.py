@@ -28,8 +28,7 @@ from entraide.assessments.access import (
     responses_since,
 )
 from entraide.assessments.forms import QuestionnaireForm, ScheduleForm
-from entraide.assessments.views.common import save_once, saved_message
-from entraide.core import formstash
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 
 PER_PAGE = 12  # about six months of fortnightly answers; the chart table has the whole period
@@ -85,10 +84,11 @@ def respond(request: HttpRequest, questionnaire: str) -> HttpResponse:
                 return reverse("safety:crisis")
             return reverse("assessments:response", kwargs={"response_id": response.pk})
 
-        done = save_once(request, form, save)
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("questionnaire form", "Your answers are saved.")
+        )
         if done is not None:
-            saved_message(request, done[1], pgettext("questionnaire form", "Your answers are saved."))
-            return redirect(done[0])
+            return done
     return render(
         request,
         "assessments/respond/index.html",
@@ -219,8 +219,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
             services.set_questionnaire_reminder(user, enabled=bool(data["remind"]), at=data.get("at"))
             return reverse("assessments:questionnaires")
 
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(request, done[1], pgettext("questionnaire schedule", "Your rhythm is saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("questionnaire schedule", "Your rhythm is saved.")
+        )
+        if done:
+            return done
     return render(request, "assessments/schedule/index.html", {"form": form})

@@ -15,14 +15,18 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 from entraide.goals import services
 from entraide.goals.access import filter_goals_of, find_step, get_goal_of
 from entraide.goals.forms import GoalForm, StepForm
 from entraide.goals.models import Goal
-from entraide.goals.views.common import is_htmx, kept_or_posted, save_once, saved_message
 
 PER_PAGE = 25
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def _detail_url(goal: Goal, anchor: str = "") -> str:
@@ -44,16 +48,16 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = GoalForm(kept_or_posted(request))
+    form = GoalForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
-
-        def save() -> str:
-            return _detail_url(services.create_goal(user, **form.values()))
-
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(request, done[1], pgettext("goal form", "Your goal is saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request,
+            form,
+            lambda: _detail_url(services.create_goal(user, **form.values())),
+            message=pgettext("goal form", "Your goal is saved."),
+        )
+        if done:
+            return done
     return render(request, "goals/goal_new/index.html", {"form": form})
 
 
@@ -73,17 +77,18 @@ def goal_detail(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
     goal = get_goal_of(request.user, goal_id)
-    form = GoalForm(kept_or_posted(request), goal=goal)
+    form = GoalForm(formstash.posted_or_kept(request), goal=goal)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             services.update_goal(goal, **form.values())
             return _detail_url(goal)
 
-        done = save_once(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("goal form", "Your goal is updated."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("goal form", "Your goal is updated.")
+        )
+        if done:
+            return done
     return render(request, "goals/goal_edit/index.html", {"form": form, "goal": goal})
 
 
@@ -106,7 +111,7 @@ def step_add(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
     """A new step (the form on the goal's page). A GET shows the goal's page, with the step typed
     before a session ended if there is one."""
     goal = get_goal_of(request.user, goal_id)
-    data = kept_or_posted(request)
+    data = formstash.posted_or_kept(request)
     if request.method == "GET":
         if data is None:
             return redirect(_detail_url(goal))
@@ -118,15 +123,15 @@ def step_add(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
             step = services.add_step(goal, text=form.cleaned_data["text"])
             return _detail_url(goal, f"etape-{step['id']}")
 
-        done = save_once(request, form, save)  # a full checklist comes back as a form error
-        if done is not None:
-            saved_message(request, done[1], pgettext("goal", "The step is added."))
-            return redirect(done[0])
+        # A full checklist comes back as a form error.
+        done = formtokens.save_once(request, form, save, message=pgettext("goal", "The step is added."))
+        if done:
+            return done
     return _detail(request, goal, form)
 
 
 def _after_step_change(request: HttpRequest, goal: Goal, anchor: str) -> HttpResponse:
-    if is_htmx(request):
+    if _is_htmx(request):
         return render(request, "goals/goal/partial.html", {"goal": goal})
     return redirect(_detail_url(goal, anchor))
 
@@ -156,7 +161,7 @@ def step_remove(request: HttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) ->
     if request.method == "GET":
         return redirect(_detail_url(goal, f"etape-{step_id}"))
     services.remove_step(goal, step_id)
-    if not is_htmx(request):
+    if not _is_htmx(request):
         messages.success(
             request, pgettext("goal", "“%(step)s” is removed from the steps.") % {"step": step["text"]}
         )

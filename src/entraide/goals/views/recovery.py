@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_assessments_of, get_assessment_of
 from entraide.goals.display import month_chart, month_name
 from entraide.goals.forms import RecoveryForm
-from entraide.goals.views.common import kept_or_posted, save_once
 
 # A page stays under 60 KB whatever the history: one chart at a time (chosen with ?dimension=),
 # and four months of words at most (4 × 5 × 1,000 characters at worst).
@@ -89,40 +89,28 @@ def recovery_rate(request: HttpRequest) -> HttpResponse:
     """Rate this month, or a past one (``?mois=2026-03``). A month already rated shows its answers
     and a calm note: saving replaces them."""
     user = request.user
-    data = kept_or_posted(request)
+    data = formstash.posted_or_kept(request)
     month = _month(
         data.get("month") if data is not None else request.GET.get(MONTH_PARAM)
     ) or services.month_start(timezone.localdate())
     existing = services.assessment_of_month(user, month)
     form = RecoveryForm(data, assessment=existing)
     if request.method == "POST" and form.is_valid():
-        replaced = existing is not None
+        # ``existing`` was read in this request: only a rating of this month saved at the same
+        # instant would be replaced without the message saying so.
+        message = (
+            pgettext("recovery form", "Your answers for %(month)s are saved; they replace the earlier ones.")
+            if existing is not None
+            else pgettext("recovery form", "Your answers for %(month)s are saved.")
+        )
 
         def save() -> str:
-            nonlocal replaced
-            _row, replaced = services.rate_recovery(user, month=month, values=form.values())
+            services.rate_recovery(user, month=month, values=form.values())
             return reverse("goals:recovery")
 
-        done = save_once(request, form, save)
-        if done is not None:
-            if not done[1]:
-                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-            elif replaced:
-                messages.success(
-                    request,
-                    pgettext(
-                        "recovery form",
-                        "Your answers for %(month)s are saved; they replace the earlier ones.",
-                    )
-                    % {"month": month_name(month)},
-                )
-            else:
-                messages.success(
-                    request,
-                    pgettext("recovery form", "Your answers for %(month)s are saved.")
-                    % {"month": month_name(month)},
-                )
-            return redirect(done[0])
+        done = formtokens.save_once(request, form, save, message=message % {"month": month_name(month)})
+        if done:
+            return done
     return render(
         request,
         "goals/recovery_rate/index.html",

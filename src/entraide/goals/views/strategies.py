@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from entraide.core import formstash, formtokens
 from entraide.core.charts import number
 from entraide.core.routes import audience
 from entraide.goals import services
@@ -22,7 +23,6 @@ from entraide.goals import values as v
 from entraide.goals.access import filter_uses_of, get_strategy_of, get_use_of
 from entraide.goals.forms import StrategyForm, UseForm
 from entraide.goals.models import CopingStrategy, StrategyUse
-from entraide.goals.views.common import kept_or_posted, save_once, saved_message
 
 PER_PAGE = 25
 BY_NAME = "nom"  # ?tri=nom
@@ -118,16 +118,16 @@ def strategy_ideas(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def strategy_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = StrategyForm(kept_or_posted(request))
+    form = StrategyForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
-
-        def save() -> str:
-            return _detail_url(services.create_strategy(user, **form.values()))
-
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(request, done[1], pgettext("strategy form", "It is in your list."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request,
+            form,
+            lambda: _detail_url(services.create_strategy(user, **form.values())),
+            message=pgettext("strategy form", "It is in your list."),
+        )
+        if done:
+            return done
     return render(request, "goals/strategy_new/index.html", {"form": form})
 
 
@@ -161,17 +161,18 @@ def _use_item(use: StrategyUse) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def strategy_edit(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     strategy = get_strategy_of(request.user, strategy_id)
-    form = StrategyForm(kept_or_posted(request), strategy=strategy)
+    form = StrategyForm(formstash.posted_or_kept(request), strategy=strategy)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             services.update_strategy(strategy, **form.values())
             return _detail_url(strategy)
 
-        done = save_once(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("strategy form", "Your changes are saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("strategy form", "Your changes are saved.")
+        )
+        if done:
+            return done
     return render(request, "goals/strategy_edit/index.html", {"form": form, "strategy": strategy})
 
 
@@ -194,21 +195,21 @@ def strategy_delete(request: HttpRequest, strategy_id: uuid.UUID) -> HttpRespons
 def use_new(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """ "I used it": the day, how much it helped (0 to 4) and a note."""
     strategy = get_strategy_of(request.user, strategy_id)
-    form = UseForm(kept_or_posted(request))
+    form = UseForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             use = services.record_use(strategy, **form.values())
             return f"{_detail_url(strategy)}#utilisation-{use.pk}"
 
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(
-                request,
-                done[1],
-                pgettext("strategy use form", "Noted. Thank you for taking care of yourself."),
-            )
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request,
+            form,
+            save,
+            message=pgettext("strategy use form", "Noted. Thank you for taking care of yourself."),
+        )
+        if done:
+            return done
     return render(request, "goals/use_new/index.html", {"form": form, "strategy": strategy})
 
 
@@ -219,7 +220,7 @@ def use_edit(request: HttpRequest, strategy_id: uuid.UUID, use_id: uuid.UUID) ->
     user = request.user
     strategy = get_strategy_of(user, strategy_id)
     use = get_use_of(user, strategy, use_id)
-    form = UseForm(kept_or_posted(request), use=use)
+    form = UseForm(formstash.posted_or_kept(request), use=use)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -227,10 +228,11 @@ def use_edit(request: HttpRequest, strategy_id: uuid.UUID, use_id: uuid.UUID) ->
             services.update_use(use, **form.values())
             return f"{_detail_url(strategy)}#utilisation-{use.pk}"
 
-        done = save_once(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("strategy use form", "Your changes are saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("strategy use form", "Your changes are saved.")
+        )
+        if done:
+            return done
     return render(request, "goals/use_edit/index.html", {"form": form, "strategy": strategy, "use": use})
 
 

@@ -44,7 +44,10 @@ def test_reminder_is_set_and_changed_from_the_settings_page(owner, owner_client)
     assert response.status_code == 302
     reminder = Reminder.objects.get(owner=owner, kind="journal.checkin")
     assert reminder.enabled and reminder.local_time == time(21, 30) and reminder.next_fire_at is not None
-    owner_client.post("/journal/reglages/", {"reminder_time": "21:30", "own_emotions": ""})
+    page = owner_client.get("/journal/reglages/")
+    owner_client.post(
+        "/journal/reglages/", {"form_token": token_of(page), "reminder_time": "21:30", "own_emotions": ""}
+    )
     reminder.refresh_from_db()
     assert not reminder.enabled and reminder.next_fire_at is None
 

@@ -120,11 +120,11 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
             )
             return f"{reverse('journal:today')}#point-{checkin.pk}"
 
-        done = formtokens.save_once(request, form, save)
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("check-in form", "Your check-in is saved.")
+        )
         if done is not None:
-            url, first = done
-            formtokens.saved_message(request, first, pgettext("check-in form", "Your check-in is saved."))
-            return redirect(url)
+            return done
     return render(request, "journal/checkin_new/index.html", {"form": form})
 
 
@@ -143,10 +143,11 @@ def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
             )
             return reverse("journal:checkins")
 
-        done = formtokens.save_once(request, form, save)
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("check-in form", "Your check-in is updated.")
+        )
         if done is not None:
-            messages.success(request, pgettext("check-in form", "Your check-in is updated."))
-            return redirect(done[0])
+            return done
     return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +21,6 @@ from entraide.journal.access import filter_entries_of, get_entry_of
 from entraide.journal.forms_entries import EntryForm
 from entraide.journal.markdown import plain_start, render_entry
 from entraide.journal.models import JournalEntry
-from entraide.journal.values import InvalidValuesError
 
 PER_PAGE = 25
 MAX_QUERY = 200
@@ -72,17 +70,6 @@ def entry_detail(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: EntryForm, save: Callable[[], str]) -> tuple[str, bool] | None:
-    """Run ``save`` once for the posted token; ``None`` when the form must be shown again."""
-    try:
-        return formtokens.submit_once(request.user, request.POST.get(formtokens.FIELD), save)
-    except formtokens.InvalidTokenError:
-        formtokens.refuse_token(form)
-    except InvalidValuesError as exc:
-        form.add_service_errors(exc)
-    return None
-
-
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -95,14 +82,11 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             entry = services.create_entry(user, **form.values())
             return reverse("journal:entry", kwargs={"entry_id": entry.pk})
 
-        done = _save(request, form, save)
-        if done is not None:
-            url, first = done
-            if first:
-                messages.success(request, pgettext("journal entry form", "Your entry is saved."))
-            else:
-                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-            return redirect(url)
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("journal entry form", "Your entry is saved.")
+        )
+        if done:
+            return done
     return render(request, "journal/entry_new/index.html", {"form": form})
 
 
@@ -123,10 +107,11 @@ def entry_edit(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
             services.update_entry(entry, **form.values())
             return reverse("journal:entry", kwargs={"entry_id": entry.pk})
 
-        done = _save(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("journal entry form", "Your entry is updated."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("journal entry form", "Your entry is updated.")
+        )
+        if done:
+            return done
     return render(request, "journal/entry_edit/index.html", {"form": form, "entry": entry})
 
 

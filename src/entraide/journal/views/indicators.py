@@ -19,17 +19,12 @@ from entraide.core.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_indicators_of, get_indicator_of
 from entraide.journal.forms_indicators import IndicatorForm
-from entraide.journal.values import InvalidValuesError
 
 MOVES = {"up": -1, "down": 1}
 
 
 def _limit_message() -> str:
-    return pgettext(
-        "indicator list",
-        "You follow 50 indicators, the most there can be at once. To add another one, archive one "
-        "you follow less: its past values stay.",
-    )
+    return str(services.LIMIT_MESSAGE)
 
 
 def _list_context(user: Any) -> dict[str, Any]:
@@ -70,23 +65,14 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
             indicator = services.create_indicator(user, **form.values())
             return f"{reverse('journal:indicators')}#indicateur-{indicator.pk}"
 
-        try:
-            url, first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
-        except formtokens.InvalidTokenError:
-            formtokens.refuse_token(form)
-        except InvalidValuesError as exc:
-            form.add_service_errors(exc)
-        except services.IndicatorLimitError:
-            form.add_error(None, _limit_message())
-        else:
-            if first:
-                messages.success(
-                    request,
-                    pgettext("indicator form", "Your indicator is ready: it appears in your check-in."),
-                )
-            else:
-                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-            return redirect(url)
+        done = formtokens.save_once(
+            request,
+            form,
+            save,
+            message=pgettext("indicator form", "Your indicator is ready: it appears in your check-in."),
+        )
+        if done:
+            return done
     at_limit = (
         request.method == "GET"
         and filter_indicators_of(user).filter(archived_at__isnull=True).count()
@@ -112,15 +98,11 @@ def indicator_edit(request: HttpRequest, indicator_id: uuid.UUID) -> HttpRespons
             services.update_indicator(indicator, **form.values())
             return f"{reverse('journal:indicators')}#indicateur-{indicator.pk}"
 
-        try:
-            url, _first = formtokens.submit_once(user, request.POST.get(formtokens.FIELD), save)
-        except formtokens.InvalidTokenError:
-            formtokens.refuse_token(form)
-        except InvalidValuesError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, pgettext("indicator form", "Your indicator is updated."))
-            return redirect(url)
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("indicator form", "Your indicator is updated.")
+        )
+        if done:
+            return done
     return render(request, "journal/indicator_edit/index.html", {"form": form, "indicator": indicator})
 
 

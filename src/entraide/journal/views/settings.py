@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import time
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
-from entraide.core import formstash
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 from entraide.journal import services
 from entraide.journal.forms import JournalSettingsForm
@@ -33,19 +32,21 @@ def journal_settings(request: HttpRequest) -> HttpResponse:
         "track_substances": row.track_substances,
         "own_emotions": ", ".join(row.own_emotions),
     }
-    data = request.POST if request.method == "POST" else formstash.take(request)
-    form = JournalSettingsForm(data, initial=initial)
+    form = JournalSettingsForm(formstash.posted_or_kept(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        data = form.cleaned_data
+
+        def save() -> str:
             services.update_journal_settings(
-                user,
-                track_substances=form.cleaned_data["track_substances"],
-                own_emotions=form.cleaned_data["own_emotions"],
+                user, track_substances=data["track_substances"], own_emotions=data["own_emotions"]
             )
-            services.set_checkin_reminder(
-                user, enabled=form.cleaned_data["reminder_enabled"], at=form.cleaned_data["reminder_time"]
-            )
-            services.set_weekly_summary(user, enabled=form.cleaned_data["weekly_email"])
-        messages.success(request, pgettext("journal settings", "Your choices are saved."))
-        return redirect("journal:settings")
+            services.set_checkin_reminder(user, enabled=data["reminder_enabled"], at=data["reminder_time"])
+            services.set_weekly_summary(user, enabled=data["weekly_email"])
+            return reverse("journal:settings")
+
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("journal settings", "Your choices are saved.")
+        )
+        if done:
+            return done
     return render(request, "journal/settings/index.html", {"form": form})

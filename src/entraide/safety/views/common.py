@@ -1,4 +1,4 @@
-"""What the safety pages share: the plan as the templates read it, and the one-time form token."""
+"""What the safety pages share: the plan as the templates read it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from entraide.core import formtokens
 from entraide.safety import values as v
 from entraide.safety.models import SafetyPlan
 
@@ -26,6 +25,3 @@ def is_empty(plan: SafetyPlan | None) -> bool:
 
 def keeps_offline(request: HttpRequest) -> bool:
     return bool(request.session.get(OFFLINE_KEY, False))
-
-
-save_once = formtokens.save_once  # the shared form helper, under the name the views use

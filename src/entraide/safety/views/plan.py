@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash
+from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 from entraide.safety import services
 from entraide.safety.access import filter_moments_of, find_plan_of
 from entraide.safety.forms import PlanForm
-from entraide.safety.views.common import OFFLINE_KEY, is_empty, keeps_offline, plan_steps, save_once
+from entraide.safety.views.common import OFFLINE_KEY, is_empty, keeps_offline, plan_steps
 
 CARD_ITEMS = 3  # per block on the wallet card: it must fit 85 x 54 mm
 
@@ -52,13 +52,11 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
             services.save_safety_plan(user, steps=form.cleaned_steps)
             return reverse("safety:plan-edit" if request.POST.get("then") == "edit" else "safety:plan")
 
-        done = save_once(request, form, save)
-        if done is not None:
-            if done[1]:
-                messages.success(request, pgettext("safety plan form", "Your safety plan is saved."))
-            else:
-                messages.info(request, pgettext("forms", "This was already saved: nothing was sent twice."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("safety plan form", "Your safety plan is saved.")
+        )
+        if done:
+            return done
     return render(request, "safety/plan_edit/index.html", {"form": form, "plan": found})
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import jobs
+from entraide.core import formstash, formtokens, jobs
 from entraide.core.routes import audience
 from entraide.treatments import services
 from entraide.treatments.access import (
@@ -30,7 +30,6 @@ from entraide.treatments.access import (
 from entraide.treatments.display import adherence_rows, describe_schedule
 from entraide.treatments.forms import ScheduleForm, SideEffectForm, StartForm, TreatmentForm, local_input
 from entraide.treatments.models import ScheduleKind, Treatment
-from entraide.treatments.views.common import kept_or_posted, save_once, saved_message
 
 
 def _detail_url(treatment: Treatment) -> str:
@@ -62,17 +61,18 @@ def treatment_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def treatment_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = TreatmentForm(kept_or_posted(request))
+    form = TreatmentForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             treatment = services.create_treatment(user, **form.values())
             return reverse("treatments:schedule-new", kwargs={"treatment_id": treatment.pk})
 
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(request, done[1], pgettext("treatment form", "Saved. Now, when do you take it?"))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("treatment form", "Saved. Now, when do you take it?")
+        )
+        if done:
+            return done
     return render(request, "treatments/treatment_new/index.html", {"form": form})
 
 
@@ -108,17 +108,18 @@ def treatment_detail(request: HttpRequest, treatment_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def treatment_edit(request: HttpRequest, treatment_id: uuid.UUID) -> HttpResponse:
     treatment = get_treatment_of(request.user, treatment_id)
-    form = TreatmentForm(kept_or_posted(request), treatment=treatment)
+    form = TreatmentForm(formstash.posted_or_kept(request), treatment=treatment)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             services.update_treatment(treatment, **form.values())
             return _detail_url(treatment)
 
-        done = save_once(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("treatment form", "Your changes are saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("treatment form", "Your changes are saved.")
+        )
+        if done:
+            return done
     return render(request, "treatments/treatment_edit/index.html", {"form": form, "treatment": treatment})
 
 
@@ -142,17 +143,18 @@ def treatment_delete(request: HttpRequest, treatment_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def schedule_new(request: HttpRequest, treatment_id: uuid.UUID) -> HttpResponse:
     treatment = get_treatment_of(request.user, treatment_id)
-    form = ScheduleForm(kept_or_posted(request))
+    form = ScheduleForm(formstash.posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             services.add_schedule(treatment, **form.values())
             return _detail_url(treatment)
 
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(request, done[1], pgettext("schedule form", "The schedule is saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("schedule form", "The schedule is saved.")
+        )
+        if done:
+            return done
     return render(request, "treatments/schedule_new/index.html", {"form": form, "treatment": treatment})
 
 
@@ -162,17 +164,18 @@ def schedule_new(request: HttpRequest, treatment_id: uuid.UUID) -> HttpResponse:
 def schedule_edit(request: HttpRequest, treatment_id: uuid.UUID, schedule_id: uuid.UUID) -> HttpResponse:
     treatment = get_treatment_of(request.user, treatment_id)
     schedule = get_schedule_of(request.user, schedule_id, treatment)
-    form = ScheduleForm(kept_or_posted(request), schedule=schedule)
+    form = ScheduleForm(formstash.posted_or_kept(request), schedule=schedule)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             services.update_schedule(schedule, **form.values())
             return _detail_url(treatment)
 
-        done = save_once(request, form, save)
-        if done is not None:
-            messages.success(request, pgettext("schedule form", "Your changes are saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("schedule form", "Your changes are saved.")
+        )
+        if done:
+            return done
     return render(
         request,
         "treatments/schedule_edit/index.html",
@@ -190,7 +193,7 @@ def schedule_start(request: HttpRequest, treatment_id: uuid.UUID, schedule_id: u
     if schedule.kind != ScheduleKind.ON_DEMAND:
         return redirect(_detail_url(treatment))
     now_local = timezone.localtime(jobs.now())
-    form = StartForm(kept_or_posted(request), initial={"at": local_input(now_local)})
+    form = StartForm(formstash.posted_or_kept(request), initial={"at": local_input(now_local)})
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -200,12 +203,14 @@ def schedule_start(request: HttpRequest, treatment_id: uuid.UUID, schedule_id: u
             services.start_on_demand(schedule, at=at)
             return _detail_url(treatment)
 
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(
-                request, done[1], pgettext("on-demand start", "Noted. Your reminders follow your pattern.")
-            )
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request,
+            form,
+            save,
+            message=pgettext("on-demand start", "Noted. Your reminders follow your pattern."),
+        )
+        if done:
+            return done
     return render(
         request,
         "treatments/schedule_start/index.html",
@@ -238,17 +243,18 @@ def schedule_delete(request: HttpRequest, treatment_id: uuid.UUID, schedule_id: 
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, treatment_id: uuid.UUID) -> HttpResponse:
     treatment = get_treatment_of(request.user, treatment_id)
-    form = SideEffectForm(kept_or_posted(request), initial={"day": services.today_of(request.user)})
+    form = SideEffectForm(formstash.posted_or_kept(request), initial={"day": services.today_of(request.user)})
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
             note = services.add_side_effect(treatment, **form.values())
             return f"{_detail_url(treatment)}#note-{note.pk}"
 
-        done = save_once(request, form, save)
-        if done is not None:
-            saved_message(request, done[1], pgettext("side effect form", "Your note is saved."))
-            return redirect(done[0])
+        done = formtokens.save_once(
+            request, form, save, message=pgettext("side effect form", "Your note is saved.")
+        )
+        if done:
+            return done
     return render(request, "treatments/note_new/index.html", {"form": form, "treatment": treatment})
 
 
