@@ -1,8 +1,9 @@
 """Seeing one's own evolution: the measures a person can follow, their daily values (the mean of
 each day's check-ins), and the comparison of two measures (Spearman's rank correlation).
 
-Pure functions over the person's check-ins, decrypted once per page with one data key: fine at
-one person's scale (three years of daily check-ins decrypt in a few tens of milliseconds).
+Daily values come from the day means kept month by month (``journal.day_means``): a year of a
+chart decrypts a dozen rows, not every check-in. The comparison itself is a pure function of
+those values.
 """
 
 from __future__ import annotations
