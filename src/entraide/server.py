@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -140,6 +141,39 @@ def _exit_after(target: Callable[[], object]) -> NoReturn:
         os._exit(status)
 
 
+def escape_controls(text: str) -> str:
+    """``text`` on one line: control characters (``%0a`` decoded in a path, say) written as
+    ``\\xNN``/``\\uNNNN``, backslashes doubled so that no escape can be forged either."""
+    if text.isprintable() and "\\" not in text:
+        return text  # nearly every path
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}:
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def access_logger_class() -> type:
+    from gunicorn.glogging import Logger
+
+    class AccessLogger(Logger):  # type: ignore[misc]  # gunicorn has no type hints
+        """gunicorn's logger, writing what a request brings (path, headers) escaped: a ``%0a`` in a
+        URL must not start a forged line in the access log."""
+
+        def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+            atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+            return {
+                key: escape_controls(value) if isinstance(value, str) else value
+                for key, value in atoms.items()
+            }
+
+    return AccessLogger
+
+
 def run_gunicorn(application: WSGIHandler, options: dict[str, Any]) -> None:
     """gunicorn's master, in this process, serving ``application`` (already loaded) with ``options``
     (gunicorn's setting names). Its workers are forked from here: they share the loaded image."""
@@ -147,6 +181,7 @@ def run_gunicorn(application: WSGIHandler, options: dict[str, Any]) -> None:
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
         def load_config(self) -> None:
+            self.cfg.set("logger_class", access_logger_class())
             for key, value in options.items():
                 self.cfg.set(key, value)
 
