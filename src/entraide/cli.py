@@ -178,6 +178,7 @@ def restore(args: argparse.Namespace) -> int:
         "--keyring",
         args.keyring,
         *(["--journal", args.journal] if args.journal else []),
+        *(["--without-journal"] if args.without_journal else []),
         *(["--force"] if args.force else []),
         *(["--dry-run"] if args.dry_run else []),
     )
@@ -240,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("archive")
     p.add_argument("--keyring", required=True, help="instance.keyring or an export of it")
     p.add_argument("--journal", help="the erasure journal to re-apply (default: the data directory's)")
+    p.add_argument(
+        "--without-journal",
+        action="store_true",
+        help="restore even without an erasure journal: people erased since the backup come back",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     p.set_defaults(func=restore)
