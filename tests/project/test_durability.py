@@ -23,8 +23,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.processes import Server, children_of, processes_of, run_entraide, start_server
-from tests.project.test_serve import forks_of, wait_until
+from tests.processes import (
+    Server,
+    children_of,
+    forks_of,
+    processes_of,
+    run_entraide,
+    start_server,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.serve, pytest.mark.timeout(180)]
 

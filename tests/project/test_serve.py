@@ -21,12 +21,14 @@ import pytest
 
 from tests.processes import (
     children_of,
+    forks_of,
     free_port,
     group_alive,
     memory_kib,
     processes_of,
     run_entraide,
     start_server,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.serve, pytest.mark.timeout(180)]
@@ -213,21 +215,9 @@ def answers(served) -> bool:
         return False
 
 
-def forks_of(serve_pid: int) -> dict[str, int]:
-    """The processes `entraide serve` forked, by the name each gives itself."""
-    return {Path(f"/proc/{pid}/comm").read_text().strip(): pid for pid in children_of(serve_pid)}
-
-
 def heartbeat_pids(data_dir: Path) -> list[int]:
     with closing(sqlite3.connect(data_dir / "entraide.sqlite3", timeout=10)) as db:
         return [pid for (pid,) in db.execute("SELECT pid FROM core_workerheartbeat")]
-
-
-def wait_until(condition, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def check_output(data_dir):
