@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,3 +164,20 @@ def memory_kib(pid: int, field: str) -> int:
         if name == field:
             return int(value.split()[0])
     raise KeyError(field)
+
+
+def forks_of(serve_pid: int) -> dict[str, int]:
+    """The processes `entraide serve` forked, by the name each gives itself."""
+    found = {}
+    for pid in children_of(serve_pid):
+        with contextlib.suppress(OSError):  # gone since it was listed
+            found[Path(f"/proc/{pid}/comm").read_text().strip()] = pid
+    return found
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 30) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)

@@ -3,8 +3,9 @@
 `serve` prepares the instance in a child process (migrations, static files), then loads the
 application once and forks from it gunicorn's master (which forks its workers) and, on SQLite or
 with --with-worker, the job worker (`entraide.server`): one image in memory, shared by every
-process. It stays their supervisor: it stops them all on Ctrl-C or SIGTERM, and exits non-zero
-when one of them dies.
+process. It stays their supervisor: it starts again one that dies (after a backoff; after 5
+deaths in 5 minutes it stops everything and exits non-zero, for systemd to take over), stops
+them all on Ctrl-C or SIGTERM, and they leave when it dies, even by SIGKILL.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def serve(args: argparse.Namespace) -> int:
         "max_requests_jitter": 10_000,
         "control_socket_disable": True,  # several instances (and tests) share one machine
         "preload_app": True,  # the workers fork from the master: it holds the loaded application
+        "post_fork": server.die_with_master,  # a worker orphaned by a SIGKILLed master leaves too
     }
     if os.environ.get("ENTRAIDE_ACCESS_LOG"):
         # Path without the query string: query strings can carry tokens.
@@ -119,7 +121,7 @@ def serve(args: argparse.Namespace) -> int:
         if _uses_sqlite() or args.with_worker:
             # On SQLite everything runs on one machine: the job worker too. On PostgreSQL, workers
             # are usually started on their own (`entraide worker`, as many as needed).
-            children.fork(server.run_job_worker, name="entraide-jobs")
+            children.fork(server.run_job_worker, name="entraide-jobs", on_exit=server.forget_job_worker)
         if not _wait_until_up(f"{base}/healthz", web):
             print("entraide did not start (see above).", file=sys.stderr)
             return 1
@@ -128,9 +130,7 @@ def serve(args: argparse.Namespace) -> int:
         if token_file.exists():
             line += f" — first visit: {base}/setup/?token={token_file.read_text().strip()}"
         print(line + "  (Ctrl-C to stop)", flush=True)
-        while (exited := children.exited()) is None:
-            time.sleep(0.5)
-        return exited.returncode or 1
+        return children.supervise()
     except KeyboardInterrupt:
         print("\nstopping entraide…", flush=True)
         return 0
@@ -178,6 +178,7 @@ def restore(args: argparse.Namespace) -> int:
         "--keyring",
         args.keyring,
         *(["--journal", args.journal] if args.journal else []),
+        *(["--without-journal"] if args.without_journal else []),
         *(["--force"] if args.force else []),
         *(["--dry-run"] if args.dry_run else []),
     )
@@ -240,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("archive")
     p.add_argument("--keyring", required=True, help="instance.keyring or an export of it")
     p.add_argument("--journal", help="the erasure journal to re-apply (default: the data directory's)")
+    p.add_argument(
+        "--without-journal",
+        action="store_true",
+        help="restore even without an erasure journal: people erased since the backup come back",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     p.set_defaults(func=restore)

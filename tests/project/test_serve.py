@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -10,7 +11,9 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from contextlib import closing
 from pathlib import Path
 
@@ -18,12 +21,14 @@ import pytest
 
 from tests.processes import (
     children_of,
+    forks_of,
     free_port,
     group_alive,
     memory_kib,
     processes_of,
     run_entraide,
     start_server,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.serve, pytest.mark.timeout(180)]
@@ -52,7 +57,8 @@ def test_serve_starts_from_an_empty_data_directory(served):
     assert "immutable" in headers.get("Cache-Control", "")
 
     status, _, body = served.get("/healthz")
-    assert (status, body) == (200, b"ok\n")
+    assert status == 200
+    assert body.startswith(b"ok\nworker: ")
 
 
 def test_setup_link_only_works_with_its_token(served):
@@ -101,27 +107,117 @@ def test_serve_forks_its_job_worker_and_gunicorn_from_one_preloaded_image(served
     wait_until(lambda: heartbeat_pids(served.data_dir) == [forks["entraide-jobs"]])
 
 
-def test_serve_stops_everything_and_fails_when_its_job_worker_dies(served):
+class HealthPoller(threading.Thread):
+    """Asks /healthz without pause; records the longest time the site went without answering."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(daemon=True)
+        self.base = base
+        self.running = True
+        self.longest_silence = 0.0
+        self.answers = 0
+
+    def run(self) -> None:
+        last_answer = time.monotonic()
+        while self.running:
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                    response.read()
+            except (OSError, http.client.HTTPException):
+                time.sleep(0.02)
+            else:
+                self.answers += 1
+                last_answer = time.monotonic()
+            self.longest_silence = max(self.longest_silence, time.monotonic() - last_answer)
+
+    def __enter__(self) -> HealthPoller:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.running = False
+        self.join(timeout=5)
+
+
+def test_serve_starts_again_a_dead_job_worker_or_web_worker_and_stays_up(served):
+    forks = forks_of(served.proc.pid)
+    wait_until(lambda: heartbeat_pids(served.data_dir) == [forks["entraide-jobs"]])
+    assert served.get("/healthz")[2] == b"ok\nworker: ok\n"
+    with HealthPoller(served.base) as poller:
+        # The job worker: started again, its heartbeat dropped at once and replaced by the new one's.
+        os.kill(forks["entraide-jobs"], signal.SIGKILL)
+        wait_until(
+            lambda: (
+                forks_of(served.proc.pid).get("entraide-jobs", forks["entraide-jobs"])
+                != forks["entraide-jobs"]
+            )
+        )
+        jobs_pid = forks_of(served.proc.pid)["entraide-jobs"]
+        wait_until(lambda: heartbeat_pids(served.data_dir) == [jobs_pid])
+        # gunicorn's workers, one after the other: its master starts them again.
+        master = forks["entraide-web"]
+        for victim in children_of(master):
+            os.kill(victim, signal.SIGKILL)
+            wait_until(lambda victim=victim: victim not in (pids := children_of(master)) and len(pids) == 2)
+        assert poller.longest_silence < 1, poller.longest_silence
+        answered = poller.answers
+
+        # gunicorn's master: the serve process kills what is left of it and starts it again.
+        os.kill(master, signal.SIGKILL)
+        start = time.monotonic()
+        wait_until(lambda: forks_of(served.proc.pid).get("entraide-web", master) != master)
+        wait_until(lambda: answers(served))
+        print(f"web server back {time.monotonic() - start:.2f} s after its master was killed")
+        wait_until(lambda: poller.answers > answered)
+    assert served.proc.poll() is None
+    assert sorted(forks_of(served.proc.pid)) == ["entraide-jobs", "entraide-web"]
+    log = "".join(served.output)
+    assert re.search(r"entraide-jobs \(pid \d+\) killed by SIGKILL; starting it again in 0\.5 s", log), log
+    assert re.search(r"entraide-web \(pid \d+\) killed by SIGKILL; starting it again in 1 s", log), log
+
+
+def test_serve_gives_up_after_five_deaths_in_five_minutes(served):
+    for _ in range(4):
+        victim = forks_of(served.proc.pid)["entraide-jobs"]
+        os.kill(victim, signal.SIGKILL)
+        wait_until(lambda victim=victim: forks_of(served.proc.pid).get("entraide-jobs", victim) != victim)
+        assert served.get("/healthz")[0] == 200
     os.kill(forks_of(served.proc.pid)["entraide-jobs"], signal.SIGKILL)
     assert served.proc.wait(timeout=30) != 0
     wait_until(lambda: processes_of(served.data_dir) == [])  # gunicorn and its workers stopped
+    assert "5 deaths in 300 s, entraide stops" in "".join(served.output)
 
 
-def forks_of(serve_pid: int) -> dict[str, int]:
-    """The processes `entraide serve` forked, by the name each gives itself."""
-    return {Path(f"/proc/{pid}/comm").read_text().strip(): pid for pid in children_of(serve_pid)}
+def test_children_leave_when_serve_is_killed(served):
+    """Killed with SIGKILL (or by the OOM killer), `entraide serve` leaves nothing behind: no
+    gunicorn holding the port, no job worker beside the next instance's."""
+    port = int(served.base.rsplit(":", 1)[1])
+    os.kill(served.proc.pid, signal.SIGKILL)
+    served.proc.wait(timeout=10)
+    start = time.monotonic()
+    try:
+        wait_until(lambda: processes_of(served.data_dir) == [], timeout=15)
+    finally:
+        for pid in processes_of(served.data_dir):
+            os.kill(pid, signal.SIGKILL)
+    print(f"every child gone {time.monotonic() - start:.2f} s after serve was killed")
+    again = start_server(served.data_dir, port=port)  # the port is free, the data directory too
+    try:
+        assert again.get("/healthz")[0] == 200
+    finally:
+        again.stop()
+
+
+def answers(served) -> bool:
+    try:
+        return served.get("/healthz")[0] == 200
+    except OSError:
+        return False
 
 
 def heartbeat_pids(data_dir: Path) -> list[int]:
     with closing(sqlite3.connect(data_dir / "entraide.sqlite3", timeout=10)) as db:
         return [pid for (pid,) in db.execute("SELECT pid FROM core_workerheartbeat")]
-
-
-def wait_until(condition, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def check_output(data_dir):

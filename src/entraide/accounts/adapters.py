@@ -8,16 +8,29 @@ from typing import Any
 from urllib.parse import urlparse
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit  # the public wrapper hides the usage a login rolls back
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from entraide.accounts import devices
 from entraide.accounts.models import User
 from entraide.core import crypto, instance, mail
 from entraide.core.models import SignupMode
 
 MFA_SECRET_PREFIX = "e1:"  # noqa: S105 — a format marker, not a secret
+
+
+class _Usages:
+    """Several rate-limit consumptions, rolled back together (a successful login)."""
+
+    def __init__(self, *usages: Any) -> None:
+        self.usages = usages
+
+    def rollback(self) -> None:
+        for usage in self.usages:
+            usage.rollback()
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
@@ -38,6 +51,43 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         if response is None:
             apply_due_second_factor_removals(user=user)
         return response
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The (address, account) pair: allauth counts the ``key`` part of ``login_failed`` per
+        account alone, which lets anyone lock a person out with five wrong passwords."""
+        return f"{ratelimit.get_ip(request)}|{super()._get_login_attempts_cache_key(request, **credentials)}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count the attempt before the password is checked (allauth rolls it back on success).
+
+        Failed logins (settings.ACCOUNT_RATE_LIMITS, docs/accounts.md) count per (address,
+        account), per address and per account, except in a browser that signed in to that account
+        before (accounts.devices), whose failures count on their own: nobody sharing an address (a
+        shelter's Wi-Fi), nor anyone elsewhere, can lock a person out of their own browser."""
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        browser = devices.browser_key(request)
+        user = User.objects.filter(email__iexact=login).first() if browser and login else None
+        if user is not None and devices.is_known(request, user):
+            usage = ratelimit.consume(
+                request,
+                app="allauth.account",
+                action="login_failed_known_browser",
+                key=f"{browser}|{user.pk}",
+            )
+            self._login_failed_rl_usage = _Usages(usage) if usage else None
+        else:
+            # Per address and per (address, account): allauth's own login_failed, keyed above.
+            super().pre_authenticate(request, **credentials)
+            usage = ratelimit.consume(
+                request, app="allauth.account", action="login_failed_account", key=login.lower()
+            )
+            if not usage:
+                self._rollback_login_failed_rl_usage()
+                self._login_failed_rl_usage = None
+            else:
+                self._login_failed_rl_usage = _Usages(self._login_failed_rl_usage, usage)
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user.pseudonym = form.cleaned_data["pseudonym"]

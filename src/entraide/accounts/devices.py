@@ -36,6 +36,19 @@ def _known(request: HttpRequest) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+def is_known(request: HttpRequest, user: User) -> bool:
+    """Whether ``user`` signed in from this browser before (its failed logins count apart)."""
+    return _digest(user) in _known(request)
+
+
+def browser_key(request: HttpRequest) -> str:
+    """A digest of this browser's signed cookie, empty without one: a rate-limit key that only a
+    browser holding that cookie (one a login set) can use."""
+    if not _known(request):
+        return ""
+    return hashlib.sha256(request.COOKIES[COOKIE].encode()).hexdigest()[:24]
+
+
 def note_login(request: HttpRequest, user: User) -> None:
     known = _known(request)
     digest = _digest(user)

@@ -807,6 +807,15 @@ def ask_passphrase(*, confirm: bool) -> str:
 # --- Restore ------------------------------------------------------------------------------------
 
 
+NO_JOURNAL = (
+    "no erasure journal: the people erased after this backup was made would come back, with their "
+    "account and their data readable again. Give the current journal with --journal (the copy of "
+    f"{datadir.ERASURE_JOURNAL_FILE} you keep apart from the backups). Only if you are sure that "
+    "nobody was erased since the backup, or if you accept that those people come back (they must "
+    "then be told and erased again by hand), restore with --without-journal."
+)
+
+
 @dataclass(frozen=True)
 class RestoreSummary:
     """Counts only: a summary is printed, and must not hold personal data."""
@@ -819,6 +828,7 @@ class RestoreSummary:
     journal_entries: int = 0
     erased_again: int = 0
     dry_run: bool = False
+    without_journal: bool = False  # restored without any erasure journal, as asked
 
 
 def restore_backup(
@@ -826,6 +836,7 @@ def restore_backup(
     *,
     load_ring: Callable[[], KeyRing],
     journal: Path | None = None,
+    without_journal: bool = False,
     force: bool = False,
     dry_run: bool = False,
 ) -> RestoreSummary:
@@ -835,15 +846,22 @@ def restore_backup(
     and the key ring unwraps every data key of the archive. ``load_ring`` is called once the
     archive and target passed their checks (it may ask for a passphrase). Callers must make sure
     no entraide process uses the data directory or database meanwhile.
+
+    Without an erasure journal (``journal``, else the data directory's own), people erased after
+    the backup was made would come back: refused unless ``without_journal``.
     """
     vendor = database_vendor()
     if journal is not None and not journal.is_file():
         raise BackupError(f"there is no erasure journal at {journal}")
+    if journal is None and not without_journal and not personal_data.erasure_journal_path().is_file():
+        raise BackupError(NO_JOURNAL)
     with tempfile.TemporaryDirectory(prefix="entraide-restore-") as tmp:
         plan = _plan_restore(unpack_archive(archive, Path(tmp)), load_ring, vendor=vendor, force=force)
         files = plan.staged.file_count()
         if dry_run:
-            return RestoreSummary(vendor, len(plan.keys), files, plan.keys_added, dry_run=True)
+            return RestoreSummary(
+                vendor, len(plan.keys), files, plan.keys_added, dry_run=True, without_journal=without_journal
+            )
         _apply_restore(plan, vendor)
     entries, erased = reapply_erasure_journal(journal)
     instance.write_snapshot(instance.PublicFacts.of(instance.load_settings()))
@@ -855,6 +873,7 @@ def restore_backup(
         accounts=get_user_model().objects.count(),
         journal_entries=entries,
         erased_again=erased,
+        without_journal=without_journal and journal is None and entries == 0,
     )
 
 

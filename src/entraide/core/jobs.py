@@ -313,6 +313,21 @@ def recover_expired_leases(at: datetime) -> int:
     return recovered
 
 
+def forget_worker(*, pid: int | None = None, worker_id: str | None = None) -> int:
+    """Drop the heartbeat of a worker known to be gone: by ``worker_id``, or by ``pid`` on this
+    host (its supervisor saw it die). Returns how many rows went."""
+    from entraide.core.models import WorkerHeartbeat
+
+    if worker_id is not None:
+        rows = WorkerHeartbeat.objects.filter(worker_id=worker_id)
+    elif pid is not None:
+        rows = WorkerHeartbeat.objects.filter(pid=pid, hostname=socket.gethostname())
+    else:
+        raise ValueError("forget_worker needs a pid or a worker_id")
+    deleted, _ = rows.delete()
+    return deleted
+
+
 def last_heartbeat() -> datetime | None:
     from entraide.core.models import WorkerHeartbeat
 

@@ -7,7 +7,10 @@ Never put health details in a template rendered here: subjects and bodies stay d
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +24,52 @@ from entraide.core import instance, jobs
 from entraide.core.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
+
+# Without SMTP, Django's file backend writes each delivery to a file here, in clear: addresses,
+# links that log in or reset a password. Kept a week (housekeeping), and a person's removed when
+# the person is erased.
+KEEP_MAIL_FILES = timedelta(days=7)
+MAIL_FILE_PATTERN = "*.log"  # what django.core.mail.backends.filebased names its files
+
+
+def mail_files_dir() -> Path:
+    """Where the file backend writes: even with SMTP configured now, files from before stay there."""
+    return Path(getattr(settings, "EMAIL_FILE_PATH", None) or Path(settings.DATA_DIR) / "mail")
+
+
+def remove_mail_files_to(addresses: Iterable[str]) -> int:
+    """Remove every mail file naming one of ``addresses`` (an erased person's); how many went."""
+    needles = [address.strip().lower().encode() for address in addresses if address.strip()]
+    folder = mail_files_dir()
+    if not needles or not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.glob(MAIL_FILE_PATTERN):
+        try:
+            content = path.read_bytes().lower()
+        except OSError:  # removed meanwhile
+            continue
+        if any(needle in content for needle in needles):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def prune_mail_files(now: datetime | None = None) -> int:
+    """Remove the mail files older than KEEP_MAIL_FILES; how many went."""
+    folder = mail_files_dir()
+    if not folder.is_dir():
+        return 0
+    limit = ((now or timezone.now()) - KEEP_MAIL_FILES).timestamp()
+    removed = 0
+    for path in folder.glob(MAIL_FILE_PATTERN):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def send_mail(

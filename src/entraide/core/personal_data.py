@@ -20,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from entraide.core import crypto, datadir
+from entraide.core import crypto, datadir, mail
 from entraide.core.models import DataKey
 from entraide.core.registries import erasures, exports
 
@@ -118,9 +118,17 @@ def checkpoint_database() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def _other_addresses(person: Any) -> list[str]:
+    """Every address of the person besides the account's (allauth's, when it keeps several)."""
+    related = getattr(person, "emailaddress_set", None)
+    return list(related.values_list("email", flat=True)) if related is not None else []
+
+
 def erase_person(person: Any) -> str:
-    """Crypto-shred the person's data key, delete their rows and account, checkpoint, journal."""
+    """Crypto-shred the person's data key, delete their rows and account, checkpoint, journal,
+    and remove the mail files (no SMTP) written to the person's addresses."""
     person_id = str(person.pk)
+    addresses = {person.email, *_other_addresses(person)}
     with transaction.atomic():
         DataKey.objects.filter(owner_id=person.pk).delete()
     crypto.forget_data_key(person.pk)
@@ -130,5 +138,6 @@ def erase_person(person: Any) -> str:
         type(person).objects.filter(pk=person.pk).delete()
     append_to_erasure_journal(person_id)
     checkpoint_database()
+    mail.remove_mail_files_to(addresses)
     logger.info("erased one account (id in the erasure journal)")
     return person_id

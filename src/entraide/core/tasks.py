@@ -44,7 +44,8 @@ def deliver_mail(mail_id: str) -> None:
 @jobs.job(max_attempts=3)
 def housekeeping(due: str) -> None:
     """Forget what is no longer needed: finished jobs, sent mail, scheduler marks, old heartbeats,
-    expired sessions, used form tokens after a day, forms kept after an expired session."""
+    expired sessions, used form tokens after a day, forms kept after an expired session, mail
+    files (no SMTP) after a week."""
     limit = timezone.now() - KEEP_FINISHED
     DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=limit).delete()
     OutgoingMail.objects.filter(sent_at__lt=limit).delete()
@@ -53,3 +54,4 @@ def housekeeping(due: str) -> None:
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
     FormSubmission.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
     StashedForm.objects.filter(expires_at__lt=timezone.now()).delete()
+    mail.prune_mail_files()

@@ -300,8 +300,16 @@ def test_restore_into_an_empty_data_directory_gives_back_the_same_content(source
     assert json.loads(export.read_text())["format"] == "entraide-keyring-export"
     assert not any(base64.b64encode(key).decode() in export.read_text() for key in ring.keys.values())
 
-    out = target.ok("restore", str(archive), "--keyring", str(export), ENTRAIDE_BACKUP_PASSPHRASE=PASSPHRASE)
+    out = target.ok(
+        "restore",
+        str(archive),
+        "--keyring",
+        str(export),
+        "--without-journal",
+        ENTRAIDE_BACKUP_PASSPHRASE=PASSPHRASE,
+    )
     assert "2 accounts, 3 data keys, 1 files (uploads)" in out
+    assert "No erasure journal (--without-journal): anyone erased after this backup" in out
     assert not any(word in out.lower() for word in ("camille", "dominique", "example.org", "secret"))
 
     assert target.script(SNAPSHOT) == before  # same rows, and what was sealed still opens
@@ -331,16 +339,21 @@ def test_restore_refuses_a_key_ring_that_cannot_unwrap_the_archive_and_writes_no
     (target.data_dir / "notes.txt").write_text("rien à écraser")
     before = tree(target.data_dir)
 
-    refused = target.run("restore", str(archive), "--keyring", str(foreign))
+    refused = target.run("restore", str(archive), "--keyring", str(foreign), "--without-journal")
     assert refused.returncode != 0
     assert needed in refused.stderr and "nothing was restored" in refused.stderr
 
-    refused = target.run("restore", str(archive), "--keyring", str(impostor))
+    refused = target.run("restore", str(archive), "--keyring", str(impostor), "--without-journal")
     assert refused.returncode != 0
     assert "do not unwrap" in refused.stderr and needed in refused.stderr
 
     refused = target.run(
-        "restore", str(archive), "--keyring", str(export), ENTRAIDE_BACKUP_PASSPHRASE="pas la bonne phrase"
+        "restore",
+        str(archive),
+        "--keyring",
+        str(export),
+        "--without-journal",
+        ENTRAIDE_BACKUP_PASSPHRASE="pas la bonne phrase",
     )
     assert refused.returncode != 0
     assert "passphrase is wrong" in refused.stderr
@@ -362,6 +375,17 @@ def test_people_erased_after_the_backup_stay_erased_after_a_restore(source, targ
     camille = people["Camille"]
     assert source.script(ERASE.format(person_id=camille)) == camille
     journal = source.data_dir / datadir.ERASURE_JOURNAL_FILE
+
+    # Into a new data directory without the journal: refused, saying what it would mean.
+    refused = target.run("restore", str(archive), "--keyring", str(source.keyring_file))
+    assert refused.returncode != 0
+    assert (
+        "no erasure journal: the people erased after this backup was made would come back" in refused.stderr
+    )
+    assert "--journal" in refused.stderr and "--without-journal" in refused.stderr
+    assert not (target.data_dir / "entraide.sqlite3").exists()
+    refused = target.run("restore", str(archive), "--keyring", str(source.keyring_file), "--dry-run")
+    assert refused.returncode != 0 and "no erasure journal" in refused.stderr
 
     # Into a new data directory, with the journal kept apart from the backups.
     out = target.ok("restore", str(archive), "--keyring", str(source.keyring_file), "--journal", str(journal))
@@ -500,7 +524,9 @@ def test_a_backup_taken_while_rows_are_written_restores_a_consistent_database(so
     assert writer.error is None, writer.error
     assert finished > started >= 20, "the writer must have been busy during the whole backup"
 
-    target.ok("restore", str(source.only_backup()), "--keyring", str(source.keyring_file))
+    target.ok(
+        "restore", str(source.only_backup()), "--keyring", str(source.keyring_file), "--without-journal"
+    )
     rows, counter, slots = probe_counts(target)
     assert (rows, slots) == (2 * counter, {counter}), "a torn copy: pages from different moments"
     assert started <= counter <= finished

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -115,3 +117,26 @@ def test_the_heartbeat_and_the_check(settings):
     WorkerHeartbeat.objects.update(seen_at=datetime.now(UTC) - timedelta(minutes=6))
     with pytest.raises(Exception, match="silent"):
         call_command("check", "--database", "default", "--fail-level", "ERROR")
+
+
+def test_healthz_tells_whether_a_worker_runs(client):
+    assert client.get("/healthz").content == b"ok\nworker: none running\n"
+    worker = jobs.Worker("w1")
+    worker.run_once(schedule=False)
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok\nworker: ok\n")
+    WorkerHeartbeat.objects.update(seen_at=datetime.now(UTC) - timedelta(minutes=6))
+    response = client.get("/healthz")  # silent: the pages stay up, the line says it
+    assert (response.status_code, response.content) == (200, b"ok\nworker: none running\n")
+
+
+def test_forget_worker_drops_a_dead_worker_heartbeat_at_once():
+    jobs.Worker("w1").run_once(schedule=False)
+    WorkerHeartbeat.objects.create(
+        worker_id="w2", hostname="elsewhere", pid=os.getpid(), seen_at=datetime.now(UTC)
+    )
+    assert jobs.forget_worker(pid=os.getpid()) == 1  # this host's process only
+    assert list(WorkerHeartbeat.objects.values_list("hostname", flat=True)) == ["elsewhere"]
+    assert socket.gethostname() != "elsewhere"
+    assert jobs.forget_worker(worker_id="w2") == 1
+    assert jobs.worker_is_silent()

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 import entraide
-from entraide.core import instance, legal
+from entraide.core import instance, jobs, legal
 from entraide.core.models import LegalDocument
 from entraide.core.routes import audience
 
@@ -111,13 +111,17 @@ def legal_document_version(request: HttpRequest, slug: str, language: str, versi
 @audience("public")
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For proxies and monitors: 200 when the database answers, 503 otherwise."""
+    """For proxies and monitors: 200 when the database answers, 503 otherwise. The second line
+    tells monitors whether a job worker runs: a dead one does not take the pages down (no 503),
+    but mail and reminders wait for it."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        silent = jobs.worker_is_silent()
     except DatabaseError:
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    worker = "worker: none running\n" if silent else "worker: ok\n"
+    return HttpResponse("ok\n" + worker, content_type="text/plain")
 
 
 def _source_archive() -> bytes:

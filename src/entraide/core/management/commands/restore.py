@@ -24,6 +24,11 @@ class Command(BaseCommand):
             type=Path,
             help="the erasure journal to re-apply (default: the data directory's, if any)",
         )
+        parser.add_argument(
+            "--without-journal",
+            action="store_true",
+            help="restore even without an erasure journal: people erased since the backup come back",
+        )
         parser.add_argument("--force", action="store_true", help="replace an existing database and files")
         parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
 
@@ -33,6 +38,7 @@ class Command(BaseCommand):
         archive: Path,
         keyring: Path,
         journal: Path | None,
+        without_journal: bool,
         force: bool,
         dry_run: bool,
         **options: Any,
@@ -44,6 +50,7 @@ class Command(BaseCommand):
                     keyring, lambda: backup.ask_passphrase(confirm=False)
                 ),
                 journal=journal,
+                without_journal=without_journal,
                 force=force,
                 dry_run=dry_run,
             )
@@ -67,9 +74,17 @@ class Command(BaseCommand):
                 f"keys, {summary.files} files ({', '.join(backup.FOLDERS)}); {summary.keys_added} key(s) added to the key ring."
             )
         )
-        self.stdout.write(
-            f"Erasure journal: {summary.journal_entries} entries, {summary.erased_again} "
-            "account(s) erased again."
-        )
+        if summary.without_journal:
+            self.stdout.write(
+                self.style.WARNING(
+                    "No erasure journal (--without-journal): anyone erased after this backup was made "
+                    "is back, account and data, until erased again."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Erasure journal: {summary.journal_entries} entries, {summary.erased_again} "
+                "account(s) erased again."
+            )
         if summary.vendor == "postgresql":
             self.stdout.write("Next: `entraide migrate` if this entraide is newer than the backup.")

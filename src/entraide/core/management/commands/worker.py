@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from datetime import datetime
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.urls import set_urlconf
 from django.utils.dateparse import parse_datetime
 
@@ -82,6 +83,9 @@ class Command(BaseCommand):
                 ran = 0
             if not ran:
                 wake.wait(interval)
+        # Stopped, not silent: /healthz and the status page need not wait 5 minutes to know.
+        with contextlib.suppress(DatabaseError):
+            jobs.forget_worker(worker_id=worker.worker_id)
         self.stdout.write("worker stopped")
 
 
