@@ -154,6 +154,10 @@ ALLOWED_BEFORE_CONSENT = ALLOWED_BEFORE_ENROLMENT | {
 }
 
 
+# Pages that are not the person's space but open it to a program: an API token reads and writes it.
+OPENS_OWN_SPACE = frozenset({"api:tokens", "api:token-new"})
+
+
 class ConsentRequiredMiddleware:
     """Someone who has not agreed to the current terms and charter (a changed text) agrees before
     going on. The health-data consent is asked only on the pages of the person's own space, where
@@ -193,7 +197,7 @@ class ConsentRequiredMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return False
-        return audience_of(match.func, match.view_name) == "owner"
+        return audience_of(match.func, match.view_name) == "owner" or match.view_name in OPENS_OWN_SPACE
 
 
 class PersonTimeZoneMiddleware:

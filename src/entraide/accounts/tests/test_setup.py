@@ -107,7 +107,9 @@ def test_after_setup_and_the_second_factor_administration_opens_without_a_consen
         response = client.get(path)
         assert response.status_code == 200, (path, response.get("Location"))
 
-    # Their own space is where health information is kept: the health-data consent is asked there.
+    # Their own space is where health information is kept: the health-data consent is asked there,
+    # and before a program is given a key to it.
+    assert client.get("/compte/acces-api/nouveau/")["Location"].startswith("/compte/accord/")
     response = client.get("/journal/")
     assert response["Location"] == "/compte/accord/?next=/journal/"
     page = client.get(response["Location"]).content.decode()  # in the administrator's French
