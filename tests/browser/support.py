@@ -159,3 +159,4 @@ def fill_setup_form(
     page.fill("#id_admin_pseudonym", "Alix")
     page.fill("#id_password1", passphrase)
     page.fill("#id_password2", passphrase)
+    page.check("#id_accept_terms")

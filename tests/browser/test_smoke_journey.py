@@ -102,13 +102,9 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     recovery_codes = page.input_value("#recovery_codes").split()
     assert len(recovery_codes) == 10
 
-    # Like every member, the administrator agrees to the terms and the health-data consent once.
+    # The terms were accepted on the set-up form; the health-data consent waits for the
+    # administrator's own space, and is never asked on administration pages.
     response = page.goto(base + SETTINGS_PATH)
-    assert path_of(page) == CONSENT_PATH
-    check_page(page, off, response, "consent", axe=False)
-    page.check("#id_terms")
-    page.check("#id_health_data")
-    response = submit(page, "main form.narrow button[type=submit]")
     assert path_of(page) == SETTINGS_PATH
     check_page(page, off, response, "instance settings after set-up", axe=False)
     assert page.locator(".site-name").inner_text() == "Entraide des Tilleuls"
@@ -125,6 +121,17 @@ def test_first_visit_journey(served: Server, open_context: OpenContext) -> None:
     assert numbers.get_by_text(NEW_NUMBER).is_visible()
     assert numbers.get_by_text("Écoute des Tilleuls").is_visible()
     assert numbers.locator('a[href="tel:0140506070"]').count() == 1
+
+    # Their own space keeps health information: the health-data consent is asked there, the first time.
+    response = page.goto(base + "/journal/")
+    assert path_of(page) == CONSENT_PATH
+    check_page(page, off, response, "health-data consent", axe=False)
+    assert page.locator("h1").inner_text() == "Avant d'ouvrir votre espace personnel"
+    assert page.locator("#id_terms").count() == 0
+    page.check("#id_health_data")
+    response = submit(page, "main form.narrow button[type=submit]")
+    assert path_of(page) == "/journal/"
+    check_page(page, off, response, "personal space after the consent", axe=False)
 
     # The help page is deliberately minimal (no menu: it is also served from a cached copy).
     check_page(page, off, page.goto(base + "/"), "home, logged in", axe=False)

@@ -126,7 +126,12 @@ def html_pages(client: Client, *, with_routes: bool = False):
 
 @pytest.fixture
 def people_samples(admin_user):
-    """The person and the invitation the sample URL arguments point to (unknown ones are 404s)."""
+    create_people_samples(admin_user)
+
+
+def create_people_samples(admin_user):
+    """The person and the invitation the sample URL arguments point to (unknown ones are 404s);
+    also run inside a real server's data directory by tests/browser/test_narrow_pages.py."""
     person = make_user("Echantillon", id=uuid.UUID(SAMPLE_KWARGS["person_id"]))
     account_services.grant_role(person, role=Role.MODERATOR, by=admin_user)
     Invitation.objects.create(

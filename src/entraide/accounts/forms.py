@@ -42,9 +42,20 @@ class SetupForm(GeneralSettingsForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    # Unticked, as at sign-up: the first administrator is a member too. The health-data consent is
+    # asked when they first open their own personal space (a consent never seen is no consent).
+    accept_terms = forms.BooleanField(
+        label=pgettext_lazy("signup form", "I accept the terms of use and the community charter."),
+        required=True,
+        error_messages={
+            "required": pgettext_lazy(
+                "setup form", "To create your instance, accept the terms of use and the community charter."
+            )
+        },
+    )
     token = forms.CharField(widget=forms.HiddenInput)
 
-    ACCOUNT_FIELDS = ("admin_email", "admin_pseudonym", "password1", "password2")
+    ACCOUNT_FIELDS = ("admin_email", "admin_pseudonym", "password1", "password2", "accept_terms")
 
     def instance_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.FIELDS]

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from entraide.accounts import devices, roles, services
+from entraide.accounts.models import ConsentKind
 from entraide.core import formstash, instance
+from entraide.core.routes import audience_of
 
 # What such a person may open before enrolling: enrolment itself, logging out, help and the
 # pages anyone may read.
@@ -140,7 +142,7 @@ class SessionLimitsMiddleware:
         return None
 
 
-CONSENT_SESSION_KEY = "_entraide_consents_ok"  # the versions this session found agreed to
+CONSENT_SESSION_KEY = "_entraide_consents_ok"  # the versions this session found agreed to, by kind
 # Someone who does not agree can still take their data and leave.
 ALLOWED_BEFORE_CONSENT = ALLOWED_BEFORE_ENROLMENT | {
     "accounts:consent",
@@ -152,8 +154,14 @@ ALLOWED_BEFORE_CONSENT = ALLOWED_BEFORE_ENROLMENT | {
 }
 
 
+# Pages that are not the person's space but open it to a program: an API token reads and writes it.
+OPENS_OWN_SPACE = frozenset({"api:tokens", "api:token-new"})
+
+
 class ConsentRequiredMiddleware:
-    """Someone whose agreement is out of date (a changed text) agrees again before going on."""
+    """Someone who has not agreed to the current terms and charter (a changed text) agrees before
+    going on. The health-data consent is asked only on the pages of the person's own space, where
+    health information is kept: an administrator who never opens theirs is never asked."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -162,22 +170,34 @@ class ConsentRequiredMiddleware:
         if (
             settings.SESSION_COOKIE_NAME in request.COOKIES
             and request.user.is_authenticated
-            and not self._up_to_date(request)  # no query in the usual case, and no resolve
-            and not SecondFactorRequiredMiddleware._allowed_anyway(request, ALLOWED_BEFORE_CONSENT)
+            and (missing := self._missing(request))  # no query in the usual case, and no resolve
+            and self._asked_here(request, missing)
         ):
             return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:consent"))
         return self.get_response(request)
 
     @staticmethod
-    def _up_to_date(request: HttpRequest) -> bool:
+    def _missing(request: HttpRequest) -> list[str]:
+        """The kinds of consent whose current version the person has not agreed to. What they agreed
+        to is remembered for the session; the consent page forgets it when they agree."""
         current = services.current_consent_versions(instance.settings_for(request))
-        if request.session.get(CONSENT_SESSION_KEY) == current:
-            return True  # no query in the usual case
-        agreed = services.agreed_versions(request.user)  # type: ignore[arg-type]
-        if all(agreed.get(kind, -1) >= version for kind, version in current.items()):
-            request.session[CONSENT_SESSION_KEY] = current
+        agreed = request.session.get(CONSENT_SESSION_KEY)
+        if not isinstance(agreed, dict):
+            agreed = services.agreed_versions(request.user)  # type: ignore[arg-type]
+            request.session[CONSENT_SESSION_KEY] = {kind: agreed[kind] for kind in current if kind in agreed}
+        return [kind for kind, version in current.items() if agreed.get(kind, -1) < version]
+
+    @staticmethod
+    def _asked_here(request: HttpRequest, missing: list[str]) -> bool:
+        if SecondFactorRequiredMiddleware._allowed_anyway(request, ALLOWED_BEFORE_CONSENT):
+            return False
+        if ConsentKind.TERMS in missing:
             return True
-        return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return audience_of(match.func, match.view_name) == "owner" or match.view_name in OPENS_OWN_SPACE
 
 
 class PersonTimeZoneMiddleware:

@@ -60,7 +60,10 @@ def complete_instance_setup(
     admin_email: str,
     admin_pseudonym: str,
     admin_password: str,
+    terms_language: str,
 ) -> User:
+    """The instance's settings and its first administrator, who accepted the terms and the charter
+    in ``terms_language`` (the health-data consent waits for their first visit to their own space)."""
     with transaction.atomic():
         row = InstanceSettings.objects.select_for_update().filter(pk=InstanceSettings.SINGLETON_ID).first()
         if row is None:
@@ -79,6 +82,7 @@ def complete_instance_setup(
         user.preferred_language = default_language
         user.save(update_fields=["preferred_language"])
         services.complete_setup(row)
+        record_consents(user, kinds=[ConsentKind.TERMS], language=terms_language, row=row)
     setup_token_path().unlink(missing_ok=True)
     return user
 

@@ -99,11 +99,8 @@ MEANINGS: dict[str, dict[str, Meaning]] = {
     },
     "who5": {
         NO_CUTOFF: _m(
-            pgettext_lazy("questionnaire band", "Above the cut-offs"),
-            pgettext_lazy(
-                "questionnaire meaning",
-                "Your well-being score is above the cut-offs the questionnaire uses.",
-            ),
+            pgettext_lazy("questionnaire band", "Well-being in the average or above"),
+            pgettext_lazy("questionnaire meaning", "Your well-being score is in the average or above."),
         ),
         "poor_wellbeing": _m(
             pgettext_lazy("questionnaire band", "Low well-being"),

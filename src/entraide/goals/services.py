@@ -357,7 +357,9 @@ def _clean_use(*, day: date, helped: Any, note: str) -> dict[str, Any]:
     note = v.clean_text(note)
     if len(note) > v.MAX_USE_NOTE:
         errors["note"] = pgettext_lazy("strategy values", "Keep the note under 1,000 characters.")
-    if day.year < 1900 or day > _today() + timedelta(days=1):
+    if day.year < 1900:
+        errors["day"] = pgettext_lazy("strategy values", "Choose a date after 1900.")
+    elif day > _today() + timedelta(days=1):
         errors["day"] = pgettext_lazy("strategy values", "Choose today or a past day.")
     if errors:
         raise InvalidValuesError(errors)

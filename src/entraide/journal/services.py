@@ -345,7 +345,9 @@ def _clean_entry(*, day: date, title: str, body: str, mood: Any, tags: Any) -> d
         if problem:
             errors["tags"] = problem
         payload["tags"] = words
-    if day.year < 1900 or day > timezone.localdate() + timedelta(days=1):
+    if day.year < 1900:
+        errors["day"] = pgettext_lazy("journal entry", "Choose a date after 1900.")
+    elif day > timezone.localdate() + timedelta(days=1):
         errors["day"] = pgettext_lazy("journal entry", "Choose today or a past day.")
     if errors:
         raise v.InvalidValuesError(errors)

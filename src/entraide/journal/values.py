@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import time
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
@@ -127,10 +127,11 @@ def _fold(text: str) -> str:
 
 
 def clean_words(
-    values: Iterable[Any] | str, *, limit: int, length: int, what: str
+    values: Iterable[Any] | str, *, limit: int, length: int, what: Literal["tags", "emotions", "choices"]
 ) -> tuple[list[str], str | Promise | None]:
-    """Tags or own emotions: trimmed, inner spaces collapsed, duplicates (case and accents aside)
-    dropped, in the order given. A comma-separated string is split."""
+    """Tags, own emotions or an indicator's options (``what``: "tags", "emotions" or "choices"):
+    trimmed, inner spaces collapsed, duplicates (case and accents aside) dropped, in the order given.
+    A comma-separated string is split. A refusal names what it refuses."""
     if isinstance(values, str):
         values = values.split(",")
     words: list[str] = []
@@ -142,18 +143,21 @@ def clean_words(
         if not word or _fold(word) in seen:
             continue
         if len(word) > length:
-            return [], pgettext_lazy("check-in values", "Keep each word under %(limit)s characters.") % {
-                "limit": length
-            }
+            too_long = (
+                pgettext_lazy("indicator values", "Keep each option under %(limit)s characters.")
+                if what == "choices"
+                else pgettext_lazy("check-in values", "Keep each word under %(limit)s characters.")
+            )
+            return [], too_long % {"limit": length}
         seen.add(_fold(word))
         words.append(word)
     if len(words) > limit:
-        message = (
-            pgettext_lazy("check-in values", "At most %(limit)s tags.")
-            if what == "tags"
-            else pgettext_lazy("check-in values", "At most %(limit)s emotions of your own.")
-        )
-        return [], message % {"limit": limit}
+        too_many = {
+            "tags": pgettext_lazy("check-in values", "At most %(limit)s tags."),
+            "emotions": pgettext_lazy("check-in values", "At most %(limit)s emotions of your own."),
+            "choices": pgettext_lazy("indicator values", "An indicator has at most %(limit)s options."),
+        }
+        return [], too_many[what] % {"limit": limit}
     return words, None
 
 

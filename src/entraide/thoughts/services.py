@@ -77,7 +77,9 @@ def _day(value: Any, key: str, errors: Errors, *, not_before: date | None = None
     """A local day, today at the latest (one day of slack for a person ahead of the server)."""
     if not isinstance(value, date):
         errors[key] = pgettext_lazy("thought record values", "Give a date.")
-    elif value.year < 1900 or value > timezone.localdate() + timedelta(days=1):
+    elif value.year < 1900:
+        errors[key] = pgettext_lazy("thought record values", "Choose a date after 1900.")
+    elif value > timezone.localdate() + timedelta(days=1):
         errors[key] = pgettext_lazy("thought record values", "Choose today or a past day.")
     elif not_before is not None and value < not_before:
         errors[key] = pgettext_lazy(

@@ -16,6 +16,7 @@ FORM = {
     "admin_pseudonym": "Sam",
     "password1": "une phrase de passe solide 42",
     "password2": "une phrase de passe solide 42",
+    "accept_terms": "on",
 }
 
 
@@ -80,3 +81,43 @@ def test_create_admin_command(db, monkeypatch):
     call_command("create_admin", email="Root@Example.org", pseudonym="Root")
     admin = User.objects.get(email="root@example.org")
     assert admin.is_superuser and admin.check_password("une phrase de passe solide 42")
+
+
+def test_setup_asks_for_the_terms_unticked_and_records_them(client, token):
+    page = client.get(f"/setup/?token={token}").content.decode()
+    assert 'name="accept_terms"' in page
+    assert 'name="accept_terms" checked' not in page
+    unticked = {k: v for k, v in FORM.items() if k != "accept_terms"}
+    refused = client.post("/setup/", {**unticked, "token": token})
+    assert refused.status_code == 400
+    assert not User.objects.exists()
+
+    client.post("/setup/", {**FORM, "token": token})
+    admin = User.objects.get()
+    assert set(admin.consents.values_list("kind", flat=True)) == {"terms"}  # health data: not yet asked
+
+
+def test_after_setup_and_the_second_factor_administration_opens_without_a_consent_page(client, token):
+    """Issue 19: the new administrator was sent to "a text you agreed to has changed" everywhere."""
+    from conftest import enrol_totp
+
+    client.post("/setup/", {**FORM, "token": token})
+    enrol_totp(User.objects.get())
+    for path in ("/gestion/parametres/", "/gestion/personnes/", "/gestion/travaux/", "/"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get("Location"))
+
+    # Their own space is where health information is kept: the health-data consent is asked there,
+    # and before a program is given a key to it.
+    assert client.get("/compte/acces-api/nouveau/")["Location"].startswith("/compte/accord/")
+    response = client.get("/journal/")
+    assert response["Location"] == "/compte/accord/?next=/journal/"
+    page = client.get(response["Location"]).content.decode()  # in the administrator's French
+    assert "ouvrir votre espace personnel</h1>" in page
+    assert "a changé" not in page
+    assert 'name="health_data"' in page
+    assert 'name="terms"' not in page
+    assert (
+        client.post("/compte/accord/", {"health_data": "on", "next": "/journal/"})["Location"] == "/journal/"
+    )
+    assert client.get("/journal/").status_code == 200

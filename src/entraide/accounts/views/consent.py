@@ -1,4 +1,5 @@
-"""Agreeing again when the terms, the charter or the health-data consent changed."""
+"""Agreeing again when the terms, the charter or the health-data consent changed, and agreeing to
+the health-data consent for the first time (an administrator set up without it)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     if not needed:
+        request.session.pop(CONSENT_SESSION_KEY, None)  # agreed meanwhile, in another session
         return redirect(next_url)
     form = ConsentForm(request.POST if request.method == "POST" else None, needed=needed)
     if request.method == "POST" and form.is_valid():
@@ -53,7 +55,14 @@ def consent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/consent/index.html",
-        {"form": form, "next": next_url, "asks_terms": ConsentKind.TERMS in needed},
+        {
+            "form": form,
+            "next": next_url,
+            "asks_terms": ConsentKind.TERMS in needed,
+            # A text agreed to before, in an older version, has changed; otherwise it is a first time.
+            "changed": any(kind in agreed for kind in needed),
+            "health_only": needed == [ConsentKind.HEALTH_DATA],
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -49,6 +49,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                     admin_email=data["admin_email"],
                     admin_pseudonym=data["admin_pseudonym"],
                     admin_password=data["password1"],
+                    terms_language=get_language(),
                 )
             except services.SetupAlreadyDoneError:
                 return redirect("account_login")

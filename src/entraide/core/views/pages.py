@@ -7,6 +7,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +25,13 @@ from entraide.core.routes import audience
 @audience("public")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home/index.html")
+    # The public page promises only what this instance runs: a part of the site that is not
+    # installed (sharing with one's circle, community spaces) is not mentioned.
+    offers = {name: apps.is_installed(f"entraide.{name}") for name in HOME_OFFERS}
+    return render(request, "core/home/index.html", {"offers": offers})
+
+
+HOME_OFFERS = ("journal", "thoughts", "goals", "safety", "circle", "community")
 
 
 def _is_logged_in(request: HttpRequest) -> bool:
