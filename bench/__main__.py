@@ -45,7 +45,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         metavar="WORDS",
         help="only the scenarios whose name holds one of these comma-separated words "
-        "(and the baseline, which every ratio needs): while working on a page",
+        "(and the baseline, which every ratio needs): while working on a page; "
+        "'load' runs the open-loop load scenario with 2,000 members instead (bench/open_load.py)",
     )
     return parser.parse_args(argv)
 
@@ -169,6 +170,10 @@ def write_json(results: Results, paths: list[Path]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.only and "load" in [w.strip().lower() for w in args.only.split(",")]:
+        from bench import open_load  # its own server and data: 2,000 members, open-loop traffic
+
+        return open_load.main(duration_s=35 if args.quick else open_load.DURATION_S)
     try:
         results = run(plan_for(args.quick), chosen(args.only))
     except Exception:  # Whatever broke, the server is stopped and the cause printed.
