@@ -181,6 +181,19 @@ def test_entry_new_refuses_a_day_in_the_future(owner):
     assert not JournalEntry.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_entry_new_refuses_a_day_out_of_range_with_a_field_error(owner, day):
+    """Issue 18 item 2: core.dates' range, where the form parses the day."""
+    client = client_for(owner)
+    response = client.post(
+        NEW, {"form_token": token_of(client.get(NEW)), "day": day, "body": "Il y a longtemps"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose a date between 1900 and 2199." in page and f'value="{day}"' in page
+    assert not JournalEntry.objects.exists()
+
+
 def test_entry_new_with_another_accounts_token_saves_nothing(owner, stranger):
     stranger_token = token_of(client_for(stranger).get(NEW))
     response = client_for(owner).post(
