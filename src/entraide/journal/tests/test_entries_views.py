@@ -378,3 +378,18 @@ def test_entry_new_typed_after_the_session_expired_comes_back_after_login(owner)
         client.post(NEW, {"form_token": token_of(page), "day": "2026-03-14", "body": text}).status_code == 302
     )
     assert JournalEntry.objects.get(owner=owner).payload["body"] == text
+
+
+def test_entry_new_drops_nul_characters_as_the_api_does(owner):
+    """Issue 18 item 10: one normalisation for forms and the API (core.text): a NUL is dropped,
+    not refused with Django's "Null characters are not allowed."."""
+    client = client_for(owner)
+    data = {
+        "form_token": token_of(client.get(NEW)),
+        "day": "2026-03-14",
+        "title": "Ti\x00tre",
+        "body": "x\x00y",
+    }
+    assert client.post(NEW, data).status_code == 302
+    entry = JournalEntry.objects.get()
+    assert (entry.payload["title"], entry.payload["body"]) == ("Titre", "xy")
