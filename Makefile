@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/entraide
 export ENTRAIDE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint fmt bench audit migrations-check lock messages clean
+.PHONY: run test test-sqlite test-postgres fuzz hostile lint fmt bench audit migrations-check lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ test-postgres: $(VENV)/.dev-installed
 		echo "!! the suite ran on SQLite only. CI runs it on PostgreSQL too.                 !!"; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
+
+# The API fuzzing at random (the suite runs it derandomized): FUZZ_FACTOR times more examples.
+# A failure prints a blob for @reproduce_failure: add the request to FOUND in the test, then fix it.
+fuzz: $(VENV)/.dev-installed
+	HYPOTHESIS_PROFILE=fuzz FUZZ_FACTOR=$${FUZZ_FACTOR:-10} $(BIN)/pytest src/entraide/api/tests/test_schemathesis.py \
+		-n 2 --timeout=1800 $(ARGS)
+
+# Hostile values in every form and API operation (part of `make test`; alone here).
+hostile: $(VENV)/.dev-installed
+	$(BIN)/pytest -m hostile -p no:xdist $(ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

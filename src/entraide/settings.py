@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "entraide.core.middleware.InstanceLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "entraide.core.middleware.NormalizedInputMiddleware",  # after CSRF: it has read the form
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Annotated, TypeVar
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, AwareDatetime, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from entraide.core import dates
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000  # far beyond one person's data; keeps the SQL OFFSET a small integer
+
+DateOrTime = TypeVar("DateOrTime", date, datetime)
+
+
+def _in_range(value: DateOrTime) -> DateOrTime:
+    if not dates.in_range(value):
+        raise PydanticCustomError("date_range", str(dates.OUT_OF_RANGE))
+    return value
+
+
+# Every date and time the API reads is within core.dates' range (1900 to 2199), else a 422.
+Day = Annotated[date, AfterValidator(_in_range)]
+Instant = Annotated[datetime, AfterValidator(_in_range)]
+AwareInstant = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 class Input(Schema):
@@ -39,8 +57,8 @@ class Page(Schema):
 class DateRange(Page):
     """``from`` is a Python keyword: the attribute is ``from_``, the query parameter ``from``."""
 
-    from_: date | None = Field(None, alias="from", description="From this local date (included).")
-    to: date | None = Field(None, description="Up to this local date (included).")
+    from_: Day | None = Field(None, alias="from", description="From this local date (included).")
+    to: Day | None = Field(None, description="Up to this local date (included).")
 
 
 # The errors every operation may answer with.

@@ -14,9 +14,11 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from entraide.api.auth import ConsentNeededError, FormBodyError, ReadOnlyTokenError, TokenAuth
 from entraide.api.endpoints import checkins, entries, indicators, insights
+from entraide.core import text
 from entraide.journal.services import IndicatorLimitError
 from entraide.journal.values import InvalidValuesError
 
@@ -34,6 +36,13 @@ Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 # Which routes may be reached by whom (core.routes): the schema is public; every operation
 # serves the token owner's own data.
 PUBLIC_URL_NAMES = frozenset({"openapi-json", "api-root"})
+
+
+class NormalizedParser(Parser):
+    """JSON bodies get core.text's normalisation, as forms and query strings do (middleware)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return text.normalize_data(super().parse_body(request))  # type: ignore[no-any-return]
 
 
 class EntraideAPI(NinjaAPI):
@@ -73,6 +82,7 @@ api = EntraideAPI(
     urls_namespace="api-v1",
     docs_url=None,
     auth=TokenAuth(),
+    parser=NormalizedParser(),
 )
 api.add_router("", checkins.router)
 api.add_router("", indicators.router)

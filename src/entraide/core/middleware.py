@@ -13,7 +13,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
-from entraide.core import formstash, instance
+from entraide.core import formstash, instance, text
 
 
 def _accepted_language(request: HttpRequest) -> str | None:
@@ -114,6 +114,27 @@ class KeptFormMiddleware:
             return None
         messages.info(request, formstash.kept_message())
         return redirect_to_login(request.get_full_path())
+
+
+class NormalizedInputMiddleware:
+    """Every text a form or a query string sends is normalised before any view reads it
+    (``core.text``): a NUL is dropped, as the API's JSON parser drops it."""
+
+    FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        request.GET = text.normalize_query(request.GET)  # type: ignore[assignment]  # immutable, as Django's
+        # CSRF-exempt views (the API) read their own bodies: parsing one here would consume it.
+        if request.content_type in self.FORM_TYPES and not getattr(view_func, "csrf_exempt", False):
+            request.POST = text.normalize_query(request.POST)  # type: ignore[assignment]  # immutable too
 
 
 class PageGZipMiddleware(GZipMiddleware):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import dates
 from entraide.goals import values as v
 from entraide.goals.models import CopingStrategy, Goal, GoalStatus, RecoveryAssessment, StrategyUse
 from entraide.journal.forms import scale_field
@@ -20,7 +21,7 @@ DATE_FORMAT = "%Y-%m-%d"
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         required=required,
         help_text=help_text,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import dates
 from entraide.goals import values as v
 from entraide.goals.access import (
     filter_assessments_of,
@@ -57,8 +58,8 @@ def _clean_goal(*, title: str, why: str, target_date: date | None, status: str) 
         errors["title"] = pgettext_lazy("goal values", "Keep the title under 200 characters.")
     if len(why) > v.MAX_GOAL_WHY:
         errors["why"] = pgettext_lazy("goal values", "Keep this under 2,000 characters.")
-    if target_date is not None and not 1900 <= target_date.year <= 2200:
-        errors["target_date"] = pgettext_lazy("goal values", "Choose a date between 1900 and 2200.")
+    if target_date is not None and not dates.in_range(target_date):
+        errors["target_date"] = dates.OUT_OF_RANGE
     if status not in GoalStatus.values:
         errors["status"] = pgettext_lazy("goal values", "Choose a status from the list.")
     if errors:
@@ -357,7 +358,7 @@ def _clean_use(*, day: date, helped: Any, note: str) -> dict[str, Any]:
     note = v.clean_text(note)
     if len(note) > v.MAX_USE_NOTE:
         errors["note"] = pgettext_lazy("strategy values", "Keep the note under 1,000 characters.")
-    if day.year < 1900:
+    if day < dates.MIN_DATE:
         errors["day"] = pgettext_lazy("strategy values", "Choose a date after 1900.")
     elif day > _today() + timedelta(days=1):
         errors["day"] = pgettext_lazy("strategy values", "Choose today or a past day.")
@@ -432,7 +433,7 @@ def strategies_in_order(owner: Any, *, by: str = "help") -> list[CopingStrategy]
 
 def _clean_month(month: date) -> date:
     first = month_start(month)
-    if first.year < 1900 or first > month_start(_today()):
+    if first < dates.MIN_DATE or first > month_start(_today()):
         raise InvalidValuesError(
             {"month": pgettext_lazy("recovery values", "Choose this month or a past month.")}
         )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import dates
 from entraide.journal.forms import scale_field
 from entraide.journal.models import JournalEntry
 from entraide.journal.values import InvalidValuesError
@@ -17,7 +18,7 @@ DATE_FORMAT = "%Y-%m-%d"
 
 
 class EntryForm(forms.Form):
-    day = forms.DateField(
+    day = dates.DateField(
         label=pgettext_lazy("journal entry form", "Day"),
         input_formats=[DATE_FORMAT],
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),

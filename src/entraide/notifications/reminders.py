@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import jobs
-from entraide.core.localtime import local_date, next_occurrence
+from entraide.core.localtime import local_date, next_occurrence, occurrence
 from entraide.core.registries import Registry
 
 # A reminder found more than this late (the worker was stopped) is skipped, not sent at 3 a.m.
@@ -85,6 +85,9 @@ def next_fire_after(reminder: Any, after: datetime) -> datetime | None:
         return reminder.once_at if reminder.once_at > after else None
     zone = zone_of(reminder)
     weekdays = frozenset(reminder.weekdays) if reminder.weekdays else None
+    if reminder.cycle_start is not None and local_date(after, zone) < reminder.cycle_start:
+        # Nothing before the cycle's first day, however far ahead: start from its midnight.
+        after = occurrence(reminder.cycle_start, time(0, 0), zone) - timedelta(microseconds=1)
     instant = next_occurrence(after, reminder.local_time, zone, weekdays, skip=reminder.skip_date)
     # A cycle's "off" days are skipped one by one: a cycle is at most a year long, so this ends.
     for _ in range(800):

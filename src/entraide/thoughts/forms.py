@@ -16,6 +16,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
+from entraide.core import dates
 from entraide.journal.values import InvalidValuesError
 from entraide.thoughts import values as v
 from entraide.thoughts.models import ThoughtRecord
@@ -27,7 +28,7 @@ TEXT_FIELDS = ("situation", "thought", "evidence_for", "evidence_against", "bala
 
 
 def date_field(label: Any) -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         input_formats=[DATE_FORMAT],
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import dates
 from entraide.journal.values import InvalidValuesError
 from entraide.thoughts import values as v
 from entraide.thoughts.access import filter_thoughts_of
@@ -77,7 +78,7 @@ def _day(value: Any, key: str, errors: Errors, *, not_before: date | None = None
     """A local day, today at the latest (one day of slack for a person ahead of the server)."""
     if not isinstance(value, date):
         errors[key] = pgettext_lazy("thought record values", "Give a date.")
-    elif value.year < 1900:
+    elif value < dates.MIN_DATE:
         errors[key] = pgettext_lazy("thought record values", "Choose a date after 1900.")
     elif value > timezone.localdate() + timedelta(days=1):
         errors[key] = pgettext_lazy("thought record values", "Choose today or a past day.")

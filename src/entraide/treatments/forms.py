@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import dates
 from entraide.journal.values import InvalidValuesError
 from entraide.treatments import values as v
 from entraide.treatments.models import Schedule, ScheduleKind, Treatment
@@ -28,7 +29,7 @@ WEEKDAYS = [
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         required=required,
         help_text=help_text,
@@ -209,7 +210,7 @@ class ScheduleForm(ServiceErrorsMixin, forms.Form):
 
 
 class StartForm(ServiceErrorsMixin, forms.Form):
-    at = forms.DateTimeField(
+    at = dates.DateTimeField(
         label=pgettext_lazy("on-demand start", "Time of your first dose"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

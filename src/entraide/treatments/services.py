@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.accounts.models import DEFAULT_TIME_ZONE
-from entraide.core import jobs
+from entraide.core import dates, jobs
 from entraide.core.localtime import local_date, occurrence
 from entraide.treatments import values as v
 from entraide.treatments.access import (
@@ -92,8 +92,8 @@ def _clean_treatment(
         errors["prescriber"] = pgettext_lazy("treatment values", "Keep this under 100 characters.")
     if len(cleaned["notes"]) > v.MAX_NOTES:
         errors["notes"] = pgettext_lazy("treatment values", "Keep the notes under 2,000 characters.")
-    if prescription_end is not None and not 1900 <= prescription_end.year <= 2200:
-        errors["prescription_end"] = pgettext_lazy("treatment values", "Choose a date between 1900 and 2200.")
+    if prescription_end is not None and not dates.in_range(prescription_end):
+        errors["prescription_end"] = dates.OUT_OF_RANGE
     if (
         isinstance(renewal_days, bool)
         or not isinstance(renewal_days, int)
@@ -218,8 +218,8 @@ def clean_schedule(
     if kind not in ScheduleKind.values:
         raise InvalidValuesError({"kind": pgettext_lazy("schedule values", "Choose a kind of schedule.")})
     starts_on = starts_on or None
-    if starts_on is not None and not 1900 <= starts_on.year <= 2200:
-        errors["starts_on"] = pgettext_lazy("schedule values", "Choose a date between 1900 and 2200.")
+    if starts_on is not None and not dates.in_range(starts_on):
+        errors["starts_on"] = dates.OUT_OF_RANGE
     cleaned: dict[str, Any] = {
         "kind": kind,
         "times": [],
@@ -582,7 +582,7 @@ def _clean_note(*, day: date, text: str, owner: Any) -> dict[str, Any]:
         errors["text"] = pgettext_lazy("side effect values", "Write what you noticed, in a few words.")
     elif len(text) > v.MAX_NOTE:
         errors["text"] = pgettext_lazy("side effect values", "Keep the note under 2,000 characters.")
-    if day > today_of(owner) or day.year < 1900:
+    if day > today_of(owner) or day < dates.MIN_DATE:
         errors["day"] = pgettext_lazy("side effect values", "Choose a day up to today.")
     if errors:
         raise InvalidValuesError(errors)

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
+from entraide.core import dates
 from entraide.journal.values import InvalidValuesError
 
 __all__ = ["InvalidValuesError"]
@@ -49,7 +50,5 @@ def stamp(instant: datetime) -> str:
 
 
 def parse_stamp(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value, STAMP_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        return None
+    """A dose's key from a URL; ``None`` (a 404) if unreadable or out of core.dates' range."""
+    return dates.parse_instant(value, STAMP_FORMAT)

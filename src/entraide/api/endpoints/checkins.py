@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime
 
 from entraide.api.auth import in_owner_zone, owner_of
 from entraide.api.schemas import (
@@ -17,6 +16,7 @@ from entraide.api.schemas import (
     ITEM_WRITE_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    AwareInstant,
     DateRange,
     Input,
 )
@@ -84,7 +84,7 @@ class CheckinValues(Schema):
 
 
 class CheckinIn(CheckinValues, Input):
-    moment: AwareDatetime = Field(description="When, with its UTC offset (ISO 8601).")
+    moment: AwareInstant = Field(description="When, with its UTC offset (ISO 8601).")
 
 
 class CheckinOut(CheckinValues):

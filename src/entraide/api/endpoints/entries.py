@@ -17,6 +17,7 @@ from entraide.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     DateRange,
+    Day,
     Input,
 )
 from entraide.journal import services
@@ -32,7 +33,7 @@ Word = Annotated[str, Field(max_length=v.MAX_TAG)]
 
 
 class EntryIn(Input):
-    day: date = Field(description="The day it is about (today or earlier).")
+    day: Day = Field(description="The day it is about (today or earlier).")
     title: str = Field("", max_length=services.MAX_ENTRY_TITLE)
     body: str = Field(
         "", max_length=services.MAX_ENTRY_BODY, description="Markdown. A title or a body is needed."

@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from entraide.api.auth import in_owner_zone, owner_of
 from entraide.api.endpoints import recovery, strategies
-from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, Page
+from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, Day, Input, Page
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_goals_of, find_step, get_goal_of
@@ -33,7 +33,7 @@ LIMITS = (
 class GoalUpdate(Input):
     title: str = Field(max_length=v.MAX_GOAL_TITLE, description="Needed: a few words.")
     why: str = Field("", max_length=v.MAX_GOAL_WHY, description="Why it matters to the person.")
-    target_date: date | None = Field(None, description="A date to aim for (1900 to 2200), or none.")
+    target_date: Day | None = Field(None, description="A date to aim for (1900 to 2199), or none.")
     status: GoalStatusName = Field(
         "in_progress", description="in_progress, paused, reached or let_go (a choice, never a failure)."
     )

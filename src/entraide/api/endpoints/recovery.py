@@ -20,8 +20,8 @@ from entraide.goals.models import RecoveryAssessment
 
 router = Router(tags=["recovery self-assessments"])
 
-# Years 1900 to 2999: a month the services can read (they refuse the future with a 422).
-Month = Annotated[str, Field(pattern=r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
+# Years 1900 to 2199 (core.dates); the services refuse the future with a 422.
+Month = Annotated[str, Field(pattern=r"^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 DIMENSIONS_TEXT = (
     "Five dimensions (CHIME): connectedness, hope, identity, meaning, empowerment; each a score from "
     "0 (not at all) to 10 (completely) or null, and the person's words. At least one score or some words."

@@ -17,6 +17,7 @@ from entraide.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     DateRange,
+    Day,
     Input,
     Page,
 )
@@ -63,7 +64,7 @@ class StrategyFilters(Page):
 
 
 class UseIn(Input):
-    day: date = Field(description="The local day it was used (today or earlier).")
+    day: Day = Field(description="The local day it was used (today or earlier).")
     helped: int | None = Field(
         None, ge=v.HELP_LOW, le=v.HELP_HIGH, description="0 (not at all) to 4 (a lot); null: not rated yet."
     )

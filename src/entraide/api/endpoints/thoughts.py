@@ -19,6 +19,7 @@ from entraide.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     DateRange,
+    Day,
     Input,
 )
 from entraide.thoughts import services
@@ -57,7 +58,7 @@ class EmotionIn(Input):
 
 
 class ThoughtIn(Input):
-    day: date = Field(description="The local day of the moment (today or earlier).")
+    day: Day = Field(description="The local day of the moment (today or earlier).")
     time: ClockTime | None = Field(None, description="The local time of the moment (hh:mm), if known.")
     situation: Text = Field("", description="What happened. The situation or the thought is needed.")
     thought: Text = Field("", description="The automatic thought, as it came.")
@@ -71,7 +72,7 @@ class ThoughtIn(Input):
 
 
 class FollowUpIn(Input):
-    on: date = Field(description="The day of the follow-up: from the record's day to today.")
+    on: Day = Field(description="The day of the follow-up: from the record's day to today.")
     note: Text = Field("", description="How it went. A note or an intensity is needed.")
     intensity: Intensity | None = Field(None, description="How strong the feeling is now, 0 to 100.")
 

@@ -15,7 +15,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from entraide.api.auth import in_owner_zone, owner_of
-from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, Page
+from entraide.api.schemas import (
+    ITEM_ERRORS,
+    ITEM_WRITE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Day,
+    Input,
+    Instant,
+    Page,
+)
 from entraide.core.localtime import occurrence
 from entraide.treatments import services
 from entraide.treatments import values as v
@@ -45,7 +54,7 @@ class TreatmentIn(Input):
     dose: str = Field("", max_length=v.MAX_DOSE)
     form: str = Field("", max_length=v.MAX_FORM)
     prescriber: str = Field("", max_length=v.MAX_PRESCRIBER)
-    prescription_end: date | None = Field(None, description="Optional: a renewal reminder comes before it.")
+    prescription_end: Day | None = Field(None, description="Optional: a renewal reminder comes before it.")
     renewal_days: int = Field(v.DEFAULT_RENEWAL_DAYS, ge=1, le=v.MAX_RENEWAL_DAYS)
     notes: str = Field("", max_length=v.MAX_NOTES)
 
@@ -170,7 +179,7 @@ class ScheduleIn(Input):
     )
     cycle_on: int | None = Field(None, ge=1, le=v.MAX_CYCLE_DAYS, description="Days on (kind cycle only).")
     cycle_off: int | None = Field(None, ge=0, le=v.MAX_CYCLE_DAYS, description="Days off (kind cycle only).")
-    starts_on: date | None = Field(None, description="First day (and a cycle's first day on); today if null.")
+    starts_on: Day | None = Field(None, description="First day (and a cycle's first day on); today if null.")
     pattern: list[PatternDose] = Field(
         [],
         max_length=v.MAX_PATTERN,
@@ -276,7 +285,7 @@ def delete_schedule(request: HttpRequest, treatment_id: uuid.UUID, schedule_id: 
 
 
 class StartIn(Input):
-    at: datetime = Field(
+    at: Instant = Field(
         description="The first dose's time, with its offset (from 7 days ago to 30 days ahead)."
     )
 
@@ -317,7 +326,7 @@ def start_schedule(
 
 
 class SideEffectIn(Input):
-    day: date = Field(description="Up to today, in the person's time zone.")
+    day: Day = Field(description="Up to today, in the person's time zone.")
     text: str = Field(min_length=1, max_length=v.MAX_NOTE)
 
 
@@ -389,8 +398,8 @@ class DoseOut(Schema):
 
 
 class DoseFilters(Schema):
-    start: date | None = Field(None, description="First local day (default: today).")
-    end: date | None = Field(None, description="Last local day (default: start); at most 92 days in all.")
+    start: Day | None = Field(None, description="First local day (default: today).")
+    end: Day | None = Field(None, description="Last local day (default: start); at most 92 days in all.")
     treatment_id: uuid.UUID | None = Field(None, description="Only this treatment's doses.")
 
 
@@ -410,7 +419,7 @@ def list_doses(request: HttpRequest, filters: Query[DoseFilters]) -> Any:
     zone = services.zone_of(owner)
     start = filters.start or services.today_of(owner)
     end = filters.end or start
-    if end < start or (end - start).days >= MAX_DOSE_SPAN or start.year < 1900 or end.year > 2200:
+    if end < start or (end - start).days >= MAX_DOSE_SPAN:
         raise InvalidValuesError(
             {
                 "end": pgettext_lazy(

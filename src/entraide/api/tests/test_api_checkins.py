@@ -100,7 +100,7 @@ def test_create_checkin_explains_invalid_values_with_422(owner_api, journal_of):
         owner_api,
         URL,
         {
-            "moment": "2999-01-01T10:00:00+00:00",
+            "moment": "2199-01-01T10:00:00+00:00",
             "sleep_bed": "23:00",
             "indicators": {str(walk.pk): "beaucoup"},
         },
@@ -129,7 +129,7 @@ def test_create_checkin_explains_invalid_values_with_422(owner_api, journal_of):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_validation_messages_follow_accept_language(owner_api, language):
     response = json_post(
-        owner_api, URL, {"moment": "2999-01-01T10:00:00+00:00"}, HTTP_ACCEPT_LANGUAGE=language
+        owner_api, URL, {"moment": "2199-01-01T10:00:00+00:00"}, HTTP_ACCEPT_LANGUAGE=language
     )
     assert response.status_code == 422
     with translation.override(language):

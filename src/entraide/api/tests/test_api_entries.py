@@ -105,3 +105,17 @@ def test_read_token_cannot_write_entries(reader_api, journal_of):
     assert json_put(reader_api, f"{URL}/{entry.pk}", {"day": "2026-11-05", "body": "non"}).status_code == 403
     assert reader_api.delete(f"{URL}/{entry.pk}").status_code == 403
     assert JournalEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_nul_characters_are_dropped_from_every_text(owner_api, owner):
+    """Issue 18 item 10: a NUL was stored in a journal entry's title."""
+    body = {"day": "2026-11-05", "title": "Ti\u0000tre", "body": "Te\u0000xte", "tags": ["d\u0000ehors"]}
+    response = json_post(owner_api, URL, body)
+    assert response.status_code == 201, response.content
+    entry = JournalEntry.objects.get()
+    assert (entry.payload["title"], entry.payload["body"], entry.payload["tags"]) == (
+        "Titre",
+        "Texte",
+        ["dehors"],
+    )
+    assert "\x00" not in owner_api.get(URL, {"q": "Ti\x00tre"}).content.decode()

@@ -127,3 +127,13 @@ def test_list_moments_makes_a_fixed_number_of_queries(owner_api, owner, django_a
         make_moment(owner)
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(owner_api.get(MOMENTS).json()["items"]) == 21
+
+
+def test_nul_characters_are_dropped_as_everywhere(owner_api, owner):
+    """Issue 18 item 10: a NUL was stored in a plan's items (core.text, at the edge)."""
+    response = json_put(
+        owner_api, PLAN, {"coping": ["Mar\u0000cher"], "help_people": [{"name": "L\u0000éa"}]}
+    )
+    assert response.status_code == 200, response.content
+    assert find_plan_of(owner).items("coping") == ["Marcher"]
+    assert response.json()["help_people"] == [{"name": "Léa", "phone": ""}]

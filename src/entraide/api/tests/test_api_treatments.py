@@ -110,6 +110,39 @@ def test_schedules_crud_and_on_demand_start(owner_api, owner):
     assert Schedule.objects.count() == 1
 
 
+def test_a_schedule_may_start_years_ahead(owner_api, owner):
+    """Issue 18 item 3: the API fuzzing's server error, a first day more than 800 days ahead."""
+    treatment = make_treatment(owner)
+    for kind, extra in (("daily", {}), ("cycle", {"cycle_on": 1, "cycle_off": 365})):
+        body = {"kind": kind, "times": ["08:00"], "starts_on": "2199-12-31", **extra}
+        response = json_post(owner_api, f"{URL}/{treatment.pk}/schedules", body)
+        assert response.status_code == 201, response.content
+
+
+def test_out_of_range_dates_are_404_in_urls_and_422_in_bodies(owner_api, owner):
+    """Issue 18 item 2: core.dates' range (1900 to 2199), where each date is parsed."""
+    treatment = make_treatment(owner)
+    schedule = make_schedule(treatment, times=["00:00"])
+    for stamp in ("00010101T000000Z", "99991231T235959Z", "18991231T230000Z", "22000101T000000Z"):
+        response = json_put(owner_api, f"/api/v1/doses/{schedule.pk}/{stamp}", {"status": "taken"})
+        assert response.status_code == 404, (stamp, response.content)
+    for body in ({"starts_on": "0001-01-01"}, {"starts_on": "9999-12-31"}, {"starts_on": "2200-01-01"}):
+        response = json_post(
+            owner_api, f"{URL}/{treatment.pk}/schedules", {"kind": "daily", "times": ["08:00"], **body}
+        )
+        assert response.status_code == 422, (body, response.content)
+        assert response.json()["detail"][0]["field"] == "starts_on"
+    query = {"start": "0001-01-01", "end": "0001-01-02"}
+    assert owner_api.get("/api/v1/doses", query).status_code == 422
+    assert owner_api.get("/api/v1/checkins", {"from": "9999-12-31"}).status_code == 422
+    pattern = [{"offset_minutes": 0, "amount": "1 comprimé"}]
+    on_demand = json_post(
+        owner_api, f"{URL}/{treatment.pk}/schedules", {"kind": "on_demand", "pattern": pattern}
+    )
+    starts = f"{URL}/{treatment.pk}/schedules/{on_demand.json()['id']}/starts"
+    assert json_post(owner_api, starts, {"at": "0001-01-01T00:00:00+01:00"}).status_code == 422
+
+
 def test_doses_listed_noted_and_counted(owner_api, owner):
     owner.time_zone = "Europe/Paris"
     owner.save(update_fields=["time_zone"])
@@ -183,3 +216,12 @@ def test_lists_make_a_fixed_number_of_queries(owner_api, owner, django_assert_ma
         assert len(owner_api.get("/api/v1/doses").json()) == 30
     with django_assert_max_num_queries(16):  # three periods
         owner_api.get("/api/v1/adherence")
+
+
+def test_an_out_of_range_date_is_explained_in_plain_words(owner_api, owner):
+    treatment = make_treatment(owner)
+    body = {"kind": "daily", "times": ["08:00"], "starts_on": "0001-01-01"}
+    response = json_post(owner_api, f"{URL}/{treatment.pk}/schedules", body, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == [
+        {"field": "starts_on", "message": "Choose a date between 1900 and 2199."}
+    ]

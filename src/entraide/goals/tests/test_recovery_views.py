@@ -193,3 +193,10 @@ def test_history_at_its_largest_stays_under_60_kb(owner):
     RecoveryAssessment.objects.bulk_create(rows)
     response = client_for(owner).get(HISTORY)
     assert len(response.content) < 60_000, len(response.content)
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("month", ["0001-01", "1899-12", "9999-12", "2026-3"])
+def test_an_unreadable_or_out_of_range_month_is_this_month(owner, month):
+    page = client_for(owner).get(RATE, {"mois": month}).content.decode()
+    assert 'name="month" value="2026-03"' in page

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens
+from entraide.core import dates, formstash, formtokens
 from entraide.core.routes import audience
 from entraide.goals import services
 from entraide.goals import values as v
@@ -32,13 +32,8 @@ MONTH_PARAM = "mois"  # ?mois=2026-03
 
 def _month(text: str | None) -> date | None:
     """``2026-03`` → 1 March 2026; ``None`` if unreadable or after this month."""
-    try:
-        month = date.fromisoformat(f"{(text or '').strip()}-01")
-    except ValueError:
-        return None
-    if month.year < 1900 or month > services.month_start(timezone.localdate()):
-        return None
-    return month
+    month = dates.parse_month(text)
+    return month if month is not None and month <= services.month_start(timezone.localdate()) else None
 
 
 @audience("owner")

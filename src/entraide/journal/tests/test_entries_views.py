@@ -181,6 +181,19 @@ def test_entry_new_refuses_a_day_in_the_future(owner):
     assert not JournalEntry.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_entry_new_refuses_a_day_out_of_range_with_a_field_error(owner, day):
+    """Issue 18 item 2: core.dates' range, where the form parses the day."""
+    client = client_for(owner)
+    response = client.post(
+        NEW, {"form_token": token_of(client.get(NEW)), "day": day, "body": "Il y a longtemps"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose a date between 1900 and 2199." in page and f'value="{day}"' in page
+    assert not JournalEntry.objects.exists()
+
+
 def test_entry_new_with_another_accounts_token_saves_nothing(owner, stranger):
     stranger_token = token_of(client_for(stranger).get(NEW))
     response = client_for(owner).post(
@@ -365,3 +378,18 @@ def test_entry_new_typed_after_the_session_expired_comes_back_after_login(owner)
         client.post(NEW, {"form_token": token_of(page), "day": "2026-03-14", "body": text}).status_code == 302
     )
     assert JournalEntry.objects.get(owner=owner).payload["body"] == text
+
+
+def test_entry_new_drops_nul_characters_as_the_api_does(owner):
+    """Issue 18 item 10: one normalisation for forms and the API (core.text): a NUL is dropped,
+    not refused with Django's "Null characters are not allowed."."""
+    client = client_for(owner)
+    data = {
+        "form_token": token_of(client.get(NEW)),
+        "day": "2026-03-14",
+        "title": "Ti\x00tre",
+        "body": "x\x00y",
+    }
+    assert client.post(NEW, data).status_code == 302
+    entry = JournalEntry.objects.get()
+    assert (entry.payload["title"], entry.payload["body"]) == ("Titre", "xy")

@@ -199,3 +199,11 @@ def test_measure_pickers_list_every_measure_escaped_with_the_chosen_one_selected
     assert '<option value="sleep" selected>' in x_picker[: x_picker.index("</select>")]
     assert '<option value="mood" selected>' in y_picker[: y_picker.index("</select>")]
     assert f'<option value="ind-{indicator.pk}">Douleur &lt;3</option>' in y_picker
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked", ["0001-01-01", "9999-12-31", "1899-12", "0001-01", "2026-02-30", "\x00"])
+def test_week_and_history_pages_read_an_out_of_range_date_as_today(owner_client, asked):
+    """Issue 18 item 2: ?semaine=0001-01-01 was an OverflowError (a 500)."""
+    assert owner_client.get("/journal/semaine/", {"semaine": asked}).status_code == 200
+    assert owner_client.get("/journal/historique/", {"mois": asked}).status_code == 200

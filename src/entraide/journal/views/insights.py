@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
+from entraide.core import dates
 from entraide.core.charts import line_chart, number
 from entraide.core.routes import audience
 from entraide.journal import day_means, insights
@@ -81,11 +82,7 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 
 def _month(raw: str | None, today: date) -> date:
-    try:
-        year, month = (int(part) for part in (raw or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    return dates.parse_month(raw) or today.replace(day=1)
 
 
 @audience("owner")
@@ -96,7 +93,7 @@ def history(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     month = _month(request.GET.get("mois"), today)
-    if not date(1900, 1, 1) <= month <= today:
+    if month > today:
         month = today.replace(day=1)
     year_start, year_end = date(month.year, 1, 1), date(month.year, 12, 31)
     mood = insights.BASE_MEASURES[0]
@@ -183,11 +180,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 def _week_start(raw: str | None, today: date) -> date:
-    try:
-        day = date.fromisoformat(raw or "")
-    except ValueError:
-        day = today
-    day = min(day, today)
+    day = min(dates.parse_date(raw) or today, today)
     return day - timedelta(days=day.weekday())
 
 

@@ -75,3 +75,11 @@ def test_create_reminder_refuses_unclear_requests(person):
         reminders.create_reminder(person, KIND, once_at=datetime(2026, 1, 1, 8, 0))  # noqa: DTZ001
     with pytest.raises(ValueError, match="cycle"):
         reminders.create_reminder(person, KIND, at=time(8, 0), cycle=(date(2026, 1, 1), 0, 1))
+
+
+def test_a_cycle_starting_years_ahead_fires_on_its_first_day(person):
+    """Found by the API fuzzing (issue 18 item 3): days before the cycle's first one were skipped
+    one by one, at most 800, so a schedule starting in more than two years raised a 500."""
+    with jobs.clock_at(utc("2026-03-20T12:00:00")):
+        reminder = reminders.create_reminder(person, KIND, at=time(8, 0), cycle=(date(2199, 12, 31), 2, 3))
+    assert reminder.next_fire_at == utc("2199-12-31T07:00:00")  # 08:00 CET

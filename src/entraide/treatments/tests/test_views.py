@@ -222,3 +222,10 @@ def test_list_and_today_pages_make_a_fixed_number_of_queries(owner, django_asser
     for url in (LIST, f"{LIST}aujourd-hui/", f"{LIST}suivi/"):
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("stamp", ["99991231T235959Z", "00010101T000000Z", "18991231T230000Z"])
+def test_a_dose_key_out_of_range_is_a_404(owner, rows, stamp):
+    """Issue 18 item 2: it was an OverflowError (a 500)."""
+    daily = rows[3]
+    assert client_for(owner).get(f"/traitements/prises/{daily.pk}/{stamp}/").status_code == 404
