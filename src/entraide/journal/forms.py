@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
+from entraide.core import dates
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 
@@ -246,7 +247,7 @@ class CheckinForm(forms.Form):
     """A check-in. Built for one person: their indicators (in their order), their own emotions,
     substances only if they switched them on."""
 
-    moment = forms.DateTimeField(
+    moment = dates.DateTimeField(
         label=pgettext_lazy("check-in form", "When"),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core import dates
 from entraide.core.localtime import local_date
 from entraide.journal import day_means, signals
 from entraide.journal import values as v
@@ -52,7 +53,7 @@ def _clean_moment(moment: datetime) -> datetime:
                 )
             }
         )
-    if moment.year < 1900:
+    if not dates.in_range(moment):
         raise v.InvalidValuesError({"moment": pgettext_lazy("check-in values", "Choose a date after 1900.")})
     return moment
 
@@ -345,7 +346,7 @@ def _clean_entry(*, day: date, title: str, body: str, mood: Any, tags: Any) -> d
         if problem:
             errors["tags"] = problem
         payload["tags"] = words
-    if day.year < 1900:
+    if day < dates.MIN_DATE:
         errors["day"] = pgettext_lazy("journal entry", "Choose a date after 1900.")
     elif day > timezone.localdate() + timedelta(days=1):
         errors["day"] = pgettext_lazy("journal entry", "Choose today or a past day.")

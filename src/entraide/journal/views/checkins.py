@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens
+from entraide.core import dates, formstash, formtokens
 from entraide.core.routes import audience
 from entraide.journal import display, services
 from entraide.journal.access import filter_checkins_of, get_checkin_of
@@ -97,11 +97,8 @@ def _build_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> Che
 def _past_day_moment(request: HttpRequest) -> datetime:
     """Now, or noon of the day asked for (``?jour=2026-11-20``) to fill in a past day."""
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
-    try:
-        day = date.fromisoformat(request.GET.get("jour", ""))
-    except ValueError:
-        return now
-    if day >= now.date():
+    day = dates.parse_date(request.GET.get("jour"))
+    if day is None or day >= now.date():
         return now
     return datetime.combine(day, datetime.min.time()).replace(hour=12)
 
