@@ -85,10 +85,12 @@ def test_a_job_whose_worker_is_killed_runs_again_after_the_lease(data_dir: Path,
     finally:
         kill_group(worker)
     assert DBTaskResult.objects.get(id=job_id).status == TaskResultStatus.RUNNING
-    worker_once(data_dir, ENTRAIDE_JOB_LEASE_SECONDS="2")  # within the lease: left alone
+    # Within the lease: left alone. A lease of an hour, so that a slow start of the worker on a
+    # busy machine cannot let it run out (with 2 s it did, once).
+    worker_once(data_dir, ENTRAIDE_JOB_LEASE_SECONDS="3600")
     assert DBTaskResult.objects.get(id=job_id).status == TaskResultStatus.RUNNING
-    time.sleep(2.2)
-    worker_once(data_dir, ENTRAIDE_JOB_LEASE_SECONDS="2")
+    time.sleep(1.1)  # a lower bound only: past the 1 s lease below, however slow the machine
+    worker_once(data_dir, ENTRAIDE_JOB_LEASE_SECONDS="1")
     row = DBTaskResult.objects.get(id=job_id)
     assert row.status == TaskResultStatus.SUCCESSFUL and len(row.worker_ids) == 2
     assert lines(out) == ["start", "start", "end"]  # the second attempt does not sleep
