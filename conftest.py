@@ -1,4 +1,4 @@
-"""Personas and shared fixtures. Role holders beyond the administrator arrive with #4."""
+"""Personas and shared fixtures: the owner, a stranger, the role holders, and the circle's grantees."""
 
 from __future__ import annotations
 
@@ -136,6 +136,90 @@ def coordinator(admin_user: User) -> User:
     grant_role(person, role=Role.COORDINATOR, by=admin_user)
     enrol_totp(person)
     return person
+
+
+@pytest.fixture
+def peer_helper(admin_user: User) -> User:
+    """A peer helper (an adult, checked), second factor set up as every role holder must."""
+    from entraide.accounts import invitations
+    from entraide.accounts.models import Role
+
+    person = make_user("Pascale")
+    invitations.grant_person_role(person, role=Role.PEER_HELPER, by=admin_user, adult_checked=True)
+    enrol_totp(person)
+    return person
+
+
+@pytest.fixture
+def professional(admin_user: User) -> User:
+    """A professional whose profession the administrator checked, with a second factor."""
+    from entraide.accounts import invitations
+    from entraide.accounts.models import Role
+
+    person = make_user("Morgane")
+    invitations.grant_person_role(
+        person,
+        role=Role.PROFESSIONAL,
+        by=admin_user,
+        adult_checked=True,
+        profession="Infirmière",
+        verification_note="Numéro RPPS vérifié",
+    )
+    enrol_totp(person)
+    return person
+
+
+@pytest.fixture
+def moderator(admin_user: User) -> User:
+    from entraide.accounts.models import Role
+    from entraide.accounts.services import grant_role
+
+    person = make_user("Maxime")
+    grant_role(person, role=Role.MODERATOR, by=admin_user)
+    enrol_totp(person)
+    return person
+
+
+@pytest.fixture
+def relative(db: None) -> User:
+    """Someone close to the owner, without any role; a second factor as any grantee must have."""
+    person = make_user("Sacha")
+    enrol_totp(person)
+    return person
+
+
+def link_people(
+    owner: User, supporter: User, *, kind: str = "other", scopes: Sequence[str] = (), **choice: Any
+) -> Any:
+    """An accepted circle link from ``owner`` to ``supporter`` sharing ``scopes``, made through the
+    circle's services (an invitation accepted, then the grants), as in life."""
+    from entraide.circle import services
+
+    invitation, _ = services.invite_person(owner, kind=kind)
+    link = services.accept_invitation(supporter, invitation.pk)
+    for scope in scopes:
+        services.grant_scope(
+            link,
+            choice=services.GrantChoice(
+                scope=scope, until=choice.get("until"), visible_from=choice.get("visible_from")
+            ),
+            by=owner,
+        )
+    return link
+
+
+@pytest.fixture
+def helped_by_peer(owner: User, peer_helper: User) -> Any:
+    """The owner shares check-ins, the safety plan, alerts and messages with a peer helper."""
+    return link_people(
+        owner, peer_helper, kind="peer_helper", scopes=("checkins", "safety_plan", "alerts", "messages")
+    )
+
+
+@pytest.fixture
+def relative_with_alerts(owner: User, relative: User) -> Any:
+    """The owner lets someone close receive alerts, and nothing else."""
+    return link_people(owner, relative, kind="relative", scopes=("alerts",))
 
 
 @pytest.fixture

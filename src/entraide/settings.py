@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "entraide.assessments",
     "entraide.safety",
     "entraide.treatments",
+    "entraide.circle",
     "entraide.api",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",

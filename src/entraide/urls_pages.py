@@ -22,6 +22,7 @@ urlpatterns = [
     path("questionnaires/", include("entraide.assessments.urls")),
     path("securite/", include("entraide.safety.urls")),
     path("traitements/", include("entraide.treatments.urls")),
+    path("cercle/", include("entraide.circle.urls")),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
 

@@ -59,6 +59,10 @@ SAMPLE_KWARGS: dict[str, object] = {
     "note_id": "00000000-0000-4000-8000-000000000063",
     "dose_at": "20260302T110000Z",
     "token_id": "00000000-0000-4000-8000-000000000004",  # an API token: revoking is POST only
+    # The circle (test_pages creates them): a link of the person walking the pages, and one of
+    # their invitations; the sample person (person_id) shares check-ins and safety plan with them.
+    "link_id": "00000000-0000-4000-8000-000000000071",
+    "invite_id": "00000000-0000-4000-8000-000000000072",
     # A real unsubscribe link of the sample person for a test kind, signed when the URL is built.
     "unsubscribe_token": lazystr(
         lambda: unsubscribe_token(User(pk=uuid.UUID(str(SAMPLE_KWARGS["person_id"]))), "testapp.reply")

@@ -206,6 +206,38 @@ def create_people_samples(admin_user):
     CrisisMoment(
         id=uuid.UUID(SAMPLE_KWARGS["moment_id"]), owner=admin_user, payload={"source": "button"}
     ).save()
+    circle_samples(admin_user, person)
+
+
+def circle_samples(walker, person):
+    """The circle's sample rows: ``person`` shares check-ins and the safety plan with ``walker`` (the
+    gate pages), ``walker`` has a link to ``person`` and an invitation (the owner's pages), and the
+    sample token opens an invitation of ``person``'s."""
+    from conftest import link_people
+    from entraide.circle import services as circle_services
+    from entraide.circle.models import Invitation as CircleInvitation
+    from entraide.circle.models import Link
+
+    link_people(person, walker, scopes=("checkins", "safety_plan"))
+    now = timezone.now()
+    Link.objects.create(
+        id=uuid.UUID(SAMPLE_KWARGS["link_id"]),
+        owner=walker,
+        supporter=person,
+        owner_accepted_at=now,
+        supporter_accepted_at=now,
+    )
+    CircleInvitation.objects.create(
+        id=uuid.UUID(SAMPLE_KWARGS["invite_id"]),
+        owner=walker,
+        token_hash=circle_services.hash_token("another-sample-token"),
+        expires_at=now + timedelta(days=14),
+    )
+    CircleInvitation.objects.create(
+        owner=person,
+        token_hash=circle_services.hash_token(SAMPLE_KWARGS["token"]),
+        expires_at=now + timedelta(days=14),
+    )
 
 
 def treatments_samples(owner):

@@ -35,12 +35,17 @@ class _Usages:
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        """Open to everyone, or to the holder of a usable invitation (kept in their session)."""
+        """Open to everyone, or to the holder of a usable invitation (kept in their session): the
+        administrators' own, or one that another app registered an opener for."""
         from entraide.accounts.invitations import pending_invitation
+        from entraide.core.registries import signup_openers
 
         if instance.load_settings().signup_mode == SignupMode.OPEN:
             return True
-        return pending_invitation(request) is not None
+        if pending_invitation(request) is not None:
+            return True
+        # Another app's invitation (the circle's), through core's registry: accounts imports no app.
+        return any(opener.opens(request) for opener in signup_openers.ordered())
 
     def pre_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse | None:
         """Before allauth's stages: a second-factor removal whose 24 hours have passed applies now,

@@ -73,6 +73,32 @@ class SecondFactorRequiredMiddleware:
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: object, kwargs: object
+    ) -> HttpResponse | None:
+        """Someone who reads another person's data (``roles.holds_others_data``: the circle's
+        grantees) without a second factor: only the pages showing others' data (audience
+        ``gate``) wait for the enrolment; their own space is never blocked by it. The view is
+        known here: no resolve, and a query only on gate pages."""
+        match = request.resolver_match
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or not request.user.is_authenticated
+            or audience_of(view, match.view_name if match else None) != "gate"
+            or is_mfa_enabled(request.user)
+            or not roles.holds_others_data(request.user)
+        ):
+            return None
+        messages.info(
+            request,
+            pgettext(
+                "second factor",
+                "Protect your account first: someone shares their information with you, so a second "
+                "step at login is needed before you can see it. Your own space stays open.",
+            ),
+        )
+        return redirect("mfa_activate_totp")
+
     @staticmethod
     def _allowed_anyway(request: HttpRequest, allowed: frozenset[str] = ALLOWED_BEFORE_ENROLMENT) -> bool:
         if request.path_info.startswith(settings.STATIC_URL):
@@ -138,6 +164,12 @@ class SessionLimitsMiddleware:
                 "session",
                 "Because your role gives access to other people's information, sessions last at most "
                 "12 hours. Log in again to continue.",
+            )
+        if now - login_at > settings.SESSION_ROLE_MAX_AGE and roles.holds_others_data(request.user):
+            return pgettext(
+                "session",
+                "Because someone shares their information with you, sessions last at most 12 hours. "
+                "Log in again to continue.",
             )
         return None
 

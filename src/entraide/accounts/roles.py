@@ -8,6 +8,7 @@ from entraide.accounts.models import Role
 from entraide.accounts.services import active_roles, roles_version
 from entraide.core import instance
 from entraide.core.models import InstanceSettings
+from entraide.core.registries import others_data_holders
 
 DEFAULT_MFA_ROLES = (Role.PEER_HELPER, Role.PROFESSIONAL, Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
 
@@ -37,3 +38,10 @@ def roles_of(request: HttpRequest) -> set[str]:
 def requires_second_factor(request: HttpRequest) -> bool:
     held = roles_of(request)
     return bool(held and held & mfa_required_roles(instance.settings_for(request)))
+
+
+def holds_others_data(user: object) -> bool:
+    """Whether ``user`` reads someone else's data through another app (the circle's grants,
+    registered in ``core.registries.others_data_holders``): a second factor and the 12-hour
+    session cap apply, as for a role."""
+    return any(holder.holds(user) for holder in others_data_holders.ordered())

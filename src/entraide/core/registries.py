@@ -214,3 +214,37 @@ class CrisisNotice:
 
 crisis_notices: Registry[CrisisNotice] = Registry("crisis notice")
 register_crisis_notice = crisis_notices.register
+
+
+# --- Hooks through which the circle acts on accounts (accounts never imports the circle) -------
+
+
+@dataclass(frozen=True)
+class SignupOpener:
+    """A reason to open sign-up to this visitor even when the instance is "by invitation": the
+    circle's invitation held in the visitor's session. ``opens(request)`` must be cheap and must
+    not write anything."""
+
+    key: str
+    opens: Callable[[Any], bool]
+    order: int = 100
+
+
+signup_openers: Registry[SignupOpener] = Registry("sign-up opener")
+register_signup_opener = signup_openers.register
+
+
+@dataclass(frozen=True)
+class OthersDataHolder:
+    """A reason, besides a role, why a person reads other people's data (the circle: an active
+    grant on someone else's data, alerts included). accounts treats such a person like a role
+    holder: a second factor before any ``gate`` page opens, and sessions of at most 12 hours.
+    Unlike a role, it never blocks the person's own space. ``holds(user)`` costs one query."""
+
+    key: str
+    holds: Callable[[Any], bool]
+    order: int = 100
+
+
+others_data_holders: Registry[OthersDataHolder] = Registry("holder of others' data")
+register_others_data_holder = others_data_holders.register

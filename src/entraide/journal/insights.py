@@ -122,14 +122,19 @@ def daily_values(
     start: date,
     end: date,
     months: Sequence[day_means.Month] | None = None,
+    *,
+    shared: bool = False,
 ) -> dict[str, list[tuple[date, float]]]:
     """For each measure, (day, mean of that day's check-ins) for the days with a value.
-    ``months``: the stored months of the period, when the caller already read them."""
+    ``months``: the stored months of the period, when the caller already read them. ``shared``:
+    without the check-ins marked "reste privé" (what a supporter may see, through the circle)."""
     found: dict[str, list[tuple[date, float]]] = {m.key: [] for m in measures}
     for month in day_means.months(owner, start, end) if months is None else months:
         for measure in measures:
             points = found[measure.key]
-            means = month.means(measure.indicator or measure.field, indicator=bool(measure.indicator))
+            means = month.means(
+                measure.indicator or measure.field, indicator=bool(measure.indicator), shared=shared
+            )
             for day, value in zip(month.days, means, strict=True):
                 if value is not None and start <= day <= end:
                     points.append((day, value / measure.scale))

@@ -1,0 +1,104 @@
+"""Loading links and invitations for one of their two sides, and writing access events.
+
+A person's own links (``filter_links_of``) and a supporter's (``filter_links_supported_by``) are
+loaded here; another person's link is a 404. The gate itself is ``circle.gate``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from entraide.circle.models import AccessEvent, GrantChange, Invitation, Link
+
+RECOUNT_AFTER = timedelta(minutes=1)  # an access already counted this minute is not written again
+KEEP_ACCESS_EVENTS = timedelta(days=365)
+
+
+def _get(qs: QuerySet[Any], object_id: uuid.UUID | str) -> Any:
+    try:
+        found = qs.filter(pk=object_id).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        raise Http404
+    return found
+
+
+def filter_links_of(owner: Any, qs: QuerySet[Link] | None = None) -> QuerySet[Link]:
+    """The person's links (as the one who shares), with their supporter."""
+    return (Link.objects.all() if qs is None else qs).filter(owner_id=owner.pk).select_related("supporter")
+
+
+def get_link_of(owner: Any, link_id: uuid.UUID | str) -> Link:
+    return _get(filter_links_of(owner), link_id)  # type: ignore[no-any-return]
+
+
+def filter_links_supported_by(supporter: Any, qs: QuerySet[Link] | None = None) -> QuerySet[Link]:
+    """The links where ``supporter`` is the supporter, with their owner."""
+    return (
+        (Link.objects.all() if qs is None else qs).filter(supporter_id=supporter.pk).select_related("owner")
+    )
+
+
+def get_link_of_either(person: Any, link_id: uuid.UUID | str) -> Link:
+    """A link the person is one of the two sides of (ending it is open to both)."""
+    try:
+        link = Link.objects.select_related("owner", "supporter").filter(pk=link_id).first()
+    except (ValueError, ValidationError):
+        link = None
+    if link is None or person.pk not in (link.owner_id, link.supporter_id):
+        raise Http404
+    return link
+
+
+def filter_invitations_of(owner: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(owner_id=owner.pk).order_by("-created_at", "-pk")
+
+
+def get_invitation_of(owner: Any, invitation_id: uuid.UUID | str) -> Invitation:
+    return _get(filter_invitations_of(owner), invitation_id)  # type: ignore[no-any-return]
+
+
+def filter_changes_of(owner: Any) -> QuerySet[GrantChange]:
+    return GrantChange.objects.filter(owner_id=owner.pk).order_by("-at", "-pk")
+
+
+def filter_access_events_of(owner: Any) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.filter(owner_id=owner.pk).order_by("-hour", "-pk")
+
+
+# --- Access events -----------------------------------------------------------------------------
+
+
+def record_access(viewer: Any, owner: Any, *, scope: str, channel: str, at: datetime | None = None) -> None:
+    """Count one access in its hour's row: a read, then at most one write statement (none when the
+    row was counted less than a minute ago). Of two requests racing to create the hour's row, the
+    loser counts itself on the winner's row."""
+    now = at or timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    key = {"owner_id": owner.pk, "viewer_id": viewer.pk, "scope": scope, "channel": channel, "hour": hour}
+    row = AccessEvent.objects.filter(**key).values_list("pk", "last_at").first()
+    if row is not None:
+        if now - row[1] >= RECOUNT_AFTER:
+            AccessEvent.objects.filter(pk=row[0]).update(count=F("count") + 1, last_at=now)
+        return
+    try:
+        with transaction.atomic():
+            AccessEvent.objects.create(**key, viewer_pseudonym=viewer.pseudonym, count=1, last_at=now)
+    except IntegrityError:
+        AccessEvent.objects.filter(**key).update(count=F("count") + 1, last_at=now)
+
+
+def prune_access_events(now: datetime | None = None) -> int:
+    """Forget access events older than 12 months (ARCHITECTURE.md, "Retention")."""
+    limit = (now or timezone.now()) - KEEP_ACCESS_EVENTS
+    deleted, _ = AccessEvent.objects.filter(hour__lt=limit).delete()
+    return deleted

@@ -1,0 +1,131 @@
+"""THE consent gate: the only door to another person's data (ARCHITECTURE.md, "one owner, one key,
+one gate"; docs/consent-gate.md).
+
+``require(viewer, owner, scope, channel)`` passes only with an accepted link that is not ended nor
+paused, a live grant of that scope (not revoked, not expired) and a viewer who uses a second factor.
+It is checked on every request, on every channel, so a revocation applies at the next request.
+Anything else is ``Http404``: whether the person exists, or shares with someone else, never leaks.
+A pass records an access event (``access.record_access``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from entraide.accounts.models import User
+from entraide.circle import access
+from entraide.circle.models import Channel, Grant
+from entraide.circle.scopes import BY_KEY, CO_EDIT, LEVELS
+
+CHANNELS: frozenset[str] = frozenset(Channel.values)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What a passed gate lets the caller read: the owner, and the grant's limits."""
+
+    owner: User
+    scope: str
+    grant: Grant
+
+    @property
+    def visible_from(self) -> date | None:
+        return self.grant.visible_from
+
+    def option(self, key: str) -> bool:
+        return bool(self.grant.options.get(key))
+
+
+def live_grants(scope: str, *, at: datetime | None = None) -> QuerySet[Grant]:
+    """Grants of ``scope`` that open the gate now (the viewer's second factor aside)."""
+    now = at or timezone.now()
+    return Grant.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=now),
+        scope=scope,
+        revoked_at__isnull=True,
+        link__ended_at__isnull=True,
+        link__paused_at__isnull=True,
+        link__owner_accepted_at__isnull=False,
+        link__supporter_accepted_at__isnull=False,
+        link__owner__is_active=True,
+    )
+
+
+def _viewer_may_pass(viewer: Any) -> bool:
+    return bool(
+        viewer is not None and viewer.is_authenticated and viewer.is_active and is_mfa_enabled(viewer)
+    )
+
+
+def require(viewer: Any, owner: Any, scope: str, channel: str, level: str = "read") -> Pass:
+    """Let ``viewer`` read ``owner``'s ``scope`` now, or raise ``Http404``. ``owner``: a person or
+    their id. Records the access. Callers then load the owner's rows through the personal app's
+    owner loaders and show only the projection of ``scope`` (``circle.projections``)."""
+    if scope not in BY_KEY or channel not in CHANNELS or level not in LEVELS:
+        raise ValueError("unknown scope, channel or level")
+    if not _viewer_may_pass(viewer):
+        raise Http404
+    owner_id = getattr(owner, "pk", owner)
+    try:
+        owner_id = uuid.UUID(str(owner_id))
+    except ValueError:
+        raise Http404 from None
+    grants = live_grants(scope).filter(link__owner_id=owner_id, link__supporter_id=viewer.pk)
+    if level == CO_EDIT:
+        grants = grants.filter(level=CO_EDIT)
+    try:
+        grant = grants.select_related("link__owner").first()
+    except ValidationError:
+        grant = None
+    if grant is None:
+        raise Http404
+    found = grant.link.owner
+    access.record_access(viewer, found, scope=scope, channel=channel)
+    return Pass(owner=found, scope=scope, grant=grant)
+
+
+def owners_visible_to(viewer: Any, scope: str) -> QuerySet[User]:
+    """The people whose ``scope`` ``viewer`` may read now (none without a second factor). Listing
+    them records nothing: only reading their data through ``require`` does."""
+    if scope not in BY_KEY:
+        raise ValueError("unknown scope")
+    if not _viewer_may_pass(viewer):
+        return User.objects.none()
+    owner_ids = live_grants(scope).filter(link__supporter_id=viewer.pk).values("link__owner_id")
+    return User.objects.filter(pk__in=owner_ids, is_active=True)
+
+
+def holds_grants(person: Any) -> bool:
+    """Whether ``person`` holds a live grant on someone else's data (alerts included): then they
+    use a second factor and get the 12-hour session cap (``core.registries.others_data_holders``).
+    Links waiting for the second factor count: that is when it is asked for."""
+    now = timezone.now()
+    return Grant.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=now),
+        revoked_at__isnull=True,
+        link__supporter_id=person.pk,
+        link__ended_at__isnull=True,
+        link__owner_accepted_at__isnull=False,
+        link__supporter_accepted_at__isnull=False,
+    ).exists()
+
+
+def live_grants_for_supporter(viewer: Any, *, at: datetime | None = None) -> QuerySet[Grant]:
+    """The grants ``viewer`` holds now, to list which scopes each person shares (no data)."""
+    now = at or timezone.now()
+    return Grant.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=now),
+        revoked_at__isnull=True,
+        link__supporter_id=viewer.pk,
+        link__ended_at__isnull=True,
+        link__paused_at__isnull=True,
+    )

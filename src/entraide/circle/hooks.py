@@ -1,0 +1,88 @@
+"""What the circle registers in core's registries, so that lower apps let it act without importing
+it: sign-up for an invitee, a second factor and the 12-hour cap for a grantee, a notification
+kind, and the circle's section of the instance settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import user_signed_up
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils.translation import pgettext_lazy
+
+from entraide.core.registries import (
+    NotificationKind,
+    OthersDataHolder,
+    SettingsSection,
+    SignupOpener,
+    register_notification_kind,
+    register_others_data_holder,
+    register_settings_section,
+    register_signup_opener,
+)
+
+INVITATION_SESSION_KEY = "_entraide_circle_invitation"
+
+
+def held_invitation(request: HttpRequest) -> Any:
+    """The usable circle invitation this visitor opened (its id kept in the session), if any."""
+    from entraide.circle.services import usable_invitations
+
+    session = getattr(request, "session", None)
+    invitation_id = session.get(INVITATION_SESSION_KEY) if session is not None else None
+    if not isinstance(invitation_id, str):
+        return None
+    try:
+        return usable_invitations().select_related("owner").filter(pk=invitation_id).first()
+    except Exception:  # a malformed id kept from elsewhere
+        return None
+
+
+def opens_signup(request: HttpRequest) -> bool:
+    from entraide.circle.services import invitations_without_account_allowed
+
+    invitation = held_invitation(request)
+    return bool(
+        invitation is not None and invitation.signed_up_at is None and invitations_without_account_allowed()
+    )
+
+
+def _holds(user: Any) -> bool:
+    from entraide.circle.gate import holds_grants
+
+    return holds_grants(user)
+
+
+@receiver(user_signed_up, dispatch_uid="entraide_circle_invitation_signup")
+def on_signed_up(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """An invitation opens one sign-up: the next holder of the same link must log in instead."""
+    from entraide.circle.services import note_signup
+
+    session = getattr(request, "session", None)
+    invitation_id = session.get(INVITATION_SESSION_KEY) if session is not None else None
+    if isinstance(invitation_id, str):
+        note_signup(invitation_id)
+
+
+def register() -> None:
+    from entraide.circle.forms import CircleSettingsForm
+
+    register_signup_opener(SignupOpener(key="circle.invitation", opens=opens_signup))
+    register_others_data_holder(OthersDataHolder(key="circle.grants", holds=_holds))
+    register_notification_kind(
+        NotificationKind(
+            key="circle.link_ended",
+            label=pgettext_lazy("notification kind", "Changes in my circle"),
+            description=pgettext_lazy("notification kind", "When someone in your circle ends your link."),
+            order=60,
+        )
+    )
+    register_settings_section(
+        SettingsSection(
+            key="circle",
+            title=pgettext_lazy("instance settings", "Circle"),
+            build_form=CircleSettingsForm.for_settings,
+            order=40,
+        )
+    )

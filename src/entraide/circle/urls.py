@@ -1,0 +1,23 @@
+from django.urls import path
+
+from entraide.circle.views import circle, invitations, shared
+
+app_name = "circle"
+
+urlpatterns = [
+    path("", circle.home, name="home"),
+    path("inviter/", circle.invite, name="invite"),
+    path("invitations/<uuid:invite_id>/", circle.invitation, name="invitation"),
+    path("invitations/<uuid:invite_id>/annuler/", circle.invitation_revoke, name="invitation-revoke"),
+    path("liens/<uuid:link_id>/", circle.link_detail, name="link"),
+    # Being invited
+    path("invitation/", invitations.invitation_pending, name="invitation-pending"),
+    path("invitation/<str:token>/", invitations.invitation_open, name="invitation-open"),
+    path("code/", invitations.code, name="code"),
+    # What others share with me (through the gate)
+    path("avec-moi/", shared.shared, name="shared"),
+    path("avec-moi/<uuid:person_id>/suivi/", shared.person_checkins, name="person-checkins"),
+    path("avec-moi/<uuid:person_id>/plan-de-securite/", shared.person_safety_plan, name="person-safety-plan"),
+    # Last: the page walkers submit its form, which ends the sample link.
+    path("liens/<uuid:link_id>/fin/", circle.link_end, name="link-end"),
+]
