@@ -243,3 +243,36 @@ def test_the_save_bar_covers_no_scale_on_the_smallest_phone(
             radio.focus()  # as with the Tab key: the browser scrolls the value into view
             check(f"{name}={radio.get_attribute('value')} focused", name)
     watched.watch.check("check-in form, scrolled")
+
+
+def test_back_and_save_again_asks_before_a_second_copy(served: Server, open_context: OpenContext) -> None:
+    """Issue 19, item 9: the browser fills the form in again after Back (with a fresh token); saving
+    it asks first, and "no" leads to the check-in already saved."""
+    manage(served, MAKE_PERSON)
+    watched = open_context(js=True, viewport=PHONE)
+    page = watched.new_page()
+    log_in(page, watched, served.base, axe=False)
+    page.goto(served.base + NEW)
+    page.locator("label.scale__option:has(input[name=mood][value='6'])").click()
+    page.locator("details.fold:has(textarea[name=note]) summary").click()
+    page.fill("textarea[name=note]", NOTE)
+    submit(page)
+    assert urlparse(page.url).path == "/journal/"
+
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert urlparse(page.url).path == NEW
+    if not page.locator("input[name=mood][value='6']").is_checked():  # not every browser restores it
+        page.locator("label.scale__option:has(input[name=mood][value='6'])").click()
+        page.locator("details.fold:has(textarea[name=note]) summary").click()
+        page.fill("textarea[name=note]", NOTE)
+    response = submit(page)
+    check_page(page, watched, response, "save it a second time?", axe=True)
+    assert "il y a moins d'une minute" in page.locator("h1").inner_text()
+    assert "checkins 1" in manage(served, COUNT_CHECKINS)
+
+    response = submit(page, "main form button[name=confirm_duplicate][value='0']")
+    check_page(page, watched, response, "today, after saying no", axe=False)
+    assert urlparse(page.url).path == "/journal/"
+    assert "Rien n'a été enregistré une deuxième fois." in page.locator(".messages").inner_text()
+    assert "checkins 1" in manage(served, COUNT_CHECKINS)
