@@ -321,7 +321,9 @@ SCENARIOS: list[Scenario] = [
         QUESTIONNAIRE_FORM,
         dynamic_headers=questionnaire_form_headers,
         method="POST",
-        body="csrfmiddlewaretoken={csrf}&form_token={nonce}.{signed}"
+        # The same answers every time: "yes, save it a second time" is already given (issue 19,
+        # item 9), or every request after the first would be the question page.
+        body="csrfmiddlewaretoken={csrf}&form_token={nonce}.{signed}&confirm_duplicate=1"
         "&item_1=1&item_2=2&item_3=1&item_4=2&item_5=0&item_6=1&item_7=1&item_8=0&item_9=0&difficulty=1",
         ok_statuses=(302,),
         p50_budget_ratio=2.0,
@@ -330,14 +332,15 @@ SCENARIOS: list[Scenario] = [
         rows="assessments_questionnaireresponse",
     ),
     # Last: it adds a check-in per request. A past moment, so that the today page stays as seeded;
-    # a fresh nonce per request, or the dedupe path would answer (the harness counts the rows).
+    # a fresh nonce per request, or the dedupe path would answer (the harness counts the rows);
+    # the nonce in the note too, so that each differs from the last one (compared, issue 19 item 9).
     Scenario(
         "check-in POST",
         CHECKIN_FORM,
         dynamic_headers=checkin_form_headers,
         method="POST",
         body="csrfmiddlewaretoken={csrf}&form_token={nonce}.{signed}"
-        "&moment=2026-01-15T10%3A00&mood=6&emotions=calm",
+        "&moment=2026-01-15T10%3A00&mood=6&emotions=calm&note={nonce}",
         ok_statuses=(302,),
         p50_budget_ratio=2.0,
         weigh=False,

@@ -5,6 +5,10 @@ without scrolling, and mood plus one emotion take at most 4 interactions (counte
 typed while the session expires on the server: after logging in again, what was typed is back,
 pre-filled and not saved until the person saves it. Every page: one <h1>, no CSP violation, console
 error or foreign request; axe with JavaScript on.
+
+On the smallest phone (320 x 640), and with its keyboard open (320 x 400), the save bar, the crisis
+link and the buttons of every scale never cover one another: at load, with each scale scrolled to
+the top or the bottom of the screen, and with each of its values focused.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.serve]
 
 OpenContext = Callable[..., WatchedContext]
 PHONE = {"width": 360, "height": 640}
+SMALLEST_PHONES = ({"width": 320, "height": 640}, {"width": 320, "height": 400})
 EMAIL = "lou@example.org"
 PASSPHRASE = "une phrase de passe solide 42"
 NEW = "/journal/point/nouveau/"
@@ -35,6 +40,10 @@ from entraide.accounts.services import record_signup_consents
 user = User.objects.create_user({EMAIL!r}, {PASSPHRASE!r}, pseudonym="Lou", time_zone="Europe/Paris")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 record_signup_consents(user, language="fr")
+"""
+SCALE_INDICATOR = """
+from entraide.journal.services import create_indicator
+create_indicator(user, name="Douleur", kind="scale")
 """
 END_SESSIONS = "from django.contrib.sessions.models import Session; Session.objects.all().delete()"
 COUNT_CHECKINS = "from entraide.journal.models import Checkin; print('checkins', Checkin.objects.count())"
@@ -174,3 +183,96 @@ def test_a_second_tap_without_javascript_saves_once(served: Server, open_context
     assert "Votre point est enregistré." in shown or "déjà enregistré" in shown, shown
     assert len(posts) == 2, f"{len(posts)} POST(s) sent: the test did not submit twice"
     assert "checkins 1" in manage(served, COUNT_CHECKINS), "two POSTs of one form saved two check-ins"
+
+
+# The boxes on screen now: the save bar, the crisis link, and the values of the scale ``name`` with
+# the words at its ends; the pairs that overlap (less than a pixel is a rounding, not a cover). Other
+# fields may pass under the sticky bar as the page scrolls: the one scrolled to may not.
+OVERLAPS = """(name) => {
+  const box = (el, label) => ({label, r: el.getBoundingClientRect()});
+  const onScreen = ({r}) => r.bottom > 0 && r.top < innerHeight && r.width > 0;
+  const bar = box(document.querySelector('.checkin-form__save'), 'save bar');
+  const crisis = box(document.querySelector('.crisis-link a'), 'crisis link');
+  const field = document.querySelector(`fieldset:has(input[name="${name}"])`);
+  const values = [...field.querySelectorAll('.scale__option span')].map(
+    (el) => box(el, `${name}=${el.previousElementSibling.value}`));
+  const scale = [...values, ...[...field.querySelectorAll('.scale__ends')].map((el) => box(el, 'its ends'))];
+  const cut = (a, b) => Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top) > 1
+    && Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left) > 1;
+  const found = [];
+  for (const [a, b] of [[bar, crisis], ...scale.flatMap((s) => [[bar, s], [crisis, s]])]) {
+    if (onScreen(a) && onScreen(b) && cut(a, b)) found.push(`${a.label} covers ${b.label}`);
+  }
+  const small = values.filter((s) => s.r.width < 44 || s.r.height < 44)
+    .map((s) => `${s.label}: ${Math.round(s.r.width)} x ${Math.round(s.r.height)} px`);
+  return {found, small, shown: values.filter(onScreen).length};
+}"""
+
+
+@pytest.mark.parametrize("viewport", SMALLEST_PHONES, ids=lambda v: f"{v['width']}x{v['height']}")
+def test_the_save_bar_covers_no_scale_on_the_smallest_phone(
+    served: Server, open_context: OpenContext, viewport: dict[str, int]
+) -> None:
+    manage(served, MAKE_PERSON + SCALE_INDICATOR)
+    watched = open_context(js=True, viewport=viewport)
+    page = watched.new_page()
+    log_in(page, watched, served.base, axe=False)
+    check_page(page, watched, page.goto(served.base + NEW), "check-in form", axe=False)
+
+    def check(where: str, name: str, *, scale_shown: bool = True) -> None:
+        seen = page.evaluate(OVERLAPS, name)
+        assert not seen["found"], f"{viewport}, {where}: {seen['found']}"
+        assert not seen["small"], f"{viewport}, {where}: scale values smaller than a thumb: {seen['small']}"
+        assert seen["shown"] or not scale_shown, (
+            f"{viewport}, {where}: no scale on screen, the test checked nothing"
+        )
+
+    check("at load", "mood", scale_shown=False)  # at 320 x 400 the mood is just below
+    for summary in page.locator("form details.fold summary").all():
+        summary.click()  # every section open: anxiety, energy and sleep quality are scales too
+    scales = page.locator("fieldset:has(.scale)")
+    assert scales.count() == 5, "mood, anxiety, energy, sleep quality and the scale indicator"
+    for index in range(scales.count()):
+        scale = scales.nth(index)
+        name = str(scale.locator("input").first.get_attribute("name"))
+        for block in ("start", "end"):
+            scale.evaluate(f"(el) => el.scrollIntoView({{block: '{block}'}})")
+            check(f"{name} scrolled to the {block} of the screen", name)
+        for radio in scale.locator("input").all():
+            page.evaluate("window.scrollTo(0, 0)")
+            radio.focus()  # as with the Tab key: the browser scrolls the value into view
+            check(f"{name}={radio.get_attribute('value')} focused", name)
+    watched.watch.check("check-in form, scrolled")
+
+
+def test_back_and_save_again_asks_before_a_second_copy(served: Server, open_context: OpenContext) -> None:
+    """Issue 19, item 9: the browser fills the form in again after Back (with a fresh token); saving
+    it asks first, and "no" leads to the check-in already saved."""
+    manage(served, MAKE_PERSON)
+    watched = open_context(js=True, viewport=PHONE)
+    page = watched.new_page()
+    log_in(page, watched, served.base, axe=False)
+    page.goto(served.base + NEW)
+    page.locator("label.scale__option:has(input[name=mood][value='6'])").click()
+    page.locator("details.fold:has(textarea[name=note]) summary").click()
+    page.fill("textarea[name=note]", NOTE)
+    submit(page)
+    assert urlparse(page.url).path == "/journal/"
+
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert urlparse(page.url).path == NEW
+    if not page.locator("input[name=mood][value='6']").is_checked():  # not every browser restores it
+        page.locator("label.scale__option:has(input[name=mood][value='6'])").click()
+        page.locator("details.fold:has(textarea[name=note]) summary").click()
+        page.fill("textarea[name=note]", NOTE)
+    response = submit(page)
+    check_page(page, watched, response, "save it a second time?", axe=True)
+    assert "il y a moins d'une minute" in page.locator("h1").inner_text()
+    assert "checkins 1" in manage(served, COUNT_CHECKINS)
+
+    response = submit(page, "main form button[name=confirm_duplicate][value='0']")
+    check_page(page, watched, response, "today, after saying no", axe=False)
+    assert urlparse(page.url).path == "/journal/"
+    assert "Rien n'a été enregistré une deuxième fois." in page.locator(".messages").inner_text()
+    assert "checkins 1" in manage(served, COUNT_CHECKINS)

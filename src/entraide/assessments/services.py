@@ -95,6 +95,35 @@ def record_response(
     return row
 
 
+def same_response_since(
+    owner: Any,
+    *,
+    since: datetime,
+    questionnaire: str,
+    answers: Sequence[Any] | Mapping[Any, Any],
+    difficulty: Any = None,
+    language: str | None = None,
+) -> QuestionnaireResponse | None:
+    """The person's last response to this questionnaire, if it was answered since ``since`` with
+    exactly these answers: the one a form sent again would repeat. One row decrypted.
+    ``language`` is accepted (the form's values) and ignored: the same answers are the same."""
+    try:
+        instrument = instrument_or_error(questionnaire)
+        values, kept = engine.clean(instrument, answers, difficulty)
+    except InvalidValuesError:
+        return None  # not the same: saving it will say what is wrong
+    last = (
+        filter_responses_of(owner)
+        .filter(instrument=instrument.key, answered_at__gte=since)
+        .order_by("-answered_at")
+        .first()
+    )
+    if last is None:
+        return None
+    same = last.payload.get("answers") == values and last.payload.get("difficulty") == kept
+    return last if same else None
+
+
 def delete_response(response: QuestionnaireResponse) -> None:
     owner, response_id, instrument = response.owner, response.pk, response.instrument
     with transaction.atomic():

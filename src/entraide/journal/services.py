@@ -20,7 +20,12 @@ from entraide.core import dates
 from entraide.core.localtime import local_date
 from entraide.journal import day_means, signals
 from entraide.journal import values as v
-from entraide.journal.access import filter_entries_of, filter_indicators_of, indicators_of
+from entraide.journal.access import (
+    filter_checkins_of,
+    filter_entries_of,
+    filter_indicators_of,
+    indicators_of,
+)
 from entraide.journal.models import Checkin, Indicator, IndicatorKind, JournalEntry, JournalSettings
 
 MAX_ACTIVE_INDICATORS = 50
@@ -118,6 +123,27 @@ def update_checkin(
         _remember_own_emotions(owner, checkin.payload.get("own_emotions", []))
         _after_commit(signals.checkin_changed, owner=owner, checkin=checkin, checkin_id=checkin.pk)
     return checkin
+
+
+def same_checkin_since(
+    owner: Any,
+    *,
+    since: datetime,
+    values: Mapping[str, Any],
+    indicators: Mapping[str, Indicator] | None = None,
+) -> Checkin | None:
+    """The person's last check-in, if it was recorded since ``since`` and holds exactly these
+    values (its moment aside): the one a form sent again would repeat. One row decrypted."""
+    last = filter_checkins_of(owner).filter(created_at__gte=since).order_by("-created_at").first()
+    if last is None:
+        return None
+    try:
+        payload = v.clean_checkin(
+            values, indicators=indicators if indicators is not None else indicators_by_id(owner)
+        )
+    except v.InvalidValuesError:
+        return None  # not the same: saving it will say what is wrong
+    return last if last.payload == payload else None
 
 
 def mark_checkin_private(checkin: Checkin, *, private: bool) -> Checkin:
@@ -362,6 +388,28 @@ def create_entry(
     entry = JournalEntry(owner=owner, day=day, payload=payload)
     entry.save()
     return entry
+
+
+def same_entry_since(
+    owner: Any,
+    *,
+    since: datetime,
+    day: date,
+    title: str = "",
+    body: str = "",
+    mood: Any = None,
+    tags: Any = (),
+) -> JournalEntry | None:
+    """The person's last entry, if it was written since ``since`` with exactly this title, text,
+    mood and tags (its day aside): the one a form sent again would repeat. One row decrypted."""
+    last = filter_entries_of(owner).filter(created_at__gte=since).order_by("-created_at").first()
+    if last is None:
+        return None
+    try:
+        payload = _clean_entry(day=day, title=title, body=body, mood=mood, tags=tags)
+    except v.InvalidValuesError:
+        return None
+    return last if last.payload == payload else None
 
 
 def update_entry(

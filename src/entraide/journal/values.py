@@ -218,8 +218,16 @@ def clean_indicator_value(kind: str, value: Any, *, choices: Iterable[str] = ())
     raise ValueError(f"unknown indicator kind {kind!r}")
 
 
+# A check-in holds at least one value: the moment alone says nothing (and a form sent by mistake
+# would add an empty point to the person's history). Not a field's message: the whole form's.
+NOTHING_KEY = "checkin"
+NOTHING_TO_SAVE = pgettext_lazy(
+    "check-in values", "Nothing to save yet: note at least one thing, even a word."
+)
+
+
 def clean_checkin(data: Mapping[str, Any], *, indicators: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The payload to store for these values, without the empty ones.
+    """The payload to store for these values, without the empty ones; at least one value.
 
     ``indicators`` maps the ids of the person's indicators (archived ones included: an old
     check-in keeps its values) to their ``Indicator`` rows. Raises ``InvalidValuesError`` listing
@@ -344,6 +352,8 @@ def clean_checkin(data: Mapping[str, Any], *, indicators: Mapping[str, Any] | No
             if values:
                 out["indicators"] = values
 
+    if not errors and not out:
+        raise InvalidValuesError({NOTHING_KEY: NOTHING_TO_SAVE})
     if errors:
         raise InvalidValuesError(errors)
     return out

@@ -217,3 +217,17 @@ def test_anonymous_gets_401(method, journal_of):
     response = getattr(api_client(), method)(URL)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_create_checkin_with_nothing_but_a_moment_is_422(owner_api, owner):
+    response = json_post(
+        owner_api,
+        URL,
+        {"moment": "2026-11-03T10:00:00+01:00", "emotions": [], "note": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "checkin", "message": "Nothing to save yet: note at least one thing, even a word."}
+    ]
+    assert not filter_checkins_of(owner).exists()

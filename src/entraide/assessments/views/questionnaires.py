@@ -28,6 +28,7 @@ from entraide.assessments.access import (
     responses_since,
 )
 from entraide.assessments.forms import QuestionnaireForm, ScheduleForm
+from entraide.assessments.models import QuestionnaireResponse
 from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 
@@ -69,6 +70,12 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _led_to(response: QuestionnaireResponse) -> str:
+    if response.crisis:
+        return reverse("safety:crisis")
+    return reverse("assessments:response", kwargs={"response_id": response.pk})
+
+
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -79,13 +86,18 @@ def respond(request: HttpRequest, questionnaire: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            response = services.record_response(user, **form.values())
-            if response.crisis:
-                return reverse("safety:crisis")
-            return reverse("assessments:response", kwargs={"response_id": response.pk})
+            return _led_to(services.record_response(user, **form.values()))
+
+        def same() -> formtokens.Recent | None:
+            twin = services.same_response_since(user, since=formtokens.same_since(), **form.values())
+            return formtokens.Recent(twin.answered_at, _led_to(twin)) if twin is not None else None
 
         done = formtokens.save_once(
-            request, form, save, message=pgettext("questionnaire form", "Your answers are saved.")
+            request,
+            form,
+            save,
+            message=pgettext("questionnaire form", "Your answers are saved."),
+            same=same,
         )
         if done is not None:
             return done

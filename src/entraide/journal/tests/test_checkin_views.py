@@ -265,6 +265,38 @@ def test_a_refused_check_in_shows_the_whole_form_again_with_every_value(owner, o
     assert Checkin.objects.count() == 0
 
 
+def test_a_check_in_with_nothing_filled_in_is_refused_gently_and_keeps_the_moment(owner, owner_client):
+    """Issue 19, item 8: every field left empty (the moment aside) saves nothing and says so."""
+    services.create_indicator(owner, name="Douleur", kind="scale")
+    page = owner_client.get(NEW)
+    token = token_of(page)
+    moment = (timezone.localtime(timezone=ZoneInfo("Europe/Paris")) - timedelta(days=2)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    response = owner_client.post(NEW, browser_post(page, moment=moment))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="error-summary"' in body
+    assert "Rien à enregistrer pour l&#x27;instant : notez au moins une chose, même un mot." in body
+    assert f'value="{moment}"' in body
+    assert token_of(response) == token  # nothing was saved with it
+    assert not Checkin.objects.filter(owner=owner).exists()
+    # Then one word is enough, with the same token.
+    saved = owner_client.post(NEW, browser_post(response, moment=moment, note="fatigué"))
+    assert saved.status_code == 302
+    assert Checkin.objects.get(owner=owner).payload == {"note": "fatigué"}
+
+
+def test_emptying_a_check_in_is_refused_and_keeps_it(owner, owner_client):
+    checkin = services.record_checkin(owner, moment=timezone.now(), values={"mood": 4})
+    edit = reverse("journal:checkin-edit", kwargs={"checkin_id": checkin.pk})
+    response = owner_client.post(edit, browser_post(owner_client.get(edit), mood=[]))
+    assert response.status_code == 200
+    assert "Rien à enregistrer" in response.content.decode()
+    checkin.refresh_from_db()
+    assert checkin.payload == {"mood": 4}
+
+
 def test_values_the_service_refuses_come_back_on_their_fields(owner, owner_client):
     """A POST is checked by the service only once (the form that checks it leaves that to the
     service): what it refuses is shown on the whole form, on the right field."""

@@ -156,8 +156,9 @@ def test_decimals_added_and_taken_away_leave_no_drift(owner):
     assert entry == {"n": 1, "indicators": {key: kept.payload["indicators"][key]}}
 
 
+# An emotion in each: a check-in holds at least one value, and one without any measure still counts.
 _values = st.fixed_dictionaries(
-    {},
+    {"emotions": st.just(["calm"])},
     optional={key: st.integers(0, 10) for key in ("mood", "anxiety", "energy")},
 )
 _steps = st.lists(

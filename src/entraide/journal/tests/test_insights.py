@@ -179,7 +179,9 @@ def test_overview_counts_this_weeks_check_ins_and_days(owner):
     services.record_checkin(owner, moment=at(monday - timedelta(days=1), 20), values={"mood": 2})  # last week
     services.record_checkin(owner, moment=at(monday, 8), values={"mood": 5})
     services.record_checkin(owner, moment=at(today, 1), values={"mood": 6})
-    services.record_checkin(owner, moment=at(today, 2), values={})
+    services.record_checkin(
+        owner, moment=at(today, 2), values={"emotions": ["calm"]}
+    )  # no measure: still a check-in
     days = 1 if today == monday else 2
     page = client_for(owner).get("/journal/apercu/").content.decode()
     assert f"This week: 3 check-ins, on {days} day(s)." in page

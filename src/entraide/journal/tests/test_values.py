@@ -113,3 +113,38 @@ def test_checkin_refuses_unknown_keys_and_unknown_indicators():
         v.clean_checkin({"weather": "sunny", "indicators": {"00000000-0000-4000-8000-000000000009": 3}})
     assert "weather" in caught.value.errors
     assert "indicator_00000000-0000-4000-8000-000000000009" in caught.value.errors
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {
+            "mood": None,
+            "emotions": [],
+            "own_emotions": [],
+            "note": "  \x00 ",
+            "tags": " , ",
+            "indicators": {},
+        },
+        {"sleep_bed": "", "sleep_wake": "", "other_substances": "", "regular_meals": None},
+    ],
+)
+def test_checkin_with_nothing_in_it_is_refused_as_a_whole(values):
+    """Issue 19, item 8: the moment alone is not a check-in; the message is the form's, not a field's."""
+    with pytest.raises(v.InvalidValuesError) as caught:
+        v.clean_checkin(values)
+    assert caught.value.errors == {v.NOTHING_KEY: v.NOTHING_TO_SAVE}
+
+
+@pytest.mark.parametrize(
+    "values", [{"mood": 0}, {"emotions": ["calm"]}, {"note": "un mot"}, {"tags": "x"}, {"tobacco": 0}]
+)
+def test_checkin_with_one_value_even_zero_is_kept(values):
+    assert v.clean_checkin(values) == {k: ["x"] if k == "tags" else val for k, val in values.items()}
+
+
+def test_checkin_with_only_wrong_values_gets_their_messages_not_nothing_to_save():
+    with pytest.raises(v.InvalidValuesError) as caught:
+        v.clean_checkin({"mood": 12})
+    assert set(caught.value.errors) == {"mood"}

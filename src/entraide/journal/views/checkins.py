@@ -103,6 +103,10 @@ def _past_day_moment(request: HttpRequest) -> datetime:
     return datetime.combine(day, datetime.min.time()).replace(hour=12)
 
 
+def _led_to(checkin: Checkin) -> str:
+    return f"{reverse('journal:today')}#point-{checkin.pk}"
+
+
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -115,10 +119,16 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
             checkin = services.record_checkin(
                 user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
             )
-            return f"{reverse('journal:today')}#point-{checkin.pk}"
+            return _led_to(checkin)
+
+        def same() -> formtokens.Recent | None:
+            twin = services.same_checkin_since(
+                user, since=formtokens.same_since(), values=form.values, indicators=form.all_indicators
+            )
+            return formtokens.Recent(twin.created_at, _led_to(twin)) if twin is not None else None
 
         done = formtokens.save_once(
-            request, form, save, message=pgettext("check-in form", "Your check-in is saved.")
+            request, form, save, message=pgettext("check-in form", "Your check-in is saved."), same=same
         )
         if done is not None:
             return done

@@ -82,8 +82,14 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             entry = services.create_entry(user, **form.values())
             return reverse("journal:entry", kwargs={"entry_id": entry.pk})
 
+        def same() -> formtokens.Recent | None:
+            twin = services.same_entry_since(user, since=formtokens.same_since(), **form.values())
+            if twin is None:
+                return None
+            return formtokens.Recent(twin.created_at, reverse("journal:entry", kwargs={"entry_id": twin.pk}))
+
         done = formtokens.save_once(
-            request, form, save, message=pgettext("journal entry form", "Your entry is saved.")
+            request, form, save, message=pgettext("journal entry form", "Your entry is saved."), same=same
         )
         if done:
             return done
