@@ -60,6 +60,8 @@ if TRUSTED_PROXIES:
 # Where the public can read this instance's source (AGPL section 13); /source/ serves it too.
 SOURCE_URL = env("ENTRAIDE_SOURCE_URL")
 BENCH = envbool("ENTRAIDE_BENCH")
+# Our own limits (core.ratelimits: kept forms, the API), off for the benchmark like allauth's.
+RATE_LIMITS = not BENCH
 
 INSTALLED_APPS = [
     "entraide.core",
