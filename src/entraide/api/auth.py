@@ -9,11 +9,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Router
 from ninja.security import HttpBearer
 
 from entraide.accounts import services as account_services
 from entraide.api import services
-from entraide.api.models import PersonalToken
+from entraide.api.models import PersonalToken, TokenScope
 from entraide.core import instance
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -23,8 +24,39 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_MEDIA_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
+AREA = "_entraide_api_area"  # set on the request by the operation's router, read by TokenAuth
+
+
 class ReadOnlyTokenError(Exception):
-    """A read-only token used to change something: 403."""
+    """A token that only reads this area used to change something in it: 403."""
+
+
+class AreaNotAllowedError(Exception):
+    """A token that does not open the operation's area: 403."""
+
+    def __init__(self, area: str) -> None:
+        super().__init__(area)
+        self.area = area
+
+
+def area_router(area: str, **kwargs: Any) -> Router:
+    """A router whose every operation belongs to ``area`` (core.registries.api_areas): a token
+    must open that area (to read), with ``read_write`` to change anything. An operation outside
+    such a router has no area and refuses every token."""
+    router = Router(**kwargs)
+
+    def in_area(run: Callable[..., Any]) -> Callable[..., Any]:
+        # "view" mode: wraps the operation before authentication, which reads the mark.
+        @wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> Any:
+            setattr(request, AREA, area)
+            return run(request, *args, **kw)
+
+        return wrapper
+
+    router.add_decorator(in_area, mode="view")
+    router.entraide_area = area  # type: ignore[attr-defined]  # read by the tests and the docs
+    return router
 
 
 class FormBodyError(Exception):
@@ -57,7 +89,11 @@ class TokenAuth(HttpBearer):
         found = services.authenticate(token)
         if found is None:
             return None
-        if request.method not in SAFE_METHODS and not found.can_write:
+        area = getattr(request, AREA, None)
+        scope = found.scope_for(area) if area else None
+        if scope is None:
+            raise AreaNotAllowedError(area or "")
+        if request.method not in SAFE_METHODS and scope != TokenScope.READ_WRITE:
             raise ReadOnlyTokenError
         if request.content_type in FORM_MEDIA_TYPES:
             raise FormBodyError

@@ -26,7 +26,7 @@ def export_tokens(person: Any) -> ExportedPart:
                 "id": str(t.pk),
                 "name": t.name,
                 "prefix": t.prefix,
-                "scope": t.scope,
+                "areas": t.areas,
                 "created_at": t.created_at,
                 "expires_at": t.expires_at,
                 "last_used_at": t.last_used_at,

@@ -15,7 +15,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from entraide.api.auth import ConsentNeededError, FormBodyError, ReadOnlyTokenError, TokenAuth
+from entraide.api.auth import (
+    AreaNotAllowedError,
+    ConsentNeededError,
+    FormBodyError,
+    ReadOnlyTokenError,
+    TokenAuth,
+)
 from entraide.api.endpoints import checkins, entries, indicators, insights
 from entraide.journal.services import IndicatorLimitError
 from entraide.journal.values import InvalidValuesError
@@ -24,7 +30,9 @@ DESCRIPTION = """\
 A person's own check-ins, custom indicators and journal entries.
 
 Authenticate with a personal access token, created on the site (My account → API access
-tokens): `Authorization: Bearer ent_…`. A read-only token gets 403 on any change.
+tokens): `Authorization: Bearer ent_…`. A token opens some areas (each operation's tag says
+which: journal, goals, thoughts, questionnaires, safety plan, treatments), each read only or read
+and write; any other area, or a change with a read-only area, gets 403.
 
 Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 `{"detail": [{"field": "mood", "message": "…"}]}`. The journal's messages follow `Accept-Language`
@@ -98,7 +106,18 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(ReadOnlyTokenError)
 def read_only(request: HttpRequest, exc: ReadOnlyTokenError) -> HttpResponse:
-    return _error(request, 403, "This token can only read. Create a read and write token to make changes.")
+    return _error(
+        request, 403, "This token can only read this area. Create a read and write token to make changes."
+    )
+
+
+@api.exception_handler(AreaNotAllowedError)
+def area_not_allowed(request: HttpRequest, exc: AreaNotAllowedError) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        f"This token does not open the area {exc.area!r}. Create a token that includes it.",
+    )
 
 
 @api.exception_handler(ConsentNeededError)
