@@ -229,6 +229,7 @@ MFA_TOTP_TOLERANCE = 0
 # Off: tracking writes to the database on every request (costly on SQLite and a small host);
 # the list still shows each session's browser and start.
 USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ADAPTER = "entraide.accounts.adapters.UserSessionsAdapter"
 if BENCH:
     ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False  # the benchmark measures pages, not throttling
 else:

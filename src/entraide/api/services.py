@@ -99,6 +99,19 @@ def revoke_token(token: PersonalToken) -> None:
     token.revoked_at = now
 
 
+def end_tokens_of(owner: Any, *, reason: str) -> int:
+    """Revoke every token of ``owner`` still working (a new password, or "log out of the other
+    sessions", ends every way in); returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        ended = PersonalToken.objects.filter(owner=owner, revoked_at__isnull=True, expires_at__gt=now).update(
+            revoked_at=now
+        )
+        if ended:
+            record_security_event(owner, SecurityEvent.Kind.API_TOKEN_REVOKED, count=ended, reason=reason)
+    return ended
+
+
 def authenticate(raw: str, *, now: datetime | None = None) -> PersonalToken | None:
     """The token for this secret, with its owner loaded, when it is neither revoked nor expired
     and its owner's account is active; else ``None``."""
