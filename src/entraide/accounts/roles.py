@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest
 
-from entraide.accounts.models import Role
+from entraide.accounts.models import Role, User
 from entraide.accounts.services import active_roles, roles_version
 from entraide.core import instance
 from entraide.core.models import InstanceSettings
@@ -37,3 +38,10 @@ def roles_of(request: HttpRequest) -> set[str]:
 def requires_second_factor(request: HttpRequest) -> bool:
     held = roles_of(request)
     return bool(held and held & mfa_required_roles(instance.settings_for(request)))
+
+
+def must_enrol_second_factor(user: User, row: InstanceSettings) -> bool:
+    """A role that requires a second factor, and none set up: outside a request (the API, whose
+    tokens carry no session to remember roles in). One query, two for a role holder."""
+    held = active_roles(user)
+    return bool(held & mfa_required_roles(row)) and not is_mfa_enabled(user)

@@ -12,10 +12,11 @@ from django.utils import timezone
 from ninja import Router
 from ninja.security import HttpBearer
 
+from entraide.accounts import roles
 from entraide.accounts import services as account_services
 from entraide.api import services
 from entraide.api.models import PersonalToken, TokenScope
-from entraide.core import instance
+from entraide.core import instance, ratelimits
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The API takes JSON. Form bodies are refused (415) rather than parsed: Django parses them
@@ -29,6 +30,25 @@ AREA = "_entraide_api_area"  # set on the request by the operation's router, rea
 
 class ReadOnlyTokenError(Exception):
     """A token that only reads this area used to change something in it: 403."""
+
+
+class SecondFactorNeededError(Exception):
+    """The owner holds a role that requires a second factor and has not set one up: 401 until
+    they do, on the site (a token made before the role must not bypass what a login now asks)."""
+
+
+class RateLimitedError(Exception):
+    """Too many requests from this token or this address: 429 with ``Retry-After``."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+# docs/api.md: a program syncing a journal needs a few requests a minute; messages and forum
+# posts will come through the API too. Counted in the shared cache (core.ratelimits).
+PER_TOKEN = ratelimits.Limit("api-token", limit=120, per=60)
+PER_ADDRESS = ratelimits.Limit("api-address", limit=300, per=60)
 
 
 class AreaNotAllowedError(Exception):
@@ -83,12 +103,19 @@ class TokenAuth(HttpBearer):
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             return None
+        # Counted before the token is looked up: a flood of wrong tokens costs no query.
+        wait = ratelimits.hit(PER_ADDRESS, ratelimits.client_ip(request))
+        if wait is not None:
+            raise RateLimitedError(wait)
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> PersonalToken | None:
         found = services.authenticate(token)
         if found is None:
             return None
+        wait = ratelimits.hit(PER_TOKEN, str(found.pk))
+        if wait is not None:
+            raise RateLimitedError(wait)
         area = getattr(request, AREA, None)
         scope = found.scope_for(area) if area else None
         if scope is None:
@@ -99,6 +126,8 @@ class TokenAuth(HttpBearer):
             raise FormBodyError
         if not consents_up_to_date(request, found.owner):
             raise ConsentNeededError
+        if roles.must_enrol_second_factor(found.owner, instance.settings_for(request)):
+            raise SecondFactorNeededError
         return found
 
 

@@ -19,7 +19,9 @@ from entraide.api.auth import (
     AreaNotAllowedError,
     ConsentNeededError,
     FormBodyError,
+    RateLimitedError,
     ReadOnlyTokenError,
+    SecondFactorNeededError,
     TokenAuth,
 )
 from entraide.api.endpoints import checkins, entries, indicators, insights
@@ -101,6 +103,25 @@ def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = _error(request, 401, "A valid access token is needed: Authorization: Bearer <token>.")
     response["WWW-Authenticate"] = 'Bearer realm="entraide"'
+    return response
+
+
+@api.exception_handler(SecondFactorNeededError)
+def second_factor_needed(request: HttpRequest, exc: SecondFactorNeededError) -> HttpResponse:
+    response = _error(
+        request,
+        401,
+        "Your role on this site requires a second step at login: set it up on the site (My account "
+        "→ Two-step login), then this token works again.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="entraide", error="insufficient_user_authentication"'
+    return response
+
+
+@api.exception_handler(RateLimitedError)
+def rate_limited(request: HttpRequest, exc: RateLimitedError) -> HttpResponse:
+    response = _error(request, 429, f"Too many requests: try again in {exc.wait} seconds.")
+    response["Retry-After"] = str(exc.wait)
     return response
 
 

@@ -51,14 +51,12 @@ def hit(limit: Limit, who: str) -> int | None:
     now = time.time()
     window = int(now // limit.per)
     key = _key(limit, who, window)
-    if cache.add(key, 1, timeout=limit.per + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout=limit.per + 1)
-            count = 1
+    # incr first: a counter usually exists already, and a failed add costs the database cache
+    # a rolled-back insert.
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window's first hit (or another process's, just now: then incr)
+        count = 1 if cache.add(key, 1, timeout=limit.per + 1) else cache.incr(key)
     if count <= limit.limit:
         return None
     return max(1, math.ceil((window + 1) * limit.per - now))

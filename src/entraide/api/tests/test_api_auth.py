@@ -250,3 +250,62 @@ def test_a_token_made_before_areas_keeps_its_old_scope_everywhere(owner):
         client.get(CHECKINS).status_code == 200 and client.get("/api/v1/thought-records").status_code == 200
     )
     assert json_post(client, "/api/v1/goals", {"title": "Marcher"}).status_code == 403
+
+
+# --- second factor ----------------------------------------------------------------------------------
+
+
+def test_a_token_of_someone_who_must_enrol_a_second_factor_is_401(owner, owner_api, admin_user):
+    from conftest import enrol_totp
+    from entraide.accounts.models import Role
+    from entraide.accounts.services import grant_role
+
+    assert owner_api.get(CHECKINS).status_code == 200  # made before the role
+    grant_role(owner, role=Role.PEER_HELPER, by=admin_user)
+    refused = owner_api.get(CHECKINS)
+    assert refused.status_code == 401
+    assert "second step at login" in refused.json()["detail"]
+    assert "insufficient_user_authentication" in refused["WWW-Authenticate"]
+    enrol_totp(owner)
+    assert owner_api.get(CHECKINS).status_code == 200
+
+
+# --- rate limits ------------------------------------------------------------------------------------
+
+
+def test_requests_are_limited_per_token_with_retry_after(owner, make_token, monkeypatch, settings):
+    from entraide.api import auth
+
+    settings.RATE_LIMITS = True
+    from entraide.core import ratelimits
+
+    monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=3, per=60))
+    first, second = api_client(make_token(owner)), api_client(make_token(owner))
+    with time_machine.travel(1_800_000_000, tick=False):
+        assert [first.get(CHECKINS).status_code for _ in range(4)] == [200, 200, 200, 429]
+        limited = first.get(CHECKINS)
+        assert limited.status_code == 429 and limited["Retry-After"] == "60"
+        assert limited.json() == {"detail": "Too many requests: try again in 60 seconds."}
+        assert second.get(CHECKINS).status_code == 200  # each token its own count
+
+
+def test_requests_are_limited_per_address_before_the_token_is_read(owner, make_token, monkeypatch, settings):
+    from entraide.api import auth
+
+    settings.RATE_LIMITS = True
+    from entraide.core import ratelimits
+
+    monkeypatch.setattr(auth, "PER_ADDRESS", ratelimits.Limit("api-address-test", limit=2, per=60))
+    clients = [api_client(make_token(owner)), api_client(make_token(owner)), api_client("ent_" + "x" * 43)]
+    statuses = [client.get(CHECKINS).status_code for client in clients]
+    assert statuses == [200, 200, 429]
+
+
+def test_rate_limits_are_off_for_the_benchmark(owner, make_token, monkeypatch, settings):
+    from entraide.api import auth
+    from entraide.core import ratelimits
+
+    settings.RATE_LIMITS = False  # what ENTRAIDE_BENCH sets
+    monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=1, per=60))
+    client = api_client(make_token(owner))
+    assert {client.get(CHECKINS).status_code for _ in range(3)} == {200}
