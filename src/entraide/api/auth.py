@@ -14,7 +14,7 @@ from ninja.security import HttpBearer
 
 from entraide.accounts import roles
 from entraide.accounts import services as account_services
-from entraide.api import services
+from entraide.api import idempotency, services
 from entraide.api.models import PersonalToken, TokenScope
 from entraide.core import instance, ratelimits
 
@@ -70,11 +70,13 @@ def area_router(area: str, **kwargs: Any) -> Router:
         @wraps(run)
         def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> Any:
             setattr(request, AREA, area)
+            setattr(request, idempotency.OPERATION, getattr(run, "__self__", None))
             return run(request, *args, **kw)
 
         return wrapper
 
     router.add_decorator(in_area, mode="view")
+    router.add_decorator(idempotency.idempotent)  # after authentication and validation
     router.entraide_area = area  # type: ignore[attr-defined]  # read by the tests and the docs
     return router
 

@@ -81,3 +81,25 @@ class PersonalToken(PersonalModel):
             (every if area == EVERY_AREA else labels.get(area, area), str(TokenScope(scope).label))
             for area, scope in scopes
         ]
+
+
+class IdempotentWrite(models.Model):
+    """A write made with an ``Idempotency-Key`` header (api.idempotency), kept 24 hours so that a
+    client that lost the answer can send it again without writing twice. Never the answer's body:
+    a hash of the key, a hash of the request, the status and the id of what was written; a replay
+    answers with that object as it is now."""
+
+    token = models.ForeignKey(PersonalToken, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)  # sha256 hex of the client's key
+    request_hash = models.CharField(max_length=64)  # sha256 hex of method, path, query and body
+    status = models.PositiveSmallIntegerField()
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["token", "key_hash"], name="api_idempotent_write_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"idempotent write {self.pk}"

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from entraide.api import idempotency
 from entraide.api.auth import (
     AreaNotAllowedError,
     ConsentNeededError,
@@ -146,6 +147,34 @@ def consent_needed(request: HttpRequest, exc: ConsentNeededError) -> HttpRespons
     return _error(
         request, 403, "The terms of use changed: log in on the site and agree to them before using the API."
     )
+
+
+@api.exception_handler(idempotency.InvalidKeyError)
+def invalid_idempotency_key(request: HttpRequest, exc: idempotency.InvalidKeyError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        [{"field": "Idempotency-Key", "message": "Use 1 to 255 visible ASCII characters, such as a UUID."}],
+    )
+
+
+@api.exception_handler(idempotency.KeyReusedError)
+def idempotency_key_reused(request: HttpRequest, exc: idempotency.KeyReusedError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        [
+            {
+                "field": "Idempotency-Key",
+                "message": "This key was used for another request in the last 24 hours: use a new key.",
+            }
+        ],
+    )
+
+
+@api.exception_handler(idempotency.AlreadyDoneError)
+def already_done(request: HttpRequest, exc: idempotency.AlreadyDoneError) -> HttpResponse:
+    return _error(request, 409, f"Already done with this Idempotency-Key (id {exc.object_id or 'none'}).")
 
 
 @api.exception_handler(FormBodyError)
