@@ -60,6 +60,8 @@ if TRUSTED_PROXIES:
 # Where the public can read this instance's source (AGPL section 13); /source/ serves it too.
 SOURCE_URL = env("ENTRAIDE_SOURCE_URL")
 BENCH = envbool("ENTRAIDE_BENCH")
+# Our own limits (core.ratelimits: kept forms, the API), off for the benchmark like allauth's.
+RATE_LIMITS = not BENCH
 
 INSTALLED_APPS = [
     "entraide.core",
@@ -229,6 +231,7 @@ MFA_TOTP_TOLERANCE = 0
 # Off: tracking writes to the database on every request (costly on SQLite and a small host);
 # the list still shows each session's browser and start.
 USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ADAPTER = "entraide.accounts.adapters.UserSessionsAdapter"
 if BENCH:
     ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False  # the benchmark measures pages, not throttling
 else:

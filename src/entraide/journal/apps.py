@@ -8,10 +8,25 @@ class JournalConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Journal")
 
     def ready(self) -> None:
-        from entraide.core.registries import OverviewSection, register_overview_section
+        from entraide.core.registries import (
+            ApiArea,
+            OverviewSection,
+            register_api_area,
+            register_overview_section,
+        )
         from entraide.journal import demo, personal_data, reminders
         from entraide.journal.views.insights import mood_overview
 
+        register_api_area(
+            ApiArea(
+                key="journal",
+                label=pgettext_lazy("api area", "Journal"),
+                description=pgettext_lazy(
+                    "api area", "Check-ins, your indicators, journal entries and their summaries."
+                ),
+                order=10,
+            )
+        )
         personal_data.register()
         reminders.register()
         demo.register()

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import (
     ITEM_ERRORS,
     ITEM_WRITE_ERRORS,
@@ -530,6 +530,6 @@ def get_adherence(request: HttpRequest, filters: Query[AdherenceFilters]) -> lis
     return out
 
 
-router = Router()
+router = area_router("treatments")
 router.add_decorator(in_owner_zone)
 router.add_router("", treatments_router)
