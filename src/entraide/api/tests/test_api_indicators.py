@@ -30,8 +30,8 @@ def test_list_indicators_makes_a_fixed_number_of_queries(owner_api, owner, djang
         services.create_indicator(owner, name=f"Indicateur {n}", kind="scale")
     owner_api.get(URL)
     with django_assert_num_queries(
-        6
-    ):  # the token and its owner, settings, consents, roles, the indicators, the key
+        7
+    ):  # the token and its owner, settings, consents, roles, circle grants, the indicators, the key
         assert len(owner_api.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()) == 12
 
 
@@ -109,8 +109,8 @@ def test_indicator_values_make_a_fixed_number_of_queries(owner_api, journal_of, 
     sleep = journal_of["indicators"][0]
     owner_api.get(URL)
     with django_assert_num_queries(
-        7
-    ):  # the token, settings, consents, roles, the indicator, the check-ins, the key
+        8
+    ):  # the token, settings, consents, roles, circle grants, the indicator, the check-ins, the key
         owner_api.get(f"{URL}/{sleep.pk}/values", HTTP_ACCEPT_LANGUAGE="en")
 
 

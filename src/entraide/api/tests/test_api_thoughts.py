@@ -85,8 +85,8 @@ def test_list_thought_records_makes_a_fixed_number_of_queries(owner_api, owner, 
         services.create_thought(owner, day=date(2026, 10, day), thought=f"Jour {day}")
     owner_api.get(URL)
     with django_assert_num_queries(
-        7
-    ):  # the token, settings, consents, roles, the count, the page, the data key
+        8
+    ):  # the token, settings, consents, roles, circle grants, the count, the page, the data key
         assert len(owner_api.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["items"]) == 19
 
 
