@@ -10,40 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext_lazy
 
 from entraide.assessments import engine
 from entraide.assessments import values as v
 from entraide.core.errors import InvalidValuesError
-
-
-class ItemRadios(forms.RadioSelect):
-    """One answer per line, rendered in Python (forty radios through Django's per-option templates
-    cost more than the rest of the page); the error summary links to the first answer (Django
-    gives a radio group no id to link to)."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return f"{id_}_{index if index is not None else 0}" if id_ else ""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        base_id = self.build_attrs(self.attrs, attrs).get("id")
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
-        options = [
-            format_html(
-                '<label><input type="radio" name="{}" value="{}"{}{}> {}</label>',
-                name,
-                option_value,
-                format_html(' id="{}_{}"', base_id, index) if base_id else "",
-                mark_safe(" checked") if str(option_value) in chosen else "",
-                label,
-            )
-            for index, (option_value, label) in enumerate(self.choices)
-        ]
-        return format_html('<div class="answers-choice">{}</div>', mark_safe("".join(options)))  # noqa: S308 — built with format_html
+from entraide.core.widgets import ItemRadios
 
 
 def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.safestring import mark_safe
 
-from entraide.journal.forms import ChipsWidget, FastRadioSelect, ScaleWidget
+from entraide.core.widgets import ChipsWidget, FastRadioSelect, ScaleWidget
 
 
 def test_labels_and_values_are_escaped_and_the_chosen_ones_checked():
