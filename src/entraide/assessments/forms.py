@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from entraide.assessments import engine
 from entraide.assessments import values as v
 from entraide.core.errors import InvalidValuesError
-from entraide.core.widgets import ItemRadios
+from entraide.core.widgets import AnswerRadios
 
 
 def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[str, str]]:
@@ -27,7 +27,7 @@ def item_field(label: str, options: tuple[engine.Option, ...], language: str) ->
         label=label,
         choices=_choices(options, language),
         required=False,
-        widget=ItemRadios,
+        widget=AnswerRadios,
         error_messages={
             "invalid_choice": pgettext_lazy("questionnaire values", "Choose one of the answers offered.")
         },
@@ -105,7 +105,7 @@ class ScheduleForm(forms.Form):
                 choices=choices,
                 coerce=int,
                 initial=str(v.DEFAULT_EVERY_DAYS),
-                widget=ItemRadios,
+                widget=AnswerRadios,
                 error_messages={
                     "required": pgettext_lazy("questionnaire schedule", "Choose a rhythm."),
                     "invalid_choice": pgettext_lazy("questionnaire schedule", "Choose a rhythm."),

@@ -1,5 +1,22 @@
-"""Choice widgets rendered in Python rather than one template per option (the check-in's
-scales and emotions, the questionnaires' answers)."""
+"""Choice widgets rendered in Python: the one family of markup built in Python site-wide
+(docs/performance.md, "Exceptions").
+
+Django renders a radio or checkbox group through a template per option; the check-in form has
+about a hundred options (four scales, the emotions, yes/no questions, choice indicators) and a
+questionnaire forty, and those templates cost 5 to 10 times what these ``render()`` methods do.
+Everything else about the widgets is Django's: ``PythonChoiceWidget`` only overrides
+``Widget.render()``, and each variant also inherits Django's ``RadioSelect`` or
+``CheckboxSelectMultiple`` (reading the posted data, ``use_fieldset``, ``required``).
+
+What a variant renders is what Django's templates give for the same choices, value and attributes
+(core/tests/test_widgets.py compares them): one ``<input>`` per option inside its ``<label>``,
+with Django's ids (``id_<name>_<index>``), every attribute the form adds (``required``,
+``aria-invalid``) and ``checked``. Only the wrapper differs: a ``<div>`` with this widget's class
+and no per-option ``<div>``. Flat choices only (no option groups).
+
+Plain-Django equivalent: ``forms.RadioSelect`` / ``forms.CheckboxSelectMultiple`` with
+``option_template_name`` giving the label its class and the ``<span>``.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +24,65 @@ import html
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
+from django.forms.widgets import ChoiceWidget
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _checked_values(value: Any) -> set[str]:
-    if value is None:
-        return set()
-    if isinstance(value, list | tuple):
-        return {str(v) for v in value}
-    return {str(value)}
-
-
-class FastChoices:
-    """Renders radio buttons or boxes in Python rather than one template per option: a check-in
-    form has about a hundred options, and Django's per-option templates cost ~30 ms a page."""
-
-    option_class = ""
-    wrapper = "div"
-    wrapper_class = ""
-    choices: Any
-    input_type: Any  # from the Django widget it is mixed into (radio or checkbox)
-
-    def render_options(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
-        checked = _checked_values(value)
-        base_id = (attrs or {}).get("id")
-        label_class = f' class="{_escaped(self.option_class)}"' if self.option_class else ""
-        start = f'<label{label_class}><input type="{_escaped(self.input_type or "radio")}" name="{_escaped(name)}"'
-        parts = [
-            f'{start} value="{_escaped(option_value)}"'
-            + (f' id="{_escaped(base_id)}_{index}"' if base_id else "")
-            + (" checked" if str(option_value) in checked else "")
-            + f"> <span>{_escaped(label)}</span></label>"
-            for index, (option_value, label) in enumerate(self.choices)
-        ]
-        wrapper = self.wrapper
-        return mark_safe(  # noqa: S308 — every value escaped; the tag name is a constant
-            f'<{wrapper} class="{_escaped(self.wrapper_class)}">{"".join(parts)}</{wrapper}>'
-        )
-
-
 def _escaped(value: Any) -> str:
-    """What ``format_html`` makes of an argument (``conditional_escape``), as an f-string part:
-    a hundred options through ``format_html`` cost a tenth of the check-in form."""
+    """What ``{{ value }}`` makes of a value: a safe string as it is, anything else escaped."""
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
 
 
-class ScaleWidget(FastChoices, forms.RadioSelect):
+class PythonChoiceWidget(ChoiceWidget):
+    """The base of the family: options rendered by ``render()``, without a template each.
+
+    A variant sets ``input_type`` through the Django widget it also inherits, the wrapper's class,
+    the label's class, and whether the label's text is in a ``<span>`` (for CSS that styles
+    ``input:checked + span``).
+    """
+
+    wrapper_class = ""
+    option_class = ""
+    label_in_span = True
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        """The first option's id when no index is given: the error summary links to it (Django
+        gives a radio group none, so the link would lead nowhere)."""
+        return f"{id_}_{index if index is not None else 0}" if id_ else ""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
+
+    def render_options(self, name: str, value: Any, attrs: dict[str, Any]) -> SafeString:
+        chosen = set(self.format_value(value))  # Django's: None chooses the option ""
+        base_id = attrs.get("id")
+        # Every attribute but the id on each input, as Django's templates do; True: the bare name.
+        shared = "".join(
+            f" {_escaped(key)}" if val is True else f' {_escaped(key)}="{_escaped(val)}"'
+            for key, val in attrs.items()
+            if key != "id" and val is not False and val is not None
+        )
+        label_start = f'<label class="{_escaped(self.option_class)}">' if self.option_class else "<label>"
+        start = f'{label_start}<input type="{_escaped(self.input_type)}" name="{_escaped(name)}"'
+        text_start, text_end = ("<span>", "</span>") if self.label_in_span else ("", "")
+        parts = [
+            f'{start} value="{_escaped(option_value)}"'
+            + (f' id="{_escaped(base_id)}_{index}"' if base_id else "")
+            + shared
+            + (" checked" if str(option_value) in chosen else "")
+            + f"> {text_start}{_escaped(label)}{text_end}</label>"
+            for index, (option_value, label) in enumerate(self.choices)
+        ]
+        return mark_safe(  # noqa: S308 — every value and label escaped above
+            f'<div class="{_escaped(self.wrapper_class)}">{"".join(parts)}</div>'
+        )
+
+
+class ScaleWidget(PythonChoiceWidget, forms.RadioSelect):
     """0 to 10 as a row of buttons (radio inputs: no JavaScript, one tap), words at both ends."""
 
     option_class = "scale__option"
@@ -68,59 +95,30 @@ class ScaleWidget(FastChoices, forms.RadioSelect):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        options = self.render_options(name, value, self.build_attrs(self.attrs, attrs))
+        options = super().render(name, value, attrs, renderer)
         if not (self.low or self.high):
             return options
-        ends = format_html('<p class="scale__ends"><span>{}</span><span>{}</span></p>', self.low, self.high)
-        return format_html("{}{}", options, ends)
+        ends = (
+            f'<p class="scale__ends"><span>{_escaped(self.low)}</span><span>{_escaped(self.high)}</span></p>'
+        )
+        return mark_safe(options + ends)  # noqa: S308 — both words escaped above
 
 
-class ChipsWidget(FastChoices, forms.CheckboxSelectMultiple):
+class ChipsWidget(PythonChoiceWidget, forms.CheckboxSelectMultiple):
     """Several choices as compact boxes that wrap (emotions)."""
 
-    input_type = "checkbox"
     option_class = "chip"
     wrapper_class = "chips"
 
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
 
-
-class FastRadioSelect(FastChoices, forms.RadioSelect):
-    """Yes/no and choice lists, rendered like Django's RadioSelect but without a template per option."""
+class InlineRadios(PythonChoiceWidget, forms.RadioSelect):
+    """Yes/no and short choice lists, side by side."""
 
     wrapper_class = "inline-choices"
 
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
 
+class AnswerRadios(PythonChoiceWidget, forms.RadioSelect):
+    """A questionnaire's answers (and the questionnaires' rhythms), one per line."""
 
-class ItemRadios(forms.RadioSelect):
-    """One answer per line, rendered in Python (forty radios through Django's per-option templates
-    cost more than the rest of the page); the error summary links to the first answer (Django
-    gives a radio group no id to link to)."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return f"{id_}_{index if index is not None else 0}" if id_ else ""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        base_id = self.build_attrs(self.attrs, attrs).get("id")
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
-        options = [
-            format_html(
-                '<label><input type="radio" name="{}" value="{}"{}{}> {}</label>',
-                name,
-                option_value,
-                format_html(' id="{}_{}"', base_id, index) if base_id else "",
-                mark_safe(" checked") if str(option_value) in chosen else "",
-                label,
-            )
-            for index, (option_value, label) in enumerate(self.choices)
-        ]
-        return format_html('<div class="answers-choice">{}</div>', mark_safe("".join(options)))  # noqa: S308 — built with format_html
+    wrapper_class = "answers-choice"
+    label_in_span = False

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import pgettext, pgettext_lazy
 
-from entraide.core.widgets import ChipsWidget, FastRadioSelect, ScaleWidget
+from entraide.core.widgets import ChipsWidget, InlineRadios, ScaleWidget
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 
@@ -51,7 +51,7 @@ def yes_no_field(label: Any) -> forms.ChoiceField:
         label=label,
         choices=[*YES_NO, (BLANK, pgettext_lazy("yes or no", "Not noted"))],
         required=False,
-        widget=FastRadioSelect,
+        widget=InlineRadios,
     )
 
 
@@ -145,7 +145,7 @@ def indicator_field(indicator: Indicator) -> forms.Field:
                 (BLANK, pgettext_lazy("yes or no", "Not noted")),
             ],
             required=False,
-            widget=FastRadioSelect,
+            widget=InlineRadios,
         )
     field = _indicator_field_of_kind(indicator.kind)
     field.label = (lazy_name_and_unit if indicator.kind == IndicatorKind.NUMBER else lazy_name)(indicator)
