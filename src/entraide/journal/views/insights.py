@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from entraide.core.charts import line_chart, number
 from entraide.core.routes import audience
-from entraide.journal import day_means, insights
+from entraide.journal import insights
 from entraide.journal import values as v
 from entraide.journal.access import filter_checkins_of, filter_entries_of
 from entraide.journal.pixels import SHADES, shade, year_in_pixels
@@ -236,27 +236,6 @@ def week(request: HttpRequest) -> HttpResponse:
             "following": following if following <= today else None,
         },
     )
-
-
-def mood_overview(person: Any) -> dict[str, Any]:
-    """The journal's part of the overview: the last 30 days of mood, and how many check-ins this
-    week holds, all from the day means (no check-in is decrypted)."""
-    end = timezone.localdate()
-    start = end - timedelta(days=29)
-    monday = end - timedelta(days=end.weekday())
-    months = day_means.months(person, start, end)
-    mood = insights.BASE_MEASURES[0]
-    points = insights.daily_values(person, [mood], start, end, months=months)["mood"]
-    chart = line_chart(
-        points, start=start, end=end, measure=mood.label, low=0, high=10, chart_id="overview-mood"
-    )
-    this_week = [
-        n
-        for month in months
-        for day, n in zip(month.days, month.checkins, strict=True)
-        if monday <= day <= end
-    ]
-    return {"chart": chart, "this": {"checkins": sum(this_week), "days": len(this_week)}}
 
 
 @audience("owner")
