@@ -17,8 +17,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from entraide.api.auth import ConsentNeededError, FormBodyError, ReadOnlyTokenError, TokenAuth
 from entraide.api.endpoints import checkins, entries, indicators, insights
+from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
-from entraide.journal.values import InvalidValuesError
 
 DESCRIPTION = """\
 A person's own check-ins, custom indicators and journal entries.

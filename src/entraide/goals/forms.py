@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.errors import InvalidValuesError
 from entraide.goals import values as v
 from entraide.goals.models import CopingStrategy, Goal, GoalStatus, RecoveryAssessment, StrategyUse
 from entraide.journal.forms import scale_field
-from entraide.journal.values import InvalidValuesError
 
 DATE_FORMAT = "%Y-%m-%d"
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import pgettext, pgettext_lazy
 
+from entraide.core.errors import InvalidValuesError
 from entraide.core.widgets import ChipsWidget, InlineRadios, ScaleWidget
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
@@ -340,11 +341,11 @@ class CheckinForm(forms.Form):
         self.values = self.to_values(data)
         try:
             v.clean_checkin(self.values, indicators=self.all_indicators)
-        except v.InvalidValuesError as exc:
+        except InvalidValuesError as exc:
             self.add_service_errors(exc)
         return data
 
-    def add_service_errors(self, exc: v.InvalidValuesError) -> None:
+    def add_service_errors(self, exc: InvalidValuesError) -> None:
         """The services' messages, each on its field."""
         for key, message in exc.errors.items():
             field = key.replace("indicator_", "ind_", 1)

@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.errors import InvalidValuesError
 from entraide.journal.forms import scale_field
 from entraide.journal.models import JournalEntry
-from entraide.journal.values import InvalidValuesError
 
 DATE_FORMAT = "%Y-%m-%d"
 

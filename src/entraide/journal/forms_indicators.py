@@ -9,8 +9,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.errors import InvalidValuesError
 from entraide.journal.models import Indicator, IndicatorKind
-from entraide.journal.values import InvalidValuesError
 
 # One line for each kind, shown under its name in the list of kinds.
 KIND_EXPLANATIONS: dict[str, Promise] = {

@@ -16,7 +16,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 from entraide.thoughts import values as v
 from entraide.thoughts.models import ThoughtRecord
 

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import pgettext_lazy
 
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 from entraide.treatments import values as v
 from entraide.treatments.models import Schedule, ScheduleKind, Treatment
 

@@ -16,6 +16,7 @@ from ninja.responses import Status
 
 from entraide.api.auth import in_owner_zone, owner_of
 from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, Page
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import occurrence
 from entraide.treatments import services
 from entraide.treatments import values as v
@@ -27,7 +28,6 @@ from entraide.treatments.access import (
     get_treatment_of,
 )
 from entraide.treatments.models import Schedule, SideEffectNote, Treatment
-from entraide.treatments.values import InvalidValuesError
 
 treatments_router = Router(tags=["treatments"])
 
