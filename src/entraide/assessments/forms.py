@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from entraide.assessments import engine
 from entraide.assessments import values as v
-from entraide.core.errors import InvalidValuesError
+from entraide.core.errors import ServiceErrorsMixin
 from entraide.core.widgets import AnswerRadios
 
 
@@ -47,7 +47,7 @@ def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, form
     return fields
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, data: Any = None, *, instrument: engine.Instrument, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.instrument = instrument
@@ -67,17 +67,14 @@ class QuestionnaireForm(forms.Form):
             "language": self.language,
         }
 
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            field: str | None = None
-            if key.startswith("answers."):
-                field = f"item_{key.removeprefix('answers.')}"
-            elif key == "difficulty":
-                field = "difficulty"
-            self.add_error(field if field in self.fields else None, str(message))
+    def field_for(self, key: str) -> str | None:
+        """``answers.<n>`` is item n's field."""
+        return super().field_for(
+            f"item_{key.removeprefix('answers.')}" if key.startswith("answers.") else key
+        )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(ServiceErrorsMixin, forms.Form):
     """A rhythm per questionnaire, and the one reminder for all of them."""
 
     remind = forms.BooleanField(
@@ -115,10 +112,6 @@ class ScheduleForm(forms.Form):
 
     def rhythms(self) -> list[forms.BoundField]:
         return [self[f"every_{k}"] for k in engine.KEYS]
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(key if key in self.fields else None, str(message))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

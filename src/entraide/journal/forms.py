@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import pgettext, pgettext_lazy
 
-from entraide.core.errors import InvalidValuesError
+from entraide.core.errors import InvalidValuesError, ServiceErrorsMixin
 from entraide.core.widgets import ChipsWidget, InlineRadios, ScaleWidget
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
@@ -153,7 +153,7 @@ def indicator_field(indicator: Indicator) -> forms.Field:
     return field
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(ServiceErrorsMixin, forms.Form):
     """A check-in. Built for one person: their indicators (in their order), their own emotions,
     substances only if they switched them on."""
 
@@ -345,13 +345,13 @@ class CheckinForm(forms.Form):
             self.add_service_errors(exc)
         return data
 
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        """The services' messages, each on its field."""
-        for key, message in exc.errors.items():
-            field = key.replace("indicator_", "ind_", 1)
-            if field == "own_emotions" and "own_emotions" not in self.fields:
-                field = "new_emotions"
-            self.add_error(field if field in self.fields else None, str(message))
+    def field_for(self, key: str) -> str | None:
+        """An indicator's key names its field ``ind_<id>``; own emotions typed anew go to the
+        text field when the person has none yet."""
+        field = key.replace("indicator_", "ind_", 1)
+        if field == "own_emotions" and "own_emotions" not in self.fields:
+            field = "new_emotions"
+        return super().field_for(field)
 
     def to_values(self, data: dict[str, Any]) -> dict[str, Any]:
         """The cleaned form as the service's values."""
