@@ -146,7 +146,9 @@ def data_key_for(owner_id: OwnerId, *, create: bool = False) -> bytes:
 
 def _stored_key(owner_id: OwnerId) -> tuple[str, bytes] | None:
     """(instance key id, wrapped key) of the owner's stored data key. Every page with personal
-    data reads it once: in SQL it costs a tenth of the ORM query it replaced."""
+    data reads it once: in SQL it costs a tenth of the ORM query it replaced (docs/performance.md,
+    "Exceptions"): ``DataKey.objects.filter(owner_id=owner_id, scope=scope)
+    .values_list("key_id", "wrapped").first()``."""
     from entraide.core.models import DataKey
 
     connection = connections[DataKey.objects.db]
