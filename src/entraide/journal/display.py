@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import number_format
 from django.utils.translation import pgettext
 
@@ -126,16 +126,20 @@ MISSING = "–"
 
 @dataclass(frozen=True)
 class WeekRow:
-    day: date
+    day: str  # "lun 7", as Django's "D j" writes it
     values: list[str]  # WEEK_COLUMNS' means, as the reader writes numbers, or MISSING
     checkins: int
 
 
 def week_rows(week: list[Any]) -> list[WeekRow]:
-    """The rows of the today page's last-seven-days table (``services.DayValues``)."""
+    """The rows of the today page's last-seven-days table (``services.DayValues``), as text: the
+    day names looked up once, not through the ``date`` filter row by row."""
+    day_names = {d: str(name) for d, name in WEEKDAYS_ABBR.items()}
     return [
         WeekRow(
-            d.day, [number(d.means[key]) if key in d.means else MISSING for key in WEEK_COLUMNS], d.checkins
+            f"{day_names[d.day.weekday()]} {d.day.day}",
+            [number(d.means[key]) if key in d.means else MISSING for key in WEEK_COLUMNS],
+            d.checkins,
         )
         for d in week
     ]
