@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
-import os
 import re
 import subprocess
 import sys
@@ -94,19 +93,15 @@ def stylesheet_path(base_url: str) -> str:
     return finder.hrefs[0]
 
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 BENCH_EMAIL = "bench@example.org"
 BENCH_PASSWORD = "une phrase de passe pour mesurer"  # noqa: S105 — a throwaway account in a temp dir
 
 
 def _manage_shell(data_dir: Path, script: str, timeout: float = 120) -> str:
-    """Run Python in the server's environment (its settings, its data dir); returns its stdout.
-
-    The repository is on the path, so that the script may import `bench.seed`.
-    """
+    """Run Python in the server's environment (its settings, its data dir, the repository on the
+    path, so that the script may import `bench.seed`); returns its stdout."""
     entraide = Path(sys.executable).parent / "entraide"
     env = serve_env(data_dir)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")]))
     done = subprocess.run(
         [str(entraide), "manage", "shell", "--no-imports", "-c", script],
         env=env,

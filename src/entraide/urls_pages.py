@@ -1,7 +1,6 @@
 """Every route but the API: the job worker's URLconf (links in emails and notifications), which
 spares it django-ninja and pydantic (~18 MB). ``entraide.urls`` adds the API."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,9 +24,6 @@ urlpatterns = [
     path("cercle/", include("entraide.circle.urls")),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
-
-if settings.BENCH:
-    urlpatterns.append(path("bench/", include("entraide.core.bench_urls")))
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied

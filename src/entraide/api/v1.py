@@ -28,8 +28,8 @@ from entraide.api.auth import (
 )
 from entraide.api.endpoints import checkins, entries, indicators, insights
 from entraide.core import text
+from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
-from entraide.journal.values import InvalidValuesError
 
 DESCRIPTION = """\
 A person's own check-ins, custom indicators and journal entries.

@@ -159,6 +159,8 @@ def forget_cached_settings() -> None:
 
 
 def _current_settings() -> InstanceSettings:
+    # Raw SQL on every request (docs/performance.md, "Exceptions"); the ORM's equivalent:
+    # InstanceSettings.objects.filter(pk=…).values_list("updated_at", flat=True).first().
     # The stamp is read before the row: if a save lands in between, the stamp kept is older than
     # the row, and the next request merely reloads it.
     stamp = (

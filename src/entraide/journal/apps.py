@@ -8,14 +8,8 @@ class JournalConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Journal")
 
     def ready(self) -> None:
-        from entraide.core.registries import (
-            ApiArea,
-            OverviewSection,
-            register_api_area,
-            register_overview_section,
-        )
-        from entraide.journal import demo, personal_data, reminders
-        from entraide.journal.views.insights import mood_overview
+        from entraide.core.registries import ApiArea, register_api_area
+        from entraide.journal import demo, overview, personal_data, reminders
 
         register_api_area(
             ApiArea(
@@ -30,12 +24,4 @@ class JournalConfig(AppConfig):
         personal_data.register()
         reminders.register()
         demo.register()
-        register_overview_section(
-            OverviewSection(
-                key="journal.mood",
-                title=pgettext_lazy("overview", "My mood, the last 30 days"),
-                template="journal/overview/mood.html",
-                context=mood_overview,
-                order=10,
-            )
-        )
+        overview.register()

@@ -25,6 +25,7 @@ from entraide.api.schemas import (
     Instant,
     Page,
 )
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import occurrence
 from entraide.treatments import services
 from entraide.treatments import values as v
@@ -36,7 +37,6 @@ from entraide.treatments.access import (
     get_treatment_of,
 )
 from entraide.treatments.models import Schedule, SideEffectNote, Treatment
-from entraide.treatments.values import InvalidValuesError
 
 treatments_router = Router(tags=["treatments"])
 

@@ -305,7 +305,7 @@ def test_rate_limits_are_off_for_the_benchmark(owner, make_token, monkeypatch, s
     from entraide.api import auth
     from entraide.core import ratelimits
 
-    settings.RATE_LIMITS = False  # what ENTRAIDE_BENCH sets
+    settings.RATE_LIMITS = False  # what bench/settings.py sets
     monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=1, per=60))
     client = api_client(make_token(owner))
     assert {client.get(CHECKINS).status_code for _ in range(3)} == {200}
