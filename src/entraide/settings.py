@@ -59,8 +59,9 @@ if TRUSTED_PROXIES:
 
 # Where the public can read this instance's source (AGPL section 13); /source/ serves it too.
 SOURCE_URL = env("ENTRAIDE_SOURCE_URL")
-# Our own limits (core.ratelimits: kept forms, the API); bench/settings.py turns them off.
-RATE_LIMITS = True
+# Our own limits (core.ratelimits: kept forms, the API); bench/settings.py turns them off, and
+# ENTRAIDE_RATE_LIMITS=0 too (tests that drive a real server hard).
+RATE_LIMITS = envbool("ENTRAIDE_RATE_LIMITS", default=True)
 
 INSTALLED_APPS = [
     "entraide.core",

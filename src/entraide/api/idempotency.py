@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -24,9 +23,9 @@ from django.utils import timezone
 from ninja.responses import Status
 
 from entraide.api.models import IdempotentWrite
+from entraide.api.services import IDEMPOTENCY_KEPT_FOR as KEEP_FOR
 
 HEADER = "Idempotency-Key"
-KEEP_FOR = timedelta(hours=24)
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as most clients send (UUIDs, random strings)
 OPERATION = "_entraide_api_operation"  # the ninja operation, set by api.auth.area_router
 REPLAYING = "_entraide_api_replaying"
@@ -150,8 +149,3 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return wrapper
-
-
-def prune() -> int:
-    """Forget keys older than 24 hours (the hourly housekeeping of api.tasks)."""
-    return IdempotentWrite.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()[0]

@@ -128,3 +128,15 @@ def authenticate(raw: str, *, now: datetime | None = None) -> PersonalToken | No
         PersonalToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+# --- Idempotency keys (api/idempotency.py): kept a day, pruned hourly by api.tasks --------------
+IDEMPOTENCY_KEPT_FOR = timedelta(hours=24)
+
+
+def prune_idempotent_writes() -> int:
+    """Forget keys older than 24 hours. Here, not in ``idempotency``, so the job worker prunes
+    without loading the API libraries."""
+    from entraide.api.models import IdempotentWrite
+
+    return IdempotentWrite.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_KEPT_FOR).delete()[0]

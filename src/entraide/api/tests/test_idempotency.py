@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from entraide.api import idempotency
+from entraide.api import idempotency, services
 from entraide.api.models import IdempotentWrite
 from entraide.api.tests.conftest import json_post, json_put
 from entraide.journal.models import Checkin
@@ -95,7 +95,7 @@ def test_keys_are_forgotten_after_24_hours(owner_api):
         assert json_post(owner_api, CHECKINS, BODY, **headers).status_code == 201
         assert Checkin.objects.count() == 2
         IdempotentWrite.objects.update(created_at=timezone.now() - timedelta(hours=25))
-        assert idempotency.prune() == 1
+        assert services.prune_idempotent_writes() == 1
     assert not IdempotentWrite.objects.exists()
 
 
