@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from entraide.journal.markdown import ALLOWED_TAGS, plain_start, render_entry
+from entraide.core.markdown import ALLOWED_TAGS, plain_start, render_entry
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
