@@ -25,7 +25,9 @@ def jpeg_with_gps() -> bytes:
     return image_bytes("JPEG", exif=exif.tobytes())
 
 
-@pytest.mark.parametrize(("fmt", "kind"), [("JPEG", uploads.JPEG), ("PNG", uploads.PNG), ("WEBP", uploads.WEBP)])
+@pytest.mark.parametrize(
+    ("fmt", "kind"), [("JPEG", uploads.JPEG), ("PNG", uploads.PNG), ("WEBP", uploads.WEBP)]
+)
 def test_clean_image_accepts_jpeg_png_webp_by_their_content(fmt, kind):
     clean = uploads.clean_image(io.BytesIO(image_bytes(fmt)))
     assert clean.content_type == kind
@@ -72,7 +74,12 @@ def test_clean_image_refuses_too_many_pixels_before_decoding():
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 10_000, 10_000, 8, 2, 0, 0, 0)
-    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
     with pytest.raises(uploads.UploadRefusedError, match="40 megapixels"):
         uploads.clean_image(io.BytesIO(bomb))
 
