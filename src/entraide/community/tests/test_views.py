@@ -286,3 +286,18 @@ def test_a_reserved_or_taken_address_is_refused(admin_user):
         token = form_token(admin, url)
         data = {"form_token": token, "title": "T", "slug": slug, "visibility": "members", "position": 1}
         assert admin.post(url, data).status_code == 400
+
+
+def test_a_get_on_the_reply_address_shows_the_last_page_and_its_form(owner, member):
+    topic = make_topic(owner, make_space(), body="Le tout premier")
+    response = client_for(member).get(reply_url(topic))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Le tout premier" in html and 'id="repondre"' in html
+
+
+def test_replying_needs_an_account_even_in_a_public_space(owner):
+    topic = make_topic(owner, make_space(visibility=Visibility.PUBLIC))
+    response = client_for().post(reply_url(topic), {"body": "Bonjour"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert topic.posts.count() == 1
