@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -67,6 +68,26 @@ def name_authors(items: list[Any], *, when: str = "created_at") -> list[Any]:
         else:
             item.by = item.author.pseudonym
     return items
+
+
+def name_post_authors(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``name_authors`` for posts read with ``values()``; a quote keeps its author's pseudonym
+    only while that author is here and was named."""
+    left = pgettext("community author", "A member who left")
+    anonymous = pgettext("community author", "Anonymous member")
+    for post in posts:
+        moment = timezone.localtime(post["created_at"])
+        post["when_iso"] = moment.isoformat()
+        post["when"] = f"{moment.day} {MONTHS[moment.month]} {moment.year}, {moment:%H:%M}"
+        if post["author_left"] or post["author_id"] is None:
+            post["by"] = left
+        elif post["anonymous"]:
+            post["by"] = anonymous
+        else:
+            post["by"] = post["pseudonym"]
+        if post["quoted_hides_author"]:
+            post["quoted_pseudonym"] = None
+    return posts
 
 
 def topic_url(topic: Topic, *, number: int | None = None) -> str:
@@ -127,26 +148,22 @@ def _topic_page(
     page_number: Any,
     status: int = 200,
 ) -> HttpResponse:
-    posts = (
-        access.filter_posts_in(topic)
-        .select_related("author", "quoted__author")
-        .only(
-            "id",
-            "number",
-            "anonymous",
-            "author_left",
-            "author_id",
-            "body_html",
-            "content_warning",
-            "created_at",
-            "edited_at",
-            "author__pseudonym",
-            "quoted__id",
-            "quoted__number",
-            "quoted__anonymous",
-            "quoted__author_left",
-            "quoted__author__pseudonym",
-        )
+    # values(), not model instances: 50 posts with their authors and quotes would build 200
+    # objects per page, a fifth of its time; the template reads the same names from dicts.
+    posts = access.filter_posts_in(topic).values(
+        "id",
+        "number",
+        "anonymous",
+        "author_left",
+        "author_id",
+        "body_html",
+        "content_warning",
+        "created_at",
+        "quoted_id",
+        pseudonym=F("author__pseudonym"),
+        quoted_number=F("quoted__number"),
+        quoted_hides_author=Q(quoted__anonymous=True) | Q(quoted__author_left=True),
+        quoted_pseudonym=F("quoted__author__pseudonym"),
     )
     page = _page(posts, POSTS_PER_PAGE, page_number, topic.post_count)
     return render(
@@ -156,7 +173,7 @@ def _topic_page(
             "space": space,
             "topic": topic,
             "page_obj": page,
-            "posts": name_authors(list(page.object_list)),
+            "posts": name_post_authors(list(page.object_list)),
             "form": form,
             "reply_url": reverse("community:reply", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
             "quote_query": f"?page={page.number}&citer=" if page.number > 1 else "?citer=",
