@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "entraide.safety",
     "entraide.treatments",
     "entraide.circle",
+    "entraide.community",
     "entraide.api",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",
@@ -274,6 +275,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
+
+# --- Uploads (core/uploads.py): never served as static files, always through an app's view ------
+MEDIA_ROOT = DATA_DIR / "uploads"
+ENTRAIDE_UPLOAD_MAX_BYTES = envint("ENTRAIDE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")

@@ -22,6 +22,8 @@ urlpatterns = [
     path("securite/", include("entraide.safety.urls")),
     path("traitements/", include("entraide.treatments.urls")),
     path("cercle/", include("entraide.circle.urls")),
+    path("communaute/", include("entraide.community.urls")),
+    path("gestion/espaces/", include("entraide.community.urls_manage")),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
 

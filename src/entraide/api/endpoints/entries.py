@@ -20,10 +20,10 @@ from entraide.api.schemas import (
     Day,
     Input,
 )
+from entraide.core.markdown import render_entry
 from entraide.journal import services
 from entraide.journal import values as v
 from entraide.journal.access import filter_entries_of, get_entry_of
-from entraide.journal.markdown import render_entry
 from entraide.journal.models import JournalEntry
 
 router = area_router("journal", tags=["journal entries"])
