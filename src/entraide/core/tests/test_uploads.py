@@ -12,6 +12,15 @@ from PIL import Image
 from entraide.core import uploads
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def image_bytes(fmt: str, size: tuple[int, int] = (20, 10), **save: object) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "teal").save(buffer, fmt, **save)
