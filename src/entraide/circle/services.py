@@ -330,6 +330,41 @@ def _tell_owner_link_ended(link: Link) -> None:
         )
 
 
+# --- Pause ---------------------------------------------------------------------------------------
+
+
+def _pausable(owner: User, link: Link | None) -> QuerySet[Link]:
+    links = filter_links_of(owner, Link.objects.open())
+    return links.filter(pk=link.pk) if link is not None else links
+
+
+def pause_sharing(owner: User, *, link: Link | None = None) -> int:
+    """Pause one link, or every open link of the person at once: nothing of theirs reaches those
+    supporters any more (the gate refuses a paused link), who see only "sharing paused". The
+    grants are left as they are, so resuming restores them. Distinct from revoking or ending. Each
+    link paused is a consent record. Returns how many links were paused (0 when already paused)."""
+    now = timezone.now()
+    paused = 0
+    with transaction.atomic():
+        for found in _pausable(owner, link).filter(paused_at__isnull=True).select_for_update(of=("self",)):
+            Link.objects.filter(pk=found.pk).update(paused_at=now)
+            _record(found, owner=owner, action=GrantChange.Action.PAUSED, by=Side.OWNER)
+            paused += 1
+    return paused
+
+
+def resume_sharing(owner: User, *, link: Link | None = None) -> int:
+    """Resume one paused link, or every paused link: the grants apply again as they were (those
+    that reached their end date meanwhile stay ended). Each link resumed is a consent record."""
+    resumed = 0
+    with transaction.atomic():
+        for found in _pausable(owner, link).filter(paused_at__isnull=False).select_for_update(of=("self",)):
+            Link.objects.filter(pk=found.pk).update(paused_at=None)
+            _record(found, owner=owner, action=GrantChange.Action.RESUMED, by=Side.OWNER)
+            resumed += 1
+    return resumed
+
+
 # --- Grants --------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("invitations/<uuid:invite_id>/", circle.invitation, name="invitation"),
     path("invitations/<uuid:invite_id>/annuler/", circle.invitation_revoke, name="invitation-revoke"),
     path("liens/<uuid:link_id>/", circle.link_detail, name="link"),
+    path("liens/<uuid:link_id>/pause/", circle.link_pause, name="link-pause"),
+    path("pause/", circle.pause, name="pause"),
     # Being invited
     path("invitation/", invitations.invitation_pending, name="invitation-pending"),
     path("invitation/<str:token>/", invitations.invitation_open, name="invitation-open"),
