@@ -88,7 +88,9 @@ def record_response(
     with transaction.atomic():
         row.save()
         if row.crisis:
-            crisis_signalled.send(sender=QuestionnaireResponse, person=owner, source=row.instrument)
+            crisis_signalled.send(
+                sender=QuestionnaireResponse, person=owner, source=row.instrument, cause=str(row.pk)
+            )
         transaction.on_commit(
             lambda: signals.response_recorded.send(sender=QuestionnaireResponse, owner=owner, response=row)
         )
@@ -122,6 +124,16 @@ def same_response_since(
         return None
     same = last.payload.get("answers") == values and last.payload.get("difficulty") == kept
     return last if same else None
+
+
+def mark_response_private(response: QuestionnaireResponse, *, private: bool) -> QuestionnaireResponse:
+    """ "Reste privé": the answers, the score, and the crisis moment they may have caused never
+    reach anyone the person shares with (the moment names its cause; the circle leaves out a
+    moment whose cause is not a shared response)."""
+    if response.private != private:
+        response.private = private
+        response.save(update_fields=["private"])
+    return response
 
 
 def delete_response(response: QuestionnaireResponse) -> None:

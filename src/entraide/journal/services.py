@@ -422,6 +422,14 @@ def update_entry(
     return entry
 
 
+def mark_entry_private(entry: JournalEntry, *, private: bool) -> JournalEntry:
+    """ "Reste privé": the journal entry never reaches anyone the person shares with."""
+    if entry.private != private:
+        entry.private = private
+        entry.save(update_fields=["private"])
+    return entry
+
+
 def delete_entry(entry: JournalEntry) -> None:
     entry.delete()
 

@@ -225,6 +225,14 @@ def update_thought(record: ThoughtRecord, *, day: date, **values: Any) -> Though
     return record
 
 
+def mark_thought_private(record: ThoughtRecord, *, private: bool) -> ThoughtRecord:
+    """ "Reste privé": the thought record never reaches anyone the person shares with."""
+    if record.private != private:
+        record.private = private
+        record.save(update_fields=["private"])
+    return record
+
+
 def delete_thought(record: ThoughtRecord) -> None:
     record.delete()
 
