@@ -78,6 +78,16 @@ def register() -> None:
             order=60,
         )
     )
+    register_notification_kind(
+        NotificationKind(
+            key="circle.renewal",
+            label=pgettext_lazy("notification kind", "Sharing about to end"),
+            description=pgettext_lazy(
+                "notification kind", "A week before what you share with someone ends: renew it or not."
+            ),
+            order=61,
+        )
+    )
     register_settings_section(
         SettingsSection(
             key="circle",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitations/<uuid:invite_id>/annuler/", circle.invitation_revoke, name="invitation-revoke"),
     path("liens/<uuid:link_id>/", circle.link_detail, name="link"),
     path("liens/<uuid:link_id>/pause/", circle.link_pause, name="link-pause"),
+    path("liens/<uuid:link_id>/renouveler/", circle.link_renew, name="link-renew"),
     path("pause/", circle.pause, name="pause"),
     # "See what they see": the person previews one supporter's pages (nothing recorded)
     path("liens/<uuid:link_id>/apercu/", shared.preview, name="preview"),

@@ -22,7 +22,7 @@ from entraide.accounts.models import User
 from entraide.circle import access, services
 from entraide.circle.forms import InviteForm, SharingForm, sharing_scopes
 from entraide.circle.models import GrantChange, Link
-from entraide.circle.scopes import BY_KEY, PRESETS
+from entraide.circle.scopes import BY_KEY, DEFAULT_GRANT_DAYS, PRESETS
 from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 
@@ -167,6 +167,7 @@ def link_detail(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
         if done:
             return done
     changes = list(access.filter_changes_of(user).filter(link=link)[:50])
+    live = [(BY_KEY[g.scope], g) for g in services.live_grants_of(link) if g.scope in BY_KEY]
     return render(
         request,
         "circle/link/index.html",
@@ -174,7 +175,9 @@ def link_detail(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
             "link": link,
             "state": state,
             "form": form,
-            "live": [(BY_KEY[g.scope], g) for g in services.live_grants_of(link) if g.scope in BY_KEY],
+            "live": live,
+            "renewable": any(g.until is not None for _, g in live),
+            "renew_days": DEFAULT_GRANT_DAYS,
             "changes": [(change, BY_KEY.get(change.scope)) for change in changes],
         },
     )
@@ -222,6 +225,25 @@ def link_pause(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
             messages.success(request, pgettext("circle pause", "Sharing has resumed."))
     elif services.pause_sharing(user, link=link):
         messages.success(request, pgettext("circle pause", "Sharing is paused."))
+    return redirect("circle:link", link_id=link.pk)
+
+
+@audience("owner")
+@login_required
+@require_POST
+def link_renew(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
+    """Renew what is shared on the link (the button on its page, where the notification leads)."""
+    user = cast(User, request.user)  # login_required
+    link = access.get_link_of(user, link_id)
+    try:
+        if services.renew_grants(link, by=user):
+            messages.success(
+                request,
+                pgettext("circle renewal", "Renewed: what you share now ends %(days)s days later.")
+                % {"days": DEFAULT_GRANT_DAYS},
+            )
+    except services.CircleError as exc:
+        messages.error(request, str(exc))
     return redirect("circle:link", link_id=link.pk)
 
 
