@@ -565,6 +565,50 @@ def ask_renewals(now: datetime | None = None) -> int:
     return len(ending)
 
 
+# --- "Qui a vu quoi": the weekly summary -----------------------------------------------------------
+
+SUMMARY_WEEK = timedelta(days=7)
+
+
+def send_access_summaries(now: datetime | None = None) -> int:
+    """The weekly summary of who saw what (kind ``circle.access_summary``, in the centre unless the
+    person chose otherwise): for each person whose data was read during the past week, who read
+    which scopes and how often. Once per person and week. Returns how many people were due."""
+    from entraide.circle.models import AccessEvent
+    from entraide.notifications.services import notify
+
+    at = now or timezone.now()
+    week: dict[uuid.UUID, dict[str, dict[str, int]]] = {}
+    for owner_id, pseudonym, scope, count in AccessEvent.objects.filter(
+        hour__gte=at - SUMMARY_WEEK, hour__lt=at
+    ).values_list("owner_id", "viewer_pseudonym", "scope", "count"):
+        by_scope = week.setdefault(owner_id, {}).setdefault(pseudonym, {})
+        by_scope[scope] = by_scope.get(scope, 0) + count
+    monday = (at - SUMMARY_WEEK).date().isoformat()
+    for owner in User.objects.filter(pk__in=list(week), is_active=True):
+        with override(owner.preferred_language or settings.LANGUAGE_CODE):
+            lines = [
+                pgettext("circle notification", "%(pseudonym)s: %(scopes)s.")
+                % {
+                    "pseudonym": pseudonym,
+                    "scopes": ", ".join(
+                        f"{BY_KEY[scope].label if scope in BY_KEY else scope} ({count})"
+                        for scope, count in sorted(scopes.items())
+                    ),
+                }
+                for pseudonym, scopes in sorted(week[owner.pk].items(), key=lambda item: item[0].lower())
+            ]
+            notify(
+                owner,
+                "circle.access_summary",
+                title=pgettext("circle notification", "Who saw what this week"),
+                body=" ".join(lines),
+                link=reverse("circle:access-log"),
+                dedupe_key=f"circle.access-summary:{owner.pk}:{monday}",
+            )
+    return len(week)
+
+
 def _zone_of(person: User) -> ZoneInfo:
     try:
         return ZoneInfo(person.time_zone)

@@ -21,3 +21,10 @@ def prune_old_access_events(due: str) -> None:
 def ask_renewals(due: str) -> None:
     """A week before what a person shares ends, ask them (never the supporter) whether to renew."""
     services.ask_renewals(jobs.now())
+
+
+@jobs.periodic("circle.access_summaries", every=timedelta(days=7))
+@jobs.job(max_attempts=3)
+def send_access_summaries(due: str) -> None:
+    """Once a week, each person whose data was read is told who saw what (unless turned off)."""
+    services.send_access_summaries(jobs.now())

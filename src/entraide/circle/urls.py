@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entraide.circle.views import circle, invitations, shared
+from entraide.circle.views import access_log, circle, invitations, shared
 
 app_name = "circle"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("liens/<uuid:link_id>/pause/", circle.link_pause, name="link-pause"),
     path("liens/<uuid:link_id>/renouveler/", circle.link_renew, name="link-renew"),
     path("pause/", circle.pause, name="pause"),
+    path("qui-a-vu/", access_log.access_log, name="access-log"),
     # "See what they see": the person previews one supporter's pages (nothing recorded)
     path("liens/<uuid:link_id>/apercu/", shared.preview, name="preview"),
     *(
