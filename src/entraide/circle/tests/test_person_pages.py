@@ -96,3 +96,33 @@ def test_thoughts_show_in_the_persons_zone_and_not_without_the_scope(owner, peer
     page = client_for(peer_helper).get(f"/cercle/avec-moi/{owner.pk}/pensees/").content.decode()
     assert "Une réunion difficile" in page and "Pacific/Auckland" in page
     assert client_for(professional).get(f"/cercle/avec-moi/{owner.pk}/pensees/").status_code == 404
+
+
+def _plant_rows(owner, n, offset):
+    today = timezone.localdate()
+    for i in range(n):
+        create_entry(owner, day=today, title=f"Entrée {offset + i}", body="texte")
+        create_thought(owner, day=today, situation=f"Situation {offset + i}")
+        create_goal(owner, title=f"Objectif {offset + i}")
+        create_strategy(owner, name=f"Stratégie {offset + i}")
+        record_response(owner, questionnaire="gad7", answers=[1] * 7, language="en")
+        create_treatment(owner, name=f"Traitement {offset + i}", dose="1 mg")
+
+
+@pytest.mark.parametrize("slug", ["notes", "pensees", "objectifs", "questionnaires", "traitements"])
+def test_a_page_reads_as_many_rows_in_as_many_queries(owner, peer_helper, slug):
+    """The queries of a page do not grow with the rows it lists (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    link_people(owner, peer_helper, scopes=("notes", "thoughts", "goals", "assessments", "treatments"))
+    client = client_for(peer_helper)
+    url = f"/cercle/avec-moi/{owner.pk}/{slug}/"
+    counts = []
+    for offset in (0, 2):
+        _plant_rows(owner, 2 if offset == 0 else 6, offset)
+        client.get(url)  # the access of this hour counted: the next request reads it only
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
