@@ -46,6 +46,8 @@ TREATMENT = "TREATMENT-SENTINEL-w9e"  # a treatment's name: treatments
 PRIVATE_ENTRY = "PRIVATE-ENTRY-SENTINEL-b2x"  # a private journal entry: nobody
 PRIVATE_THOUGHT = "PRIVATE-THOUGHT-SENTINEL-k6j"  # a private thought record: nobody
 PRIVATE_ANSWER = "WHO-5 Well-Being Index"  # a private questionnaire answer's name: nobody
+CHOICE = "CHOICE-SENTINEL-r1t"  # a choice indicator's option chosen in a shared check-in: indicators
+PRIVATE_CHOICE = "PRIVATE-CHOICE-SENTINEL-y8u"  # the option chosen in the private check-in: nobody
 ANSWERS = "assessments.answers"  # the option, held like a scope
 # Questionnaire wording: every questionnaire page shows it to anyone; on gate pages only, it can
 # come from the owner's answers alone (the other routes are checked for the other sentinels).
@@ -60,11 +62,13 @@ SENTINELS: dict[str, str | None] = {
     GOAL: "goals",
     ITEM_ANSWER: ANSWERS,
     TREATMENT: "treatments",
+    CHOICE: "indicators",
     PRIVATE_NOTE: None,
     PRIVATE_ACTIVITY: None,
     PRIVATE_ENTRY: None,
     PRIVATE_THOUGHT: None,
     PRIVATE_ANSWER: None,
+    PRIVATE_CHOICE: None,
 }
 DATA_SCOPES = (
     "checkins",
@@ -104,6 +108,9 @@ ROUTE_SCOPES = {
 
 def _plant(owner):
     indicator = journal_services.create_indicator(owner, name="Pas", kind="number")
+    choice = journal_services.create_indicator(
+        owner, name="Humeur du ciel", kind="choice", choices=[CHOICE, PRIVATE_CHOICE]
+    )
     now = timezone.now()
     journal_services.record_checkin(
         owner,
@@ -112,13 +119,18 @@ def _plant(owner):
             "mood": 4,
             "note": NOTE,
             "activity_minutes": int(SHARED_ACTIVITY),
-            "indicators": {str(indicator.pk): 4242},
+            "indicators": {str(indicator.pk): 4242, str(choice.pk): CHOICE},
         },
     )
     journal_services.record_checkin(
         owner,
         moment=now - timedelta(days=1),
-        values={"mood": 9, "note": PRIVATE_NOTE, "activity_minutes": int(PRIVATE_ACTIVITY)},
+        values={
+            "mood": 9,
+            "note": PRIVATE_NOTE,
+            "activity_minutes": int(PRIVATE_ACTIVITY),
+            "indicators": {str(choice.pk): PRIVATE_CHOICE},
+        },
         private=True,
     )
     save_safety_plan(owner, steps={"warning_signs": [PLAN_ITEM]})

@@ -201,6 +201,33 @@ def indicator_daily_values(
     return insights.daily_values(pass_.owner, chosen, first, end, shared=True)
 
 
+def choice_counts(pass_: Pass, start: date, end: date) -> list[dict[str, Any]]:
+    """How often each option of the person's choice indicators was chosen in shared check-ins
+    between ``start`` and ``end`` (from the visible start): ``{"name", "counts": [(option, n)]}``,
+    most chosen first, only the options chosen (never a private check-in's)."""
+    from entraide.journal.access import filter_checkins_of, indicators_of
+    from entraide.journal.models import IndicatorKind
+
+    _need(pass_, "indicators")
+    indicators = {str(i.pk): i for i in indicators_of(pass_.owner) if i.kind == IndicatorKind.CHOICE}
+    first = _start(pass_, start)
+    if not indicators or first > end:
+        return []
+    counts: dict[str, dict[str, int]] = {key: {} for key in indicators}
+    checkins = filter_checkins_of(pass_.owner).filter(
+        private=False, local_date__gte=first, local_date__lte=end
+    )
+    for checkin in checkins:
+        for key, value in (checkin.payload.get("indicators") or {}).items():
+            if key in counts and isinstance(value, str):
+                counts[key][value] = counts[key].get(value, 0) + 1
+    return [
+        {"name": indicator.name, "counts": sorted(counts[key].items(), key=lambda item: (-item[1], item[0]))}
+        for key, indicator in indicators.items()
+        if counts[key]
+    ]
+
+
 # --- goals ---------------------------------------------------------------------------------------
 
 

@@ -126,3 +126,18 @@ def test_a_page_reads_as_many_rows_in_as_many_queries(owner, peer_helper, slug):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_choice_indicators_count_the_options_chosen_in_shared_check_ins(owner, peer_helper):
+    from entraide.journal.services import create_indicator, record_checkin
+
+    link_people(owner, peer_helper, scopes=("indicators",))
+    sky = create_indicator(owner, name="Ciel", kind="choice", choices=["Soleil", "Pluie", "Neige"])
+    now = timezone.now()
+    for n, option in enumerate(["Soleil", "Soleil", "Pluie"]):
+        record_checkin(
+            owner, moment=now - timedelta(hours=n + 1), values={"indicators": {str(sky.pk): option}}
+        )
+    record_checkin(owner, moment=now, values={"indicators": {str(sky.pk): "Neige"}}, private=True)
+    page = client_for(peer_helper).get(f"/cercle/avec-moi/{owner.pk}/indicateurs/?periode=7").content.decode()
+    assert "Soleil: 2 times" in page and "Pluie: once" in page and "Neige" not in page

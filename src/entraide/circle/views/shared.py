@@ -123,7 +123,11 @@ def _checkins(request: HttpRequest, passed: gate.Pass) -> dict[str, Any]:
 def _indicators(request: HttpRequest, passed: gate.Pass) -> dict[str, Any]:
     """The person's own indicators' trends (numbers, yes/no, durations), from shared check-ins."""
     measures = projections.indicator_measures(passed)
-    return _trend(request, passed, measures, "", projections.indicator_daily_values)
+    context = _trend(request, passed, measures, "", projections.indicator_daily_values)
+    days = _int_choice(request.GET.get("periode"), PERIODS, 30)
+    end = timezone.localdate(timezone=_zone(passed.owner))
+    choices = projections.choice_counts(passed, end - timedelta(days=days - 1), end)
+    return {**context, "choices": choices, "days": days, "periods": PERIODS}
 
 
 def _trend(
