@@ -59,9 +59,11 @@ def record_response(
     difficulty: Any = None,
     language: str | None = None,
     at: datetime | None = None,
+    private: bool = False,
 ) -> QuestionnaireResponse:
     """Score and keep one filled questionnaire. ``language`` is the language its wording was shown
-    in; ``at`` (demo data only) a past moment. When an item with a crisis threshold is answered
+    in; ``at`` (demo data only) a past moment; ``private``: "reste privé" from the start, and so is
+    the crisis moment it may cause. When an item with a crisis threshold is answered
     above it (PHQ-9 item 9 above 0), ``core.signals.crisis_signalled`` is sent in the transaction:
     the safety app records a crisis moment, and the caller shows the crisis screen."""
     instrument = instrument_or_error(questionnaire)
@@ -73,6 +75,7 @@ def record_response(
         instrument=instrument.key,
         answered_at=moment,
         local_date=local_date(moment, _zone(owner)),
+        private=private,
         payload={
             "version": instrument.version,
             "language": engine.wording_language(instrument.stem, language),

@@ -382,10 +382,17 @@ def _clean_entry(*, day: date, title: str, body: str, mood: Any, tags: Any) -> d
 
 
 def create_entry(
-    owner: Any, *, day: date, title: str = "", body: str = "", mood: Any = None, tags: Any = ()
+    owner: Any,
+    *,
+    day: date,
+    title: str = "",
+    body: str = "",
+    mood: Any = None,
+    tags: Any = (),
+    private: bool = False,
 ) -> JournalEntry:
     payload = _clean_entry(day=day, title=title, body=body, mood=mood, tags=tags)
-    entry = JournalEntry(owner=owner, day=day, payload=payload)
+    entry = JournalEntry(owner=owner, day=day, payload=payload, private=private)
     entry.save()
     return entry
 

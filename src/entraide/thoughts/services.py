@@ -202,11 +202,12 @@ def clean_thought(
 # --- Writes -------------------------------------------------------------------------------------
 
 
-def create_thought(owner: Any, *, day: date, **values: Any) -> ThoughtRecord:
-    """A new record. ``values`` are ``clean_thought``'s keyword arguments but ``day``."""
+def create_thought(owner: Any, *, day: date, private: bool = False, **values: Any) -> ThoughtRecord:
+    """A new record. ``values`` are ``clean_thought``'s keyword arguments but ``day``; ``private``:
+    "reste privé" from the start."""
     payload = clean_thought(day=day, **values)
     payload.update(follow_up_note="", follow_up_intensity=None)
-    record = ThoughtRecord(owner=owner, day=day, payload=payload)
+    record = ThoughtRecord(owner=owner, day=day, payload=payload, private=private)
     record.save()
     return record
 
