@@ -123,6 +123,15 @@ def client_for(user: User | None = None) -> Client:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
         client.force_login(user)
+        # allauth records each login's session with its account (usersessions); force_login does
+        # not go through allauth, so record it as a real login would.
+        from allauth.usersessions.models import UserSession
+
+        UserSession.objects.get_or_create(
+            user=user,
+            session_key=client.session.session_key,
+            defaults={"ip": "127.0.0.1", "user_agent": "tests"},
+        )
     return client
 
 

@@ -103,6 +103,8 @@ def resolve(server: Server, scenarios: list[Scenario]) -> list[Target]:
         for name in [h for h in headers if h.startswith(BODY_VALUE)]:
             body = body.replace("{" + name.removeprefix(BODY_VALUE).lower() + "}", headers.pop(name))
         request = Request(method=s.method, body=body, ok_statuses=s.ok_statuses)
+        if s.connections:
+            request = dataclasses.replace(request, connections=s.connections)
         targets.append(Target(s, server.base_url + s.resolve(server.base_url), headers, request))
     return targets
 

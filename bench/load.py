@@ -50,6 +50,7 @@ class Request:
     method: str = "GET"
     body: str = ""
     ok_statuses: tuple[int, ...] = ()
+    connections: int = CONNECTIONS  # more to measure throughput under a queue (the scenario says)
 
     def env(self) -> dict[str, str]:
         return {
@@ -61,7 +62,7 @@ class Request:
 
 
 def wrk(url: str, seconds: int, headers: dict[str, str], request: Request = Request()) -> Run:
-    command = [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
+    command = [WRK, f"-t{THREADS}", f"-c{request.connections}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)

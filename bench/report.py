@@ -24,7 +24,7 @@ def header(results: Results) -> None:
         print(
             "WARNING: the machine is busy before the run starts: latencies will be noisy, ratios unreliable"
         )
-    print("rate limits: off (ENTRAIDE_BENCH=1 settings), so the load measures pages, not throttling")
+    print("rate limits: off (bench/settings.py), so the load measures pages, not throttling")
     print(f"load: wrk -t{THREADS} -c{CONNECTIONS} --latency, header Accept-Language: {ACCEPT_LANGUAGE}")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
-import os
 import re
 import subprocess
 import sys
@@ -59,6 +58,7 @@ class Scenario:
     ok_statuses: tuple[int, ...] = ()
     prepare: PrepareSpec | None = None
     rows: str | None = None  # A table that must gain one row per request (a POST that creates).
+    connections: int | None = None  # wrk's connections when not bench.load's default (2)
 
     def resolve(self, base_url: str) -> str:
         return self.path if isinstance(self.path, str) else self.path(base_url)
@@ -94,19 +94,15 @@ def stylesheet_path(base_url: str) -> str:
     return finder.hrefs[0]
 
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 BENCH_EMAIL = "bench@example.org"
 BENCH_PASSWORD = "une phrase de passe pour mesurer"  # noqa: S105 — a throwaway account in a temp dir
 
 
 def _manage_shell(data_dir: Path, script: str, timeout: float = 120) -> str:
-    """Run Python in the server's environment (its settings, its data dir); returns its stdout.
-
-    The repository is on the path, so that the script may import `bench.seed`.
-    """
+    """Run Python in the server's environment (its settings, its data dir, the repository on the
+    path, so that the script may import `bench.seed`); returns its stdout."""
     entraide = Path(sys.executable).parent / "entraide"
     env = serve_env(data_dir)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")]))
     done = subprocess.run(
         [str(entraide), "manage", "shell", "--no-imports", "-c", script],
         env=env,
@@ -166,6 +162,25 @@ def seed_journal(data_dir: Path) -> str:
 def seed_questionnaires(data_dir: Path) -> str:
     """The bench person with three years of fortnightly questionnaires (bench/seed_assessments.py)."""
     return _seed(data_dir, "seed_assessments", "questionnaires")
+
+
+def seed_community(data_dir: Path) -> str:
+    """2,000 members, 20 spaces, 20,000 topics, 200,000 posts (bench/seed_community.py)."""
+    return _seed(data_dir, "seed_community", "community")
+
+
+COMMUNITY_SPACE_SLUG = "banc-{:02d}"
+
+
+def community_topic_id(space: int, n: int) -> str:
+    """The fixed id of topic ``n`` (0-based) of space ``space`` (0-based) in the community seed;
+    topic 0 of each space holds 50 posts and is the first of its space's list."""
+    return f"00000000-0000-4000-8000-{space:04d}{n:08d}"
+
+
+COMMUNITY_SPACE = f"/communaute/{COMMUNITY_SPACE_SLUG.format(1)}/"
+COMMUNITY_TOPIC = f"{COMMUNITY_SPACE}{community_topic_id(0, 0)}/"
+COMMUNITY_REPLY_TOPIC = f"{COMMUNITY_SPACE}{community_topic_id(0, 1)}/"
 
 
 def _login_page(base_url: str) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector, str]:
@@ -250,6 +265,11 @@ def questionnaire_form_headers(base_url: str, data_dir: Path) -> dict[str, str]:
     return _form_headers(base_url, data_dir, QUESTIONNAIRE_FORM)
 
 
+def community_reply_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    """The reply form sits at the bottom of the topic page; it posts to .../repondre/."""
+    return _form_headers(base_url, data_dir, COMMUNITY_REPLY_TOPIC)
+
+
 BASELINE = "baseline"
 
 # The baseline comes first: the other scenarios' p95 is compared with it.
@@ -330,6 +350,35 @@ SCENARIOS: list[Scenario] = [
         weigh=False,
         prepare=seed_questionnaires,
         rows="assessments_questionnaireresponse",
+    ),
+    # Issue #21: the community at scale (bench/seed_community.py). Goal: ≥ 100 requests/s at 16
+    # connections on the list and topic pages, each page under 60 KB on a first visit.
+    Scenario(
+        "community topic list (16 connections)",
+        COMMUNITY_SPACE,
+        connections=16,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_community,
+    ),
+    Scenario(
+        "community topic page, 50 posts (16 connections)",
+        COMMUNITY_TOPIC,
+        connections=16,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_community,
+    ),
+    # A reply per request, to another topic than the one measured above.
+    Scenario(
+        "community reply POST",
+        f"{COMMUNITY_REPLY_TOPIC}repondre/",
+        dynamic_headers=community_reply_headers,
+        method="POST",
+        body="csrfmiddlewaretoken={csrf}&form_token={nonce}.{signed}&body=Merci+pour+ce+message%2C+courage.",
+        ok_statuses=(302,),
+        p50_budget_ratio=2.0,
+        weigh=False,
+        prepare=seed_community,
+        rows="community_post",
     ),
     # Last: it adds a check-in per request. A past moment, so that the today page stays as seeded;
     # a fresh nonce per request, or the dedupe path would answer (the harness counts the rows);

@@ -22,6 +22,8 @@ WORKERS = 2  # gunicorn sync workers, as `entraide serve` runs by default.
 # gunicorn recycles workers (--max-requests): each boot imports Django again, which shows in p95.
 WORKER_BOOT_MARKER = "Booting worker with pid"
 MAX_ERRORS, MAX_ERROR_LENGTH = 100, 1000
+REPOSITORY = Path(__file__).resolve().parent.parent
+
 # Host settings that would change what is measured (PostgreSQL, Redis, HTTPS redirects, access
 # log…): the benchmark always measures the default self-hosted setup, SQLite in a fresh directory.
 _STRIPPED_ENV = (
@@ -77,7 +79,10 @@ def serve_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
     for name in _STRIPPED_ENV:
         env.pop(f"{name}_FILE", None)
-    env["ENTRAIDE_BENCH"] = "1"
+    # The product's settings plus the baseline page, without rate limits (bench/settings.py);
+    # the repository on the path, so that `bench` can be imported.
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")]))
     env["ENTRAIDE_DATA_DIR"] = str(data_dir)
     return env
 

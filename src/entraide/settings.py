@@ -59,7 +59,9 @@ if TRUSTED_PROXIES:
 
 # Where the public can read this instance's source (AGPL section 13); /source/ serves it too.
 SOURCE_URL = env("ENTRAIDE_SOURCE_URL")
-BENCH = envbool("ENTRAIDE_BENCH")
+# Our own limits (core.ratelimits: kept forms, the API); bench/settings.py turns them off, and
+# ENTRAIDE_RATE_LIMITS=0 too (tests that drive a real server hard).
+RATE_LIMITS = envbool("ENTRAIDE_RATE_LIMITS", default=True)
 
 INSTALLED_APPS = [
     "entraide.core",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "entraide.safety",
     "entraide.treatments",
     "entraide.circle",
+    "entraide.community",
     "entraide.api",
     "entraide.admin_site.AdminConfig",  # django.contrib.admin behind allauth (see admin_site.py)
     "django.contrib.auth",
@@ -115,7 +118,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "entraide.urls"
-# Django's form renderer, with the label and the simple inputs written in Python (core/form_renderer.py).
+# Django's form renderer, with the label and the simple inputs written in Python (core/form_renderer.py):
+# a declared exception, measured in docs/performance.md.
 FORM_RENDERER = "entraide.core.form_renderer.FastFormRenderer"
 WSGI_APPLICATION = "entraide.wsgi.application"
 
@@ -229,20 +233,19 @@ MFA_TOTP_TOLERANCE = 0
 # Off: tracking writes to the database on every request (costly on SQLite and a small host);
 # the list still shows each session's browser and start.
 USERSESSIONS_TRACK_ACTIVITY = False
-if BENCH:
-    ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False  # the benchmark measures pages, not throttling
-else:
-    # allauth's limits, counted in the shared cache so every worker sees the same counts; never a
-    # permanent lockout. Failed logins (accounts.adapters.AccountAdapter.pre_authenticate, and
-    # docs/accounts.md): 5 in 5 minutes per (address, account) and 60 in 10 minutes per address,
-    # so that one address shared by many people (a shelter's Wi-Fi) does not block them all; 100
-    # an hour per account from all addresses together, against guessing from many addresses. A
-    # browser that signed in to the account before counts only its own failures: 5 in 5 minutes.
-    ACCOUNT_RATE_LIMITS = {
-        "login_failed": "60/10m/ip,5/5m/key",
-        "login_failed_account": "100/1h/key",
-        "login_failed_known_browser": "5/5m/key",
-    }
+USERSESSIONS_ADAPTER = "entraide.accounts.adapters.UserSessionsAdapter"
+# allauth's limits, counted in the shared cache so every worker sees the same counts; never a
+# permanent lockout. Failed logins (accounts.adapters.AccountAdapter.pre_authenticate, and
+# docs/accounts.md): 5 in 5 minutes per (address, account) and 60 in 10 minutes per address,
+# so that one address shared by many people (a shelter's Wi-Fi) does not block them all; 100
+# an hour per account from all addresses together, against guessing from many addresses. A
+# browser that signed in to the account before counts only its own failures: 5 in 5 minutes.
+# (bench/settings.py turns them off.)
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+    "login_failed": "60/10m/ip,5/5m/key",
+    "login_failed_account": "100/1h/key",
+    "login_failed_known_browser": "5/5m/key",
+}
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # password, address and 2FA changes are emailed
 
@@ -272,6 +275,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
+
+# --- Uploads (core/uploads.py): never served as static files, always through an app's view ------
+MEDIA_ROOT = DATA_DIR / "uploads"
+ENTRAIDE_UPLOAD_MAX_BYTES = envint("ENTRAIDE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")

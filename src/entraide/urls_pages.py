@@ -1,7 +1,6 @@
 """Every route but the API: the job worker's URLconf (links in emails and notifications), which
 spares it django-ninja and pydantic (~18 MB). ``entraide.urls`` adds the API."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,11 +22,10 @@ urlpatterns = [
     path("securite/", include("entraide.safety.urls")),
     path("traitements/", include("entraide.treatments.urls")),
     path("cercle/", include("entraide.circle.urls")),
+    path("communaute/", include("entraide.community.urls")),
+    path("gestion/espaces/", include("entraide.community.urls_manage")),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
-
-if settings.BENCH:
-    urlpatterns.append(path("bench/", include("entraide.core.bench_urls")))
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied

@@ -58,6 +58,11 @@ SAMPLE_KWARGS: dict[str, object] = {
     "schedule_id": "00000000-0000-4000-8000-000000000062",
     "note_id": "00000000-0000-4000-8000-000000000063",
     "dose_at": "20260302T110000Z",
+    # A members' space with one topic and an image (test_pages creates them).
+    "space_slug": "entraide-exemple",
+    "space_id": "00000000-0000-4000-8000-000000000071",
+    "topic_id": "00000000-0000-4000-8000-000000000072",
+    "image_id": "00000000-0000-4000-8000-000000000073",
     "token_id": "00000000-0000-4000-8000-000000000004",  # an API token: revoking is POST only
     # The circle (test_pages creates them): a link of the person walking the pages, and one of
     # their invitations; the sample person (person_id) shares check-ins and safety plan with them.

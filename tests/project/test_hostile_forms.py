@@ -23,7 +23,7 @@ from entraide.core import crypto, formtokens, instance
 from tests.project.hostile import TWICE, as_typed, kinds_for
 from tests.project.test_pages import _clients, html_pages, people_samples, published  # noqa: F401
 
-pytestmark = [pytest.mark.hostile, pytest.mark.django_db]
+pytestmark = [pytest.mark.hostile, pytest.mark.django_db, pytest.mark.timeout(600)]
 
 SHOWN_AGAIN = frozenset(
     {"text", "search", "email", "url", "tel", "number", "date", "month", "time", "datetime-local", "textarea"}

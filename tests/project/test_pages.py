@@ -26,7 +26,13 @@ from entraide.thoughts import services as thought_services
 from entraide.thoughts.models import ThoughtRecord
 from tests.project.pages import SAMPLE_KWARGS, SAMPLE_REMINDER_ID, fill, walk
 
-SKIP_NAMES = {"core:source", "core:healthz", "core:security-txt", "safety:worker"}  # not HTML
+SKIP_NAMES = {
+    "core:source",
+    "core:healthz",
+    "core:security-txt",
+    "safety:worker",
+    "community:image",
+}  # not HTML
 
 
 class PageParser(HTMLParser):
@@ -182,6 +188,7 @@ def create_people_samples(admin_user):
     ).save()
     goals_samples(admin_user)
     treatments_samples(admin_user)
+    community_samples(admin_user)
     from entraide.assessments.models import QuestionnaireResponse
 
     QuestionnaireResponse(
@@ -255,6 +262,56 @@ def circle_samples(walker, person):
         owner=person,
         token_hash=circle_services.hash_token(SAMPLE_KWARGS["token"]),
         expires_at=now + timedelta(days=14),
+    )
+
+
+def community_samples(author):
+    """The space, topic and image the sample ids point to (entraide.community)."""
+    import io
+
+    from PIL import Image as PILImage
+
+    from entraide.community import services as community_services
+    from entraide.community.models import Image, Post, Space, Topic
+    from entraide.core import uploads
+
+    space = Space.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["space_id"])),
+        slug=str(SAMPLE_KWARGS["space_slug"]),
+        title="Exemple",
+        charter="Soyons **bienveillants**.",
+    )
+    now = timezone.now()
+    topic = Topic.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["topic_id"])),
+        space=space,
+        author=author,
+        title="Bonjour",
+        created_at=now,
+        last_post_at=now,
+        post_count=1,
+    )
+    body = "Un *premier* message."
+    Post.objects.create(
+        topic=topic,
+        author=author,
+        number=1,
+        body=body,
+        body_html=community_services.render_body(body),
+        created_at=now,
+    )
+    Space.objects.filter(pk=space.pk).update(topic_count=1, post_count=1, last_post_at=now)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (4, 4), "teal").save(buffer, "PNG")
+    Image.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["image_id"])),
+        space=space,
+        author=author,
+        stored_name=uploads.store(buffer.getvalue(), folder="community", extension="png"),
+        content_type=uploads.PNG,
+        width=4,
+        height=4,
+        size=len(buffer.getvalue()),
     )
 
 

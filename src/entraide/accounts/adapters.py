@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit  # the public wrapper hides the usage a login rolls back
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
@@ -130,3 +131,19 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
 
     def get_totp_issuer(self) -> str:
         return instance.load_settings().name
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):  # type: ignore[misc]  # allauth ships no types
+    """ "Log out of the other sessions" (the sessions page) ends every other way in too: the
+    accounts.signals.ways_in_ended signal lets the API end its tokens."""
+
+    def end_sessions(self, sessions: Any) -> None:
+        from allauth.core import context
+
+        from entraide.accounts.signals import ways_in_ended
+
+        super().end_sessions(sessions)
+        request = context.request
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ways_in_ended.send(sender=User, user=user, request=request, reason="logout_everywhere")

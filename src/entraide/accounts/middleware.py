@@ -137,9 +137,7 @@ class SessionLimitsMiddleware:
             if reason:
                 logout(request)
                 # A form posted just now is kept for after the login (nothing typed is lost).
-                messages.info(
-                    request, formstash.kept_message() if formstash.keep_posted_form(request) else reason
-                )
+                messages.info(request, formstash.keep_posted_form(request) or reason)
                 return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         devices.remember_browser(request, response)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest
 
-from entraide.accounts.models import Role
+from entraide.accounts.models import Role, User
 from entraide.accounts.services import active_roles, roles_version
 from entraide.core import instance
 from entraide.core.models import InstanceSettings
@@ -45,3 +46,12 @@ def holds_others_data(user: object) -> bool:
     registered in ``core.registries.others_data_holders``): a second factor and the 12-hour
     session cap apply, as for a role."""
     return any(holder.holds(user) for holder in others_data_holders.ordered())
+
+
+def must_enrol_second_factor(user: User, row: InstanceSettings) -> bool:
+    """A role that requires a second factor, and none set up: outside a request (the API, whose
+    tokens carry no session to remember roles in), or a grant on someone else's data. A query or
+    two, and one more for the circle's grants."""
+    held = active_roles(user)
+    required = bool(held & mfa_required_roles(row)) or holds_others_data(user)
+    return required and not is_mfa_enabled(user)

@@ -5,16 +5,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from allauth.account.signals import email_changed, password_changed, password_reset
+from allauth.account.signals import email_changed, password_changed, password_reset, password_set
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from entraide.accounts import devices, roles, services
 from entraide.accounts.middleware import LAST_SEEN, LOGIN_AT
 from entraide.accounts.models import SecurityEvent, User
+
+# Every other way into the account must end: its password was changed, reset or set, or the
+# person logged out of their other sessions. Sent with ``user``, ``request`` (may be ``None``) and
+# ``reason`` ("password" or "logout_everywhere"); the API ends the person's tokens.
+ways_in_ended = Signal()
 
 # Where allauth keeps the session's authentications (allauth.account.internal.flows.login).
 AUTHENTICATION_RECORDS_KEY = "account_authentication_methods"
@@ -60,11 +65,18 @@ def on_login_failed(
 @receiver(password_changed, dispatch_uid="entraide_password_changed")
 def on_password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     services.record_security_event(user, SecurityEvent.Kind.PASSWORD_CHANGED)
+    ways_in_ended.send(sender=User, user=user, request=request, reason="password")
 
 
 @receiver(password_reset, dispatch_uid="entraide_password_reset")
 def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     services.record_security_event(user, SecurityEvent.Kind.PASSWORD_RESET)
+    ways_in_ended.send(sender=User, user=user, request=request, reason="password")
+
+
+@receiver(password_set, dispatch_uid="entraide_password_set")
+def on_password_set(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    ways_in_ended.send(sender=User, user=user, request=request, reason="password")
 
 
 @receiver(email_changed, dispatch_uid="entraide_email_changed")

@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from entraide.api.models import PersonalToken
+from entraide.core.access import one_or_404
 
 
 def filter_tokens_of(owner: Any, qs: QuerySet[PersonalToken] | None = None) -> QuerySet[PersonalToken]:
@@ -16,11 +16,4 @@ def filter_tokens_of(owner: Any, qs: QuerySet[PersonalToken] | None = None) -> Q
 
 
 def get_token_of(owner: Any, token_id: uuid.UUID | str) -> PersonalToken:
-    try:
-        token_uuid = uuid.UUID(str(token_id))
-    except ValueError:
-        raise Http404 from None
-    found = filter_tokens_of(owner).filter(pk=token_uuid).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_or_404(filter_tokens_of(owner), token_id)

@@ -8,6 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "API")
 
     def ready(self) -> None:
+        from entraide.api import receivers, tasks  # noqa: F401 — connects, registers the job
         from entraide.api.personal_data import register
 
         register()

@@ -9,12 +9,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Router
 from ninja.security import HttpBearer
 
+from entraide.accounts import roles
 from entraide.accounts import services as account_services
-from entraide.api import services
-from entraide.api.models import PersonalToken
-from entraide.core import instance
+from entraide.api import idempotency, services
+from entraide.api.models import PersonalToken, TokenScope
+from entraide.core import instance, ratelimits
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The API takes JSON. Form bodies are refused (415) rather than parsed: Django parses them
@@ -23,8 +25,60 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_MEDIA_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
+AREA = "_entraide_api_area"  # set on the request by the operation's router, read by TokenAuth
+
+
 class ReadOnlyTokenError(Exception):
-    """A read-only token used to change something: 403."""
+    """A token that only reads this area used to change something in it: 403."""
+
+
+class SecondFactorNeededError(Exception):
+    """The owner holds a role that requires a second factor and has not set one up: 401 until
+    they do, on the site (a token made before the role must not bypass what a login now asks)."""
+
+
+class RateLimitedError(Exception):
+    """Too many requests from this token or this address: 429 with ``Retry-After``."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+# docs/api.md: a program syncing a journal needs a few requests a minute; messages and forum
+# posts will come through the API too. Counted in the shared cache (core.ratelimits).
+PER_TOKEN = ratelimits.Limit("api-token", limit=120, per=60)
+PER_ADDRESS = ratelimits.Limit("api-address", limit=300, per=60)
+
+
+class AreaNotAllowedError(Exception):
+    """A token that does not open the operation's area: 403."""
+
+    def __init__(self, area: str) -> None:
+        super().__init__(area)
+        self.area = area
+
+
+def area_router(area: str, **kwargs: Any) -> Router:
+    """A router whose every operation belongs to ``area`` (core.registries.api_areas): a token
+    must open that area (to read), with ``read_write`` to change anything. An operation outside
+    such a router has no area and refuses every token."""
+    router = Router(**kwargs)
+
+    def in_area(run: Callable[..., Any]) -> Callable[..., Any]:
+        # "view" mode: wraps the operation before authentication, which reads the mark.
+        @wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> Any:
+            setattr(request, AREA, area)
+            setattr(request, idempotency.OPERATION, getattr(run, "__self__", None))
+            return run(request, *args, **kw)
+
+        return wrapper
+
+    router.add_decorator(in_area, mode="view")
+    router.add_decorator(idempotency.idempotent)  # after authentication and validation
+    router.entraide_area = area  # type: ignore[attr-defined]  # read by the tests and the docs
+    return router
 
 
 class FormBodyError(Exception):
@@ -51,18 +105,31 @@ class TokenAuth(HttpBearer):
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             return None
+        # Counted before the token is looked up: a flood of wrong tokens costs no query.
+        wait = ratelimits.hit(PER_ADDRESS, ratelimits.client_ip(request))
+        if wait is not None:
+            raise RateLimitedError(wait)
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> PersonalToken | None:
         found = services.authenticate(token)
         if found is None:
             return None
-        if request.method not in SAFE_METHODS and not found.can_write:
+        wait = ratelimits.hit(PER_TOKEN, str(found.pk))
+        if wait is not None:
+            raise RateLimitedError(wait)
+        area = getattr(request, AREA, None)
+        scope = found.scope_for(area) if area else None
+        if scope is None:
+            raise AreaNotAllowedError(area or "")
+        if request.method not in SAFE_METHODS and scope != TokenScope.READ_WRITE:
             raise ReadOnlyTokenError
         if request.content_type in FORM_MEDIA_TYPES:
             raise FormBodyError
         if not consents_up_to_date(request, found.owner):
             raise ConsentNeededError
+        if roles.must_enrol_second_factor(found.owner, instance.settings_for(request)):
+            raise SecondFactorNeededError
         return found
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import pgettext_lazy
 
 from entraide.api import services
 from entraide.api.models import TokenScope
+from entraide.core.registries import api_areas
+
+NONE = "none"
+AREA_PREFIX = "area_"
 
 DURATION_CHOICES = [
     ("30", pgettext_lazy("api token form", "30 days")),
@@ -24,17 +30,6 @@ class TokenForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    scope = forms.ChoiceField(
-        label=pgettext_lazy("api token form", "What it allows"),
-        choices=TokenScope.choices,
-        initial=TokenScope.READ,
-        widget=forms.RadioSelect,
-        help_text=pgettext_lazy(
-            "api token form",
-            "Read only is enough to copy your data elsewhere. Choose read and write only for a "
-            "program that records check-ins or entries for you.",
-        ),
-    )
     days = forms.TypedChoiceField(
         label=pgettext_lazy("api token form", "Valid for"),
         choices=DURATION_CHOICES,
@@ -43,6 +38,46 @@ class TokenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=pgettext_lazy("api token form", "After that it stops working; you can create another."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One choice per area the apps registered, after the name and before the duration.
+        days = self.fields.pop("days")
+        for area in api_areas.ordered():
+            self.fields[AREA_PREFIX + area.key] = forms.ChoiceField(
+                label=str(area.label),
+                help_text=str(area.description),
+                choices=[
+                    (NONE, pgettext_lazy("api token form", "No access")),
+                    (TokenScope.READ, TokenScope.READ.label),
+                    (TokenScope.READ_WRITE, TokenScope.READ_WRITE.label),
+                ],
+                initial=NONE,
+                required=False,  # left out: no access
+                widget=forms.RadioSelect,
+            )
+        self.fields["days"] = days
+
+    def areas(self) -> dict[str, str]:
+        """``{area: scope}`` of the areas ticked (after ``is_valid``)."""
+        return {
+            name.removeprefix(AREA_PREFIX): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(AREA_PREFIX) and value not in (NONE, "")
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not self.areas():
+            raise forms.ValidationError(
+                pgettext_lazy(
+                    "api token form",
+                    "Choose at least one area the token may read. Read only is enough to copy your "
+                    "data elsewhere; choose read and write only for a program that records for you.",
+                ),
+                code="no_area",
+            )
+        return cleaned
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

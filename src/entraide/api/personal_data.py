@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from entraide.api.access import filter_tokens_of
-from entraide.api.models import PersonalToken
+from entraide.api.models import IdempotentWrite, PersonalToken
 from entraide.core.registries import (
     ErasureRegistration,
     ExportedPart,
@@ -26,7 +26,7 @@ def export_tokens(person: Any) -> ExportedPart:
                 "id": str(t.pk),
                 "name": t.name,
                 "prefix": t.prefix,
-                "scope": t.scope,
+                "areas": t.areas,
                 "created_at": t.created_at,
                 "expires_at": t.expires_at,
                 "last_used_at": t.last_used_at,
@@ -46,4 +46,7 @@ def register() -> None:
     register_export(
         ExportRegistration(key="api.tokens", models=(PersonalToken,), export=export_tokens, order=90)
     )
-    register_erasure(ErasureRegistration(key="api.tokens", models=(PersonalToken,), erase=erase, order=90))
+    register_erasure(
+        # Idempotency keys go with their token (cascade).
+        ErasureRegistration(key="api.tokens", models=(PersonalToken, IdempotentWrite), erase=erase, order=90)
+    )

@@ -61,8 +61,9 @@ class DateRange(Page):
     to: Day | None = Field(None, description="Up to this local date (included).")
 
 
-# The errors every operation may answer with.
-READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ValidationErrorOut}
+# The errors every operation may answer with: 403 when the token does not open the operation's
+# area (or only reads it, on a write), 429 past a rate limit (with Retry-After).
+READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 ITEM_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 404: ErrorOut}
-WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 403: ErrorOut}
-ITEM_WRITE_ERRORS: dict[int, type[Schema]] = {**ITEM_ERRORS, 403: ErrorOut}
+WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS}
+ITEM_WRITE_ERRORS: dict[int, type[Schema]] = {**ITEM_ERRORS}

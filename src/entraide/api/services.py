@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from entraide.accounts.models import SecurityEvent
 from entraide.accounts.services import record_security_event
 from entraide.api.models import PersonalToken, TokenScope
 from entraide.core import mail
+from entraide.core.registries import api_areas
 
 TOKEN_PREFIX = "ent_"  # noqa: S105 — a public marker that makes tokens recognisable
 _TOKEN = re.compile(r"ent_[A-Za-z0-9_-]{43}")
@@ -34,19 +36,35 @@ def hash_secret(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(owner: Any, *, name: str, scope: str, days: int) -> tuple[PersonalToken, str]:
+def create_token(
+    owner: Any,
+    *,
+    name: str,
+    days: int,
+    areas: Mapping[str, str] | None = None,
+    scope: str | None = None,
+) -> tuple[PersonalToken, str]:
     """A new token and its secret, which the caller shows once and never stores.
 
-    Callers validate ``name``, ``scope`` and ``days`` first (the form does); a wrong value here is
-    a programming error.
+    ``areas`` maps area keys (core.registries.api_areas) to a ``TokenScope``; ``scope`` alone is
+    short for every area registered now, with that scope. Callers validate the values first (the
+    form does); a wrong value here is a programming error.
     """
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME:
         raise ValueError("a token needs a name of at most 80 characters")
-    if scope not in TokenScope.values:
-        raise ValueError(f"unknown token scope {scope!r}")
+    if areas is None:
+        if scope not in TokenScope.values:
+            raise ValueError(f"unknown token scope {scope!r}")
+        areas = {area.key: str(scope) for area in api_areas.ordered()}
+    if not areas:
+        raise ValueError("a token opens at least one area")
+    for area, level in areas.items():
+        if api_areas.get(area) is None or level not in TokenScope.values:
+            raise ValueError(f"unknown area or scope {area!r}: {level!r}")
     if days not in DURATIONS:
         raise ValueError(f"a token lasts one of {DURATIONS} days")
+    stored = [f"{area}:{level}" for area, level in areas.items()]
     secret = secrets.token_urlsafe(32)
     raw = f"{TOKEN_PREFIX}{secret}"
     now = timezone.now()
@@ -56,12 +74,12 @@ def create_token(owner: Any, *, name: str, scope: str, days: int) -> tuple[Perso
             name=name,
             prefix=secret[:SHOWN_PREFIX],
             secret_hash=hash_secret(raw),
-            scope=scope,
+            areas=stored,
             created_at=now,
             expires_at=now + timedelta(days=days),
         )
         # A token reads health data without a password: whoever made it, the person is told.
-        record_security_event(owner, SecurityEvent.Kind.API_TOKEN_CREATED, scope=scope, days=days)
+        record_security_event(owner, SecurityEvent.Kind.API_TOKEN_CREATED, areas=stored, days=days)
         mail.send_mail(
             to=owner.email,
             template_prefix="api/email/token_created",
@@ -81,6 +99,19 @@ def revoke_token(token: PersonalToken) -> None:
     token.revoked_at = now
 
 
+def end_tokens_of(owner: Any, *, reason: str) -> int:
+    """Revoke every token of ``owner`` still working (a new password, or "log out of the other
+    sessions", ends every way in); returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        ended = PersonalToken.objects.filter(owner=owner, revoked_at__isnull=True, expires_at__gt=now).update(
+            revoked_at=now
+        )
+        if ended:
+            record_security_event(owner, SecurityEvent.Kind.API_TOKEN_REVOKED, count=ended, reason=reason)
+    return ended
+
+
 def authenticate(raw: str, *, now: datetime | None = None) -> PersonalToken | None:
     """The token for this secret, with its owner loaded, when it is neither revoked nor expired
     and its owner's account is active; else ``None``."""
@@ -97,3 +128,15 @@ def authenticate(raw: str, *, now: datetime | None = None) -> PersonalToken | No
         PersonalToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+# --- Idempotency keys (api/idempotency.py): kept a day, pruned hourly by api.tasks --------------
+IDEMPOTENCY_KEPT_FOR = timedelta(hours=24)
+
+
+def prune_idempotent_writes() -> int:
+    """Forget keys older than 24 hours. Here, not in ``idempotency``, so the job worker prunes
+    without loading the API libraries."""
+    from entraide.api.models import IdempotentWrite
+
+    return IdempotentWrite.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_KEPT_FOR).delete()[0]

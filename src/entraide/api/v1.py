@@ -16,17 +16,28 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from entraide.api.auth import ConsentNeededError, FormBodyError, ReadOnlyTokenError, TokenAuth
+from entraide.api import idempotency
+from entraide.api.auth import (
+    AreaNotAllowedError,
+    ConsentNeededError,
+    FormBodyError,
+    RateLimitedError,
+    ReadOnlyTokenError,
+    SecondFactorNeededError,
+    TokenAuth,
+)
 from entraide.api.endpoints import checkins, entries, indicators, insights
 from entraide.core import text
+from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
-from entraide.journal.values import InvalidValuesError
 
 DESCRIPTION = """\
 A person's own check-ins, custom indicators and journal entries.
 
 Authenticate with a personal access token, created on the site (My account → API access
-tokens): `Authorization: Bearer ent_…`. A read-only token gets 403 on any change.
+tokens): `Authorization: Bearer ent_…`. A token opens some areas (each operation's tag says
+which: journal, goals, thoughts, questionnaires, safety plan, treatments), each read only or read
+and write; any other area, or a change with a read-only area, gets 403.
 
 Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 `{"detail": [{"field": "mood", "message": "…"}]}`. The journal's messages follow `Accept-Language`
@@ -106,9 +117,39 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return response
 
 
+@api.exception_handler(SecondFactorNeededError)
+def second_factor_needed(request: HttpRequest, exc: SecondFactorNeededError) -> HttpResponse:
+    response = _error(
+        request,
+        401,
+        "Your role on this site requires a second step at login: set it up on the site (My account "
+        "→ Two-step login), then this token works again.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="entraide", error="insufficient_user_authentication"'
+    return response
+
+
+@api.exception_handler(RateLimitedError)
+def rate_limited(request: HttpRequest, exc: RateLimitedError) -> HttpResponse:
+    response = _error(request, 429, f"Too many requests: try again in {exc.wait} seconds.")
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
 @api.exception_handler(ReadOnlyTokenError)
 def read_only(request: HttpRequest, exc: ReadOnlyTokenError) -> HttpResponse:
-    return _error(request, 403, "This token can only read. Create a read and write token to make changes.")
+    return _error(
+        request, 403, "This token can only read this area. Create a read and write token to make changes."
+    )
+
+
+@api.exception_handler(AreaNotAllowedError)
+def area_not_allowed(request: HttpRequest, exc: AreaNotAllowedError) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        f"This token does not open the area {exc.area!r}. Create a token that includes it.",
+    )
 
 
 @api.exception_handler(ConsentNeededError)
@@ -116,6 +157,34 @@ def consent_needed(request: HttpRequest, exc: ConsentNeededError) -> HttpRespons
     return _error(
         request, 403, "The terms of use changed: log in on the site and agree to them before using the API."
     )
+
+
+@api.exception_handler(idempotency.InvalidKeyError)
+def invalid_idempotency_key(request: HttpRequest, exc: idempotency.InvalidKeyError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        [{"field": "Idempotency-Key", "message": "Use 1 to 255 visible ASCII characters, such as a UUID."}],
+    )
+
+
+@api.exception_handler(idempotency.KeyReusedError)
+def idempotency_key_reused(request: HttpRequest, exc: idempotency.KeyReusedError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        [
+            {
+                "field": "Idempotency-Key",
+                "message": "This key was used for another request in the last 24 hours: use a new key.",
+            }
+        ],
+    )
+
+
+@api.exception_handler(idempotency.AlreadyDoneError)
+def already_done(request: HttpRequest, exc: idempotency.AlreadyDoneError) -> HttpResponse:
+    return _error(request, 409, f"Already done with this Idempotency-Key (id {exc.object_id or 'none'}).")
 
 
 @api.exception_handler(FormBodyError)

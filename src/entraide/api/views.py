@@ -75,7 +75,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
             created["token"], created["secret"] = services.create_token(
                 user,
                 name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
+                areas=form.areas(),
                 days=form.cleaned_data["days"],
             )
             return reverse("api:tokens")

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from entraide.assessments import engine
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
+from entraide.core.access import one_or_404
 
 
 def get_instrument(key: str) -> engine.Instrument:
@@ -29,14 +30,7 @@ def filter_responses_of(
 
 
 def get_response_of(owner: Any, response_id: uuid.UUID | str) -> QuestionnaireResponse:
-    try:
-        row_id = uuid.UUID(str(response_id))
-    except ValueError:
-        raise Http404 from None
-    found = filter_responses_of(owner).filter(pk=row_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_or_404(filter_responses_of(owner), response_id)
 
 
 def filter_schedules_of(

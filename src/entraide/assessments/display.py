@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import npgettext, pgettext
 
@@ -54,28 +52,6 @@ def result_of(response: QuestionnaireResponse) -> dict[str, Any]:
         "label": meaning.label if meaning else "",
         "meaning": meaning.sentence if meaning else "",
     }
-
-
-_ANY_ID = uuid.UUID(int=0)
-
-
-def past_rows(results: Sequence[dict[str, Any]]) -> SafeString:
-    """The history page's rows of past responses (``result_of`` each), built here: a dozen rows
-    through the template language, a link reversed for each, cost a third of the page."""
-    link = reverse("assessments:response", kwargs={"response_id": _ANY_ID})
-    return format_html_join(
-        "\n",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td></tr>',
-        (
-            (
-                link.replace(str(_ANY_ID), str(r["response"].pk)),
-                day_name(r["response"].local_date),
-                r["score_text"],
-                r["label"],
-            )
-            for r in results
-        ),
-    )
 
 
 def answers_of(response: QuestionnaireResponse) -> dict[str, Any]:

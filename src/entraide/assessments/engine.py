@@ -29,7 +29,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
 
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 
 KEYS = ("phq9", "gad7", "who5")  # the order of the pages
 LANGUAGES = ("fr", "en")

@@ -10,40 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext_lazy
 
 from entraide.assessments import engine
 from entraide.assessments import values as v
-from entraide.core.errors import InvalidValuesError
-
-
-class ItemRadios(forms.RadioSelect):
-    """One answer per line, rendered in Python (forty radios through Django's per-option templates
-    cost more than the rest of the page); the error summary links to the first answer (Django
-    gives a radio group no id to link to)."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return f"{id_}_{index if index is not None else 0}" if id_ else ""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        base_id = self.build_attrs(self.attrs, attrs).get("id")
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
-        options = [
-            format_html(
-                '<label><input type="radio" name="{}" value="{}"{}{}> {}</label>',
-                name,
-                option_value,
-                format_html(' id="{}_{}"', base_id, index) if base_id else "",
-                mark_safe(" checked") if str(option_value) in chosen else "",
-                label,
-            )
-            for index, (option_value, label) in enumerate(self.choices)
-        ]
-        return format_html('<div class="answers-choice">{}</div>', mark_safe("".join(options)))  # noqa: S308 — built with format_html
+from entraide.core.errors import ServiceErrorsMixin
+from entraide.core.widgets import AnswerRadios
 
 
 def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[str, str]]:
@@ -55,7 +27,7 @@ def item_field(label: str, options: tuple[engine.Option, ...], language: str) ->
         label=label,
         choices=_choices(options, language),
         required=False,
-        widget=ItemRadios,
+        widget=AnswerRadios,
         error_messages={
             "invalid_choice": pgettext_lazy("questionnaire values", "Choose one of the answers offered.")
         },
@@ -75,7 +47,7 @@ def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, form
     return fields
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, data: Any = None, *, instrument: engine.Instrument, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.instrument = instrument
@@ -95,17 +67,14 @@ class QuestionnaireForm(forms.Form):
             "language": self.language,
         }
 
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            field: str | None = None
-            if key.startswith("answers."):
-                field = f"item_{key.removeprefix('answers.')}"
-            elif key == "difficulty":
-                field = "difficulty"
-            self.add_error(field if field in self.fields else None, str(message))
+    def field_for(self, key: str) -> str | None:
+        """``answers.<n>`` is item n's field."""
+        return super().field_for(
+            f"item_{key.removeprefix('answers.')}" if key.startswith("answers.") else key
+        )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(ServiceErrorsMixin, forms.Form):
     """A rhythm per questionnaire, and the one reminder for all of them."""
 
     remind = forms.BooleanField(
@@ -133,7 +102,7 @@ class ScheduleForm(forms.Form):
                 choices=choices,
                 coerce=int,
                 initial=str(v.DEFAULT_EVERY_DAYS),
-                widget=ItemRadios,
+                widget=AnswerRadios,
                 error_messages={
                     "required": pgettext_lazy("questionnaire schedule", "Choose a rhythm."),
                     "invalid_choice": pgettext_lazy("questionnaire schedule", "Choose a rhythm."),
@@ -143,10 +112,6 @@ class ScheduleForm(forms.Form):
 
     def rhythms(self) -> list[forms.BoundField]:
         return [self[f"every_{k}"] for k in engine.KEYS]
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(key if key in self.fields else None, str(message))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,7 +1,7 @@
 """Every write to a person's questionnaires, named ``verb_object``: pages, the API, the demo data and
 the reminders call these, so the rules hold whatever the door.
 
-Domain errors raise ``entraide.journal.values.InvalidValuesError`` (keys ``questionnaire``,
+Domain errors raise ``entraide.core.errors.InvalidValuesError`` (keys ``questionnaire``,
 ``answers.<n>``, ``difficulty``, ``every_days``, ``at``). Scores are computed here, by the engine,
 from the answers: no door can give a score.
 """

@@ -107,7 +107,7 @@ class Row:
 @dataclass(frozen=True)
 class Chart:
     """What a page shows: ``svg`` (safe markup), ``summary`` (one paragraph), ``rows`` (the data
-    table), ``title`` and the table's column names."""
+    table, rendered by core/includes/chart_rows.html), ``title`` and the table's column names."""
 
     title: str
     svg: SafeString
@@ -119,24 +119,6 @@ class Chart:
     empty: bool = False
     chart_id: str = "chart"
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def table_body(self) -> SafeString:
-        """The data table's rows, built here: a 365-day table through the template language
-        costs as much as the rest of the page (and format_html, a third of what is left)."""
-        if self.weekly:
-            return mark_safe(  # noqa: S308 — every value escaped
-                "".join(
-                    f'<tr><th scope="row">{html.escape(r.label)}</th><td>{html.escape(r.value)}</td><td>{r.days:d}</td></tr>'
-                    for r in self.rows
-                )
-            )
-        return mark_safe(  # noqa: S308 — every value escaped
-            "".join(
-                f'<tr><th scope="row">{html.escape(r.label)}</th><td>{html.escape(r.value)}</td></tr>'
-                for r in self.rows
-            )
-        )
 
 
 def _x(day: date, start: date, end: date) -> float:

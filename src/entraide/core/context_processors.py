@@ -25,6 +25,7 @@ LAYOUT_LINKS = {
     "notifications": "notifications:centre",
     "my_space": "journal:overview",
     "notifications_unread": "notifications:unread-count",
+    "community": "community:spaces",
 }
 LEGAL_SLUGS = {
     "privacy": "confidentialite",

@@ -1,4 +1,4 @@
-"""The data directory: database, secret key, instance key ring, mail files, backups.
+"""The data directory: database, secret key, instance key ring, uploads, mail files, backups.
 
 Secrets are files of mode 0600, created once. They must never sit in a backup of the database:
 a backup kept with its key defeats the encryption.
@@ -54,7 +54,7 @@ def prepare(data_dir: Path) -> list[str]:
     created = []
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
-    for sub in ("mail", "backups"):
+    for sub in ("mail", "backups", "uploads"):
         (data_dir / sub).mkdir(exist_ok=True)
     if not (data_dir / SECRET_KEY_FILE).exists():
         write_private(data_dir / SECRET_KEY_FILE, secrets.token_urlsafe(50))

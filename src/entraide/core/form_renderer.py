@@ -1,9 +1,12 @@
 """Django's form renderer, with the templates every form uses most written in Python: the label,
 the one-line inputs (text, number, time…) and the text area. Through the template engine each
-costs about 0.1 ms, and the check-in form has forty of them: half of its page. The output is the
+costs about 0.1 ms, and the check-in form has forty of them. The output is the
 templates' own, character for character (core/tests/test_form_renderer.py renders both); every
 other template goes through the engine as before. Like Django's renderer, this one reads
-Django's own form templates before any app's, so no app override is bypassed."""
+Django's own form templates before any app's, so no app override is bypassed.
+
+One of the declared exceptions of docs/performance.md, with the figures that keep it: the plain
+Django equivalent is ``FORM_RENDERER = "django.forms.renderers.DjangoTemplates"``."""
 
 from __future__ import annotations
 

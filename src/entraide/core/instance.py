@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import pgettext
@@ -147,12 +147,11 @@ def public_facts(request: HttpRequest | None = None) -> PublicFacts:
     return facts
 
 
-# The settings row, reused by this process's requests while its `updated_at` stays the same: checking
-# that stamp with one small raw query costs far less than loading the row through the ORM (which
-# was a sixth of a logged-in page). Every save changes the stamp (auto_now), so no request ever
-# sees a stale row, whichever process made the change.
+# The settings row, reused by this process's requests while its `updated_at` stays the same: reading
+# that one column costs less than loading and decoding the row (which was a sixth of a logged-in
+# page). Every save changes the stamp (auto_now), so no request ever sees a stale row, whichever
+# process made the change.
 _process_row: dict[str, Any] = {"row": None, "stamp": None}
-_STAMP_SQL = "SELECT updated_at FROM core_instancesettings WHERE id = %s"
 
 
 def forget_cached_settings() -> None:
@@ -160,12 +159,15 @@ def forget_cached_settings() -> None:
 
 
 def _current_settings() -> InstanceSettings:
+    # Raw SQL on every request (docs/performance.md, "Exceptions"); the ORM's equivalent:
+    # InstanceSettings.objects.filter(pk=…).values_list("updated_at", flat=True).first().
     # The stamp is read before the row: if a save lands in between, the stamp kept is older than
     # the row, and the next request merely reloads it.
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL, [InstanceSettings.SINGLETON_ID])
-        found = cursor.fetchone()
-    stamp = found[0] if found else None  # compared as the driver returns it, never converted
+    stamp = (
+        InstanceSettings.objects.filter(pk=InstanceSettings.SINGLETON_ID)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
     cached: InstanceSettings | None = _process_row["row"]
     # No stamp is no row yet (before set-up): the defaults are kept too, until a row appears.
     if cached is not None and stamp == _process_row["stamp"] and (stamp is not None or cached._state.adding):

@@ -110,9 +110,10 @@ class KeptFormMiddleware:
     ) -> HttpResponse | None:
         if request.method != "POST" or request.user.is_authenticated:
             return None
-        if not formstash.keep_posted_form(request):
+        said = formstash.keep_posted_form(request)
+        if said is None:
             return None
-        messages.info(request, formstash.kept_message())
+        messages.info(request, said)  # kept, or could not be kept
         return redirect_to_login(request.get_full_path())
 
 

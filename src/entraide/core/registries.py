@@ -248,3 +248,23 @@ class OthersDataHolder:
 
 others_data_holders: Registry[OthersDataHolder] = Registry("holder of others' data")
 register_others_data_holder = others_data_holders.register
+
+
+# --- API areas: the parts of a person's space an access token may open -----------------------------
+
+
+@dataclass(frozen=True)
+class ApiArea:
+    """A part of the person's space that the API serves (``"journal"``), registered by its app.
+    A token lists the areas it opens, each read only or read and write; every API router names
+    its area (``api.auth.area_router``). A token stores area keys, not choices of a model field:
+    a later app adds its area here, and no migration touches the tokens."""
+
+    key: str
+    label: str | Promise
+    description: str | Promise = ""
+    order: int = 100
+
+
+api_areas: Registry[ApiArea] = Registry("API area")
+register_api_area = api_areas.register

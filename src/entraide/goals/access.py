@@ -5,14 +5,13 @@ a 404, never a 403."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from entraide.core.access import one_or_404
 from entraide.goals.models import CopingStrategy, Goal, RecoveryAssessment, StrategyUse
-
-M = TypeVar("M", bound=Model)
 
 
 def filter_goals_of(owner: Any, qs: QuerySet[Goal] | None = None) -> QuerySet[Goal]:
@@ -20,7 +19,7 @@ def filter_goals_of(owner: Any, qs: QuerySet[Goal] | None = None) -> QuerySet[Go
 
 
 def get_goal_of(owner: Any, goal_id: uuid.UUID | str) -> Goal:
-    return _one(filter_goals_of(owner), goal_id)
+    return one_or_404(filter_goals_of(owner), goal_id)
 
 
 def filter_strategies_of(owner: Any, qs: QuerySet[CopingStrategy] | None = None) -> QuerySet[CopingStrategy]:
@@ -28,7 +27,7 @@ def filter_strategies_of(owner: Any, qs: QuerySet[CopingStrategy] | None = None)
 
 
 def get_strategy_of(owner: Any, strategy_id: uuid.UUID | str) -> CopingStrategy:
-    return _one(filter_strategies_of(owner), strategy_id)
+    return one_or_404(filter_strategies_of(owner), strategy_id)
 
 
 def filter_uses_of(owner: Any, qs: QuerySet[StrategyUse] | None = None) -> QuerySet[StrategyUse]:
@@ -37,7 +36,7 @@ def filter_uses_of(owner: Any, qs: QuerySet[StrategyUse] | None = None) -> Query
 
 def get_use_of(owner: Any, strategy: CopingStrategy, use_id: uuid.UUID | str) -> StrategyUse:
     """One use of the owner's ``strategy`` (a use of another strategy is a 404 too)."""
-    return _one(filter_uses_of(owner).filter(strategy_id=strategy.pk), use_id)
+    return one_or_404(filter_uses_of(owner).filter(strategy_id=strategy.pk), use_id)
 
 
 def filter_assessments_of(
@@ -47,18 +46,7 @@ def filter_assessments_of(
 
 
 def get_assessment_of(owner: Any, assessment_id: uuid.UUID | str) -> RecoveryAssessment:
-    return _one(filter_assessments_of(owner), assessment_id)
-
-
-def _one(qs: QuerySet[M], row_id: uuid.UUID | str) -> M:
-    try:
-        row_uuid = uuid.UUID(str(row_id))
-    except ValueError:
-        raise Http404 from None
-    found = qs.filter(pk=row_uuid).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_or_404(filter_assessments_of(owner), assessment_id)
 
 
 def find_step(goal: Goal, step_id: uuid.UUID | str) -> dict[str, Any]:

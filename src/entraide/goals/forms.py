@@ -12,10 +12,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import dates
+from entraide.core.errors import ServiceErrorsMixin
 from entraide.goals import values as v
 from entraide.goals.models import CopingStrategy, Goal, GoalStatus, RecoveryAssessment, StrategyUse
 from entraide.journal.forms import scale_field
-from entraide.journal.values import InvalidValuesError
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -28,15 +28,6 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
         input_formats=[DATE_FORMAT],
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
-
-
-class ServiceErrorsMixin:
-    """Messages from the services land on the field they name, else at the top of the form."""
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        form: Any = self
-        for key, message in exc.errors.items():
-            form.add_error(key if key in form.fields else None, str(message))
 
 
 # --- Goals --------------------------------------------------------------------------------------

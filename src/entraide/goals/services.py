@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import dates
+from entraide.core.errors import InvalidValuesError
 from entraide.goals import values as v
 from entraide.goals.access import (
     filter_assessments_of,
@@ -30,7 +31,7 @@ from entraide.goals.access import (
     find_step,
 )
 from entraide.goals.models import CopingStrategy, Goal, GoalStatus, RecoveryAssessment, StrategyUse
-from entraide.goals.values import InvalidValuesError, LimitError
+from entraide.goals.values import LimitError
 
 # The order of the goal list: what is being worked on first, then the rest.
 STATUS_ORDER: tuple[str, ...] = (

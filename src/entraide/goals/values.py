@@ -1,6 +1,6 @@
 """What goals, coping strategies and recovery self-assessments hold, and their limits.
 
-Domain errors are ``entraide.journal.values.InvalidValuesError`` (a field key → a kind, translated
+Domain errors are ``entraide.core.errors.InvalidValuesError`` (a field key → a kind, translated
 message), so that the pages and the API (422) treat them as the journal's.
 """
 
@@ -15,9 +15,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from entraide.journal.values import InvalidValuesError
-
-__all__ = ["InvalidValuesError", "LimitError"]
+from entraide.core.errors import InvalidValuesError
 
 MAX_GOALS = 200
 MAX_STEPS = 50

@@ -4,14 +4,12 @@ through circle's gate first (ARCHITECTURE.md). Another person's row is a 404, ne
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import F, Model, QuerySet
-from django.http import Http404
+from django.db.models import F, QuerySet
 
+from entraide.core.access import one_or_404
 from entraide.journal.models import Checkin, Indicator, JournalEntry
-
-M = TypeVar("M", bound=Model)
 
 
 def filter_checkins_of(owner: Any, qs: QuerySet[Checkin] | None = None) -> QuerySet[Checkin]:
@@ -19,7 +17,7 @@ def filter_checkins_of(owner: Any, qs: QuerySet[Checkin] | None = None) -> Query
 
 
 def get_checkin_of(owner: Any, checkin_id: uuid.UUID | str) -> Checkin:
-    return _one(filter_checkins_of(owner), checkin_id)
+    return one_or_404(filter_checkins_of(owner), checkin_id)
 
 
 def filter_indicators_of(owner: Any, qs: QuerySet[Indicator] | None = None) -> QuerySet[Indicator]:
@@ -34,7 +32,7 @@ def indicators_of(owner: Any) -> list[Indicator]:
 
 
 def get_indicator_of(owner: Any, indicator_id: uuid.UUID | str) -> Indicator:
-    return _one(filter_indicators_of(owner), indicator_id)
+    return one_or_404(filter_indicators_of(owner), indicator_id)
 
 
 def filter_entries_of(owner: Any, qs: QuerySet[JournalEntry] | None = None) -> QuerySet[JournalEntry]:
@@ -42,15 +40,4 @@ def filter_entries_of(owner: Any, qs: QuerySet[JournalEntry] | None = None) -> Q
 
 
 def get_entry_of(owner: Any, entry_id: uuid.UUID | str) -> JournalEntry:
-    return _one(filter_entries_of(owner), entry_id)
-
-
-def _one(qs: QuerySet[M], row_id: uuid.UUID | str) -> M:
-    try:
-        row_uuid = uuid.UUID(str(row_id))
-    except ValueError:
-        raise Http404 from None
-    found = qs.filter(pk=row_uuid).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_or_404(filter_entries_of(owner), entry_id)

@@ -8,19 +8,20 @@ class JournalConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Journal")
 
     def ready(self) -> None:
-        from entraide.core.registries import OverviewSection, register_overview_section
-        from entraide.journal import demo, personal_data, reminders
-        from entraide.journal.views.insights import mood_overview
+        from entraide.core.registries import ApiArea, register_api_area
+        from entraide.journal import demo, overview, personal_data, reminders
 
-        personal_data.register()
-        reminders.register()
-        demo.register()
-        register_overview_section(
-            OverviewSection(
-                key="journal.mood",
-                title=pgettext_lazy("overview", "My mood, the last 30 days"),
-                template="journal/overview/mood.html",
-                context=mood_overview,
+        register_api_area(
+            ApiArea(
+                key="journal",
+                label=pgettext_lazy("api area", "Journal"),
+                description=pgettext_lazy(
+                    "api area", "Check-ins, your indicators, journal entries and their summaries."
+                ),
                 order=10,
             )
         )
+        personal_data.register()
+        reminders.register()
+        demo.register()
+        overview.register()

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import number_format
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 
 from entraide.core.charts import number
@@ -126,19 +124,22 @@ WEEK_COLUMNS = ("mood", "anxiety", "energy")
 MISSING = "–"
 
 
-def week_table_body(week: list[Any]) -> SafeString:
-    """The rows of the today page's last-seven-days table (``services.DayValues``), built here:
-    through the template language, seven rows of three numbers cost a third of the page."""
+@dataclass(frozen=True)
+class WeekRow:
+    day: str  # "lun 7", as Django's "D j" writes it
+    values: list[str]  # WEEK_COLUMNS' means, as the reader writes numbers, or MISSING
+    checkins: int
+
+
+def week_rows(week: list[Any]) -> list[WeekRow]:
+    """The rows of the today page's last-seven-days table (``services.DayValues``), as text: the
+    day names looked up once, not through the ``date`` filter row by row."""
     day_names = {d: str(name) for d, name in WEEKDAYS_ABBR.items()}
-    return format_html_join(
-        "",
-        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-        (
-            (
-                f"{day_names[d.day.weekday()]} {d.day.day}",
-                *(number(d.means[key]) if key in d.means else MISSING for key in WEEK_COLUMNS),
-                d.checkins,
-            )
-            for d in week
-        ),
-    )
+    return [
+        WeekRow(
+            f"{day_names[d.day.weekday()]} {d.day.day}",
+            [number(d.means[key]) if key in d.means else MISSING for key in WEEK_COLUMNS],
+            d.checkins,
+        )
+        for d in week
+    ]

@@ -3,7 +3,6 @@ rules themselves are in ``journal.values`` and the services, shared with the API
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime, time
 from typing import Any
@@ -11,11 +10,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
 from entraide.core import dates
+from entraide.core.errors import InvalidValuesError, ServiceErrorsMixin
+from entraide.core.widgets import ChipsWidget, InlineRadios, ScaleWidget
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 
@@ -25,94 +24,6 @@ YES_NO = [
     ("yes", pgettext_lazy("yes or no", "Yes")),
     ("no", pgettext_lazy("yes or no", "No")),
 ]
-
-
-def _checked_values(value: Any) -> set[str]:
-    if value is None:
-        return set()
-    if isinstance(value, list | tuple):
-        return {str(v) for v in value}
-    return {str(value)}
-
-
-class FastChoices:
-    """Renders radio buttons or boxes in Python rather than one template per option: a check-in
-    form has about a hundred options, and Django's per-option templates cost ~30 ms a page."""
-
-    option_class = ""
-    wrapper = "div"
-    wrapper_class = ""
-    choices: Any
-    input_type: Any  # from the Django widget it is mixed into (radio or checkbox)
-
-    def render_options(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
-        checked = _checked_values(value)
-        base_id = (attrs or {}).get("id")
-        label_class = f' class="{_escaped(self.option_class)}"' if self.option_class else ""
-        start = f'<label{label_class}><input type="{_escaped(self.input_type or "radio")}" name="{_escaped(name)}"'
-        parts = [
-            f'{start} value="{_escaped(option_value)}"'
-            + (f' id="{_escaped(base_id)}_{index}"' if base_id else "")
-            + (" checked" if str(option_value) in checked else "")
-            + f"> <span>{_escaped(label)}</span></label>"
-            for index, (option_value, label) in enumerate(self.choices)
-        ]
-        wrapper = self.wrapper
-        return mark_safe(  # noqa: S308 — every value escaped; the tag name is a constant
-            f'<{wrapper} class="{_escaped(self.wrapper_class)}">{"".join(parts)}</{wrapper}>'
-        )
-
-
-def _escaped(value: Any) -> str:
-    """What ``format_html`` makes of an argument (``conditional_escape``), as an f-string part:
-    a hundred options through ``format_html`` cost a tenth of the check-in form."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
-
-
-class ScaleWidget(FastChoices, forms.RadioSelect):
-    """0 to 10 as a row of buttons (radio inputs: no JavaScript, one tap), words at both ends."""
-
-    option_class = "scale__option"
-    wrapper_class = "scale"
-
-    def __init__(self, *, low: str = "", high: str = "", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.low, self.high = low, high
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        options = self.render_options(name, value, self.build_attrs(self.attrs, attrs))
-        if not (self.low or self.high):
-            return options
-        ends = format_html('<p class="scale__ends"><span>{}</span><span>{}</span></p>', self.low, self.high)
-        return format_html("{}{}", options, ends)
-
-
-class ChipsWidget(FastChoices, forms.CheckboxSelectMultiple):
-    """Several choices as compact boxes that wrap (emotions)."""
-
-    input_type = "checkbox"
-    option_class = "chip"
-    wrapper_class = "chips"
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
-
-
-class FastRadioSelect(FastChoices, forms.RadioSelect):
-    """Yes/no and choice lists, rendered like Django's RadioSelect but without a template per option."""
-
-    wrapper_class = "inline-choices"
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        return self.render_options(name, value, self.build_attrs(self.attrs, attrs))
 
 
 def scale_field(label: Any, low: Any, high: Any, top: int = 10, bottom: int = 0) -> forms.TypedChoiceField:
@@ -142,7 +53,7 @@ def yes_no_field(label: Any) -> forms.ChoiceField:
         label=label,
         choices=[*YES_NO, (BLANK, pgettext_lazy("yes or no", "Not noted"))],
         required=False,
-        widget=FastRadioSelect,
+        widget=InlineRadios,
     )
 
 
@@ -236,14 +147,14 @@ def indicator_field(indicator: Indicator) -> forms.Field:
                 (BLANK, pgettext_lazy("yes or no", "Not noted")),
             ],
             required=False,
-            widget=FastRadioSelect,
+            widget=InlineRadios,
         )
     field = _indicator_field_of_kind(indicator.kind)
     field.label = (lazy_name_and_unit if indicator.kind == IndicatorKind.NUMBER else lazy_name)(indicator)
     return field
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(ServiceErrorsMixin, forms.Form):
     """A check-in. Built for one person: their indicators (in their order), their own emotions,
     substances only if they switched them on."""
 
@@ -431,17 +342,17 @@ class CheckinForm(forms.Form):
         self.values = self.to_values(data)
         try:
             v.clean_checkin(self.values, indicators=self.all_indicators)
-        except v.InvalidValuesError as exc:
+        except InvalidValuesError as exc:
             self.add_service_errors(exc)
         return data
 
-    def add_service_errors(self, exc: v.InvalidValuesError) -> None:
-        """The services' messages, each on its field."""
-        for key, message in exc.errors.items():
-            field = key.replace("indicator_", "ind_", 1)
-            if field == "own_emotions" and "own_emotions" not in self.fields:
-                field = "new_emotions"
-            self.add_error(field if field in self.fields else None, str(message))
+    def field_for(self, key: str) -> str | None:
+        """An indicator's key names its field ``ind_<id>``; own emotions typed anew go to the
+        text field when the person has none yet."""
+        field = key.replace("indicator_", "ind_", 1)
+        if field == "own_emotions" and "own_emotions" not in self.fields:
+            field = "new_emotions"
+        return super().field_for(field)
 
     def to_values(self, data: dict[str, Any]) -> dict[str, Any]:
         """The cleaned form as the service's values."""

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import dates
+from entraide.core.errors import ServiceErrorsMixin
 from entraide.journal.forms import scale_field
 from entraide.journal.models import JournalEntry
-from entraide.journal.values import InvalidValuesError
 
 DATE_FORMAT = "%Y-%m-%d"
 
 
-class EntryForm(forms.Form):
+class EntryForm(ServiceErrorsMixin, forms.Form):
     day = dates.DateField(
         label=pgettext_lazy("journal entry form", "Day"),
         input_formats=[DATE_FORMAT],
@@ -87,7 +87,3 @@ class EntryForm(forms.Form):
             "mood": None if data.get("no_mood") else data["mood"],
             "tags": data["tags"],
         }
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(key if key in self.fields else None, str(message))

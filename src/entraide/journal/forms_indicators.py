@@ -9,8 +9,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from entraide.core.errors import ServiceErrorsMixin
 from entraide.journal.models import Indicator, IndicatorKind
-from entraide.journal.values import InvalidValuesError
 
 # One line for each kind, shown under its name in the list of kinds.
 KIND_EXPLANATIONS: dict[str, Promise] = {
@@ -40,7 +40,7 @@ class KindWidget(forms.RadioSelect):
         return option
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(ServiceErrorsMixin, forms.Form):
     """Create an indicator, or (``indicator`` given) change one: its kind is then fixed and only
     the fields that mean something for that kind are shown."""
 
@@ -109,7 +109,3 @@ class IndicatorForm(forms.Form):
         if "kind" in self.fields:
             values["kind"] = data["kind"]
         return values
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(key if key in self.fields else None, str(message))

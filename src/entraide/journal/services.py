@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import dates
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import local_date
 from entraide.journal import day_means, signals
 from entraide.journal import values as v
@@ -49,9 +50,9 @@ def indicators_by_id(owner: Any) -> dict[str, Indicator]:
 
 def _clean_moment(moment: datetime) -> datetime:
     if timezone.is_naive(moment):
-        raise v.InvalidValuesError({"moment": pgettext_lazy("check-in values", "Give a date and a time.")})
+        raise InvalidValuesError({"moment": pgettext_lazy("check-in values", "Give a date and a time.")})
     if moment > timezone.now() + timedelta(days=1):
-        raise v.InvalidValuesError(
+        raise InvalidValuesError(
             {
                 "moment": pgettext_lazy(
                     "check-in values", "This moment is in the future: choose today or a past day."
@@ -59,7 +60,7 @@ def _clean_moment(moment: datetime) -> datetime:
             }
         )
     if not dates.in_range(moment):
-        raise v.InvalidValuesError({"moment": pgettext_lazy("check-in values", "Choose a date after 1900.")})
+        raise InvalidValuesError({"moment": pgettext_lazy("check-in values", "Choose a date after 1900.")})
     return moment
 
 
@@ -141,7 +142,7 @@ def same_checkin_since(
         payload = v.clean_checkin(
             values, indicators=indicators if indicators is not None else indicators_by_id(owner)
         )
-    except v.InvalidValuesError:
+    except InvalidValuesError:
         return None  # not the same: saving it will say what is wrong
     return last if last.payload == payload else None
 
@@ -211,7 +212,7 @@ def update_journal_settings(
             list(own_emotions), limit=v.MAX_OWN_EMOTIONS, length=v.MAX_OWN_EMOTION, what="emotions"
         )
         if problem:
-            raise v.InvalidValuesError({"own_emotions": problem})
+            raise InvalidValuesError({"own_emotions": problem})
         payload["own_emotions"] = words
     row.payload = payload
     row.updated_at = timezone.now()
@@ -244,7 +245,7 @@ LIMIT_MESSAGE = pgettext_lazy(
 )
 
 
-class IndicatorLimitError(v.InvalidValuesError):
+class IndicatorLimitError(InvalidValuesError):
     """The person already follows ``MAX_ACTIVE_INDICATORS``: a form shows it on the whole form, the
     API answers 409."""
 
@@ -273,7 +274,7 @@ def _clean_indicator(kind: str, name: str, unit: str, choices: Iterable[str]) ->
             errors["choices"] = pgettext_lazy("indicator", "Give at least two options, one per line.")
         payload["choices"] = options
     if errors:
-        raise v.InvalidValuesError(errors)
+        raise InvalidValuesError(errors)
     return payload
 
 
@@ -281,7 +282,7 @@ def create_indicator(
     owner: Any, *, name: str, kind: str, unit: str = "", choices: Iterable[str] = ()
 ) -> Indicator:
     if kind not in IndicatorKind.values:
-        raise v.InvalidValuesError({"kind": pgettext_lazy("indicator", "Choose a kind from the list.")})
+        raise InvalidValuesError({"kind": pgettext_lazy("indicator", "Choose a kind from the list.")})
     payload = _clean_indicator(kind, name, unit, choices)
     with transaction.atomic():
         active = filter_indicators_of(owner).filter(archived_at__isnull=True)
@@ -377,7 +378,7 @@ def _clean_entry(*, day: date, title: str, body: str, mood: Any, tags: Any) -> d
     elif day > timezone.localdate() + timedelta(days=1):
         errors["day"] = pgettext_lazy("journal entry", "Choose today or a past day.")
     if errors:
-        raise v.InvalidValuesError(errors)
+        raise InvalidValuesError(errors)
     return payload
 
 
@@ -414,7 +415,7 @@ def same_entry_since(
         return None
     try:
         payload = _clean_entry(day=day, title=title, body=body, mood=mood, tags=tags)
-    except v.InvalidValuesError:
+    except InvalidValuesError:
         return None
     return last if last.payload == payload else None
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from entraide.core.errors import InvalidValuesError as InvalidValuesError  # noqa: PLC0414 — re-exported
+from entraide.core.errors import InvalidValuesError
 from entraide.journal.models import IndicatorKind
 
 # The emotions offered by default (about sixteen, pleasant and hard ones alike).

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entraide.accounts.models import User
+from entraide.core.htmx import HtmxHttpRequest
 from entraide.core.routes import audience
 from entraide.notifications import services
 from entraide.notifications.access import filter_notifications_of
@@ -53,10 +54,10 @@ def centre(request: HttpRequest) -> HttpResponse:
 @audience("owner")
 @login_required
 @require_safe
-def unread_count(request: HttpRequest) -> HttpResponse:
+def unread_count(request: HtmxHttpRequest) -> HttpResponse:
     """The header's count, fetched by htmx after the page loaded (pages themselves make no query
     for it). Opened without htmx, it is just the centre."""
-    if request.headers.get("HX-Request") != "true":
+    if not request.htmx:
         return redirect("notifications:centre")
     user: User = request.user  # type: ignore[assignment]
     return render(request, "notifications/centre/unread_count.html", {"count": services.unread_count(user)})

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import pgettext
 
+from entraide.core.errors import InvalidValuesError
 from entraide.safety import values as v
 from entraide.safety.models import SafetyPlan
 
@@ -92,12 +93,12 @@ class PlanForm:
             return False
         try:
             self.cleaned_steps = v.clean_plan(self.steps)
-        except v.InvalidValuesError as exc:
+        except InvalidValuesError as exc:
             self.add_service_errors(exc)
             return False
         return True
 
-    def add_service_errors(self, exc: v.InvalidValuesError) -> None:
+    def add_service_errors(self, exc: InvalidValuesError) -> None:
         for key, message in exc.errors.items():
             if key.split(".")[0] in v.STEP_KEYS:
                 self.errors[key] = str(message)

@@ -4,7 +4,7 @@ The plan follows Stanley and Brown's Safety Planning Intervention (2012): six st
 person uses them in a crisis, plus their reasons for living. Each step is a list of items: short
 texts, or for the two steps about people to call, a name and a phone number.
 
-Domain errors are ``entraide.journal.values.InvalidValuesError`` (a field key → a message): keys
+Domain errors are ``entraide.core.errors.InvalidValuesError`` (a field key → a message): keys
 are ``<step>`` or ``<step>.<row>`` or ``<step>.<row>.<name|phone>`` (rows counted from 0), so that a
 page puts the message on the row, and the API (422) names it.
 """
@@ -20,9 +20,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from entraide.journal.values import InvalidValuesError
-
-__all__ = ["InvalidValuesError"]
+from entraide.core.errors import InvalidValuesError
 
 MAX_ITEMS = 20  # a step's list; a plan is read in a crisis: short is better
 MAX_ITEM = 300

@@ -8,8 +8,8 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from entraide.core.access import one_or_404
 from entraide.thoughts.models import ThoughtRecord
 
 
@@ -18,11 +18,4 @@ def filter_thoughts_of(owner: Any, qs: QuerySet[ThoughtRecord] | None = None) ->
 
 
 def get_thought_of(owner: Any, thought_id: uuid.UUID | str) -> ThoughtRecord:
-    try:
-        row_id = uuid.UUID(str(thought_id))
-    except ValueError:
-        raise Http404 from None
-    found = filter_thoughts_of(owner).filter(pk=row_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_or_404(filter_thoughts_of(owner), thought_id)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
 from entraide.core import dates
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import ServiceErrorsMixin
 from entraide.thoughts import values as v
 from entraide.thoughts.models import ThoughtRecord
 
@@ -78,7 +78,7 @@ class DistortionsWidget(forms.CheckboxSelectMultiple):
         return option
 
 
-class ThoughtForm(forms.Form):
+class ThoughtForm(ServiceErrorsMixin, forms.Form):
     day = date_field(pgettext_lazy("thought record form", "Day"))
     time = forms.TimeField(
         label=pgettext_lazy("thought record form", "Time (optional)"),
@@ -258,11 +258,7 @@ class ThoughtForm(forms.Form):
             "distortions": data.get("distortions") or [],
         }
 
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(self._field_for(key), str(message))
-
-    def _field_for(self, key: str) -> str | None:
+    def field_for(self, key: str) -> str | None:
         parts = key.split(".")
         if parts[0] == "emotions" and len(parts) >= 2 and parts[1].isdigit():
             index = int(parts[1])
@@ -270,10 +266,10 @@ class ThoughtForm(forms.Form):
                 part = parts[2] if len(parts) > 2 else "emotion"
                 return f"{part}_{self.slot_of_item[index]}"
             return None
-        return key if key in self.fields else None
+        return super().field_for(key)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ServiceErrorsMixin, forms.Form):
     on = date_field(pgettext_lazy("follow-up form", "Day"))
     note = text_field(
         pgettext_lazy("follow-up form", "How did it go?"),
@@ -295,7 +291,3 @@ class FollowUpForm(forms.Form):
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {"on": data["on"], "note": data["note"], "intensity": data["intensity"]}
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(key if key in self.fields else None, str(message))

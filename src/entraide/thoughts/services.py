@@ -1,7 +1,7 @@
 """Every write to a person's thought records, named ``verb_object``, and the rules their values
 follow: pages, the API and the demo data call these, so the rules hold whatever the door.
 
-Domain errors raise ``entraide.journal.values.InvalidValuesError``, whose ``errors`` map a key to
+Domain errors raise ``entraide.core.errors.InvalidValuesError``, whose ``errors`` map a key to
 a kind, translated message. Keys are the payload's (``situation``, ``day``…); an emotion's are
 ``emotions.<index>.<emotion|own|before|after>``, its index in the list given.
 """
@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import dates
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 from entraide.thoughts import values as v
 from entraide.thoughts.access import filter_thoughts_of
 from entraide.thoughts.models import ThoughtRecord

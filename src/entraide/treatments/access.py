@@ -5,14 +5,12 @@ Another person's row is a 404, never a 403."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
+from entraide.core.access import one_or_404
 from entraide.treatments.models import DoseRecord, OnDemandStart, Schedule, SideEffectNote, Treatment
-
-M = TypeVar("M", bound=Model)
 
 
 def filter_treatments_of(owner: Any, qs: QuerySet[Treatment] | None = None) -> QuerySet[Treatment]:
@@ -20,7 +18,7 @@ def filter_treatments_of(owner: Any, qs: QuerySet[Treatment] | None = None) -> Q
 
 
 def get_treatment_of(owner: Any, treatment_id: uuid.UUID | str) -> Treatment:
-    return _one(filter_treatments_of(owner), treatment_id)
+    return one_or_404(filter_treatments_of(owner), treatment_id)
 
 
 def filter_schedules_of(owner: Any, qs: QuerySet[Schedule] | None = None) -> QuerySet[Schedule]:
@@ -32,7 +30,7 @@ def get_schedule_of(owner: Any, schedule_id: uuid.UUID | str, treatment: Treatme
     qs = filter_schedules_of(owner).select_related("treatment")
     if treatment is not None:
         qs = qs.filter(treatment_id=treatment.pk)
-    return _one(qs, schedule_id)
+    return one_or_404(qs, schedule_id)
 
 
 def filter_starts_of(owner: Any, qs: QuerySet[OnDemandStart] | None = None) -> QuerySet[OnDemandStart]:
@@ -48,15 +46,4 @@ def filter_notes_of(owner: Any, qs: QuerySet[SideEffectNote] | None = None) -> Q
 
 
 def get_note_of(owner: Any, treatment: Treatment, note_id: uuid.UUID | str) -> SideEffectNote:
-    return _one(filter_notes_of(owner).filter(treatment_id=treatment.pk), note_id)
-
-
-def _one(qs: QuerySet[M], row_id: uuid.UUID | str) -> M:
-    try:
-        row_uuid = uuid.UUID(str(row_id))
-    except ValueError:
-        raise Http404 from None
-    found = qs.filter(pk=row_uuid).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_or_404(filter_notes_of(owner).filter(treatment_id=treatment.pk), note_id)

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import pgettext_lazy
 
 from entraide.core import dates
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import ServiceErrorsMixin
 from entraide.treatments import values as v
 from entraide.treatments.models import Schedule, ScheduleKind, Treatment
 
@@ -36,16 +36,6 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
         input_formats=[DATE_FORMAT],
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
-
-
-class ServiceErrorsMixin:
-    """Messages from the services land on the field they name, else at the top of the form."""
-
-    def add_service_errors(self, exc: InvalidValuesError) -> None:
-        form: Any = self
-        for key, message in exc.errors.items():
-            target = key if key in form.fields else ("pattern_hours_0" if key == "pattern" else None)
-            form.add_error(target, str(message))
 
 
 class TreatmentForm(ServiceErrorsMixin, forms.Form):
@@ -158,6 +148,10 @@ class ScheduleForm(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+    def field_for(self, key: str) -> str | None:
+        """A pattern's error goes to its first hour."""
+        return "pattern_hours_0" if key == "pattern" and key not in self.fields else super().field_for(key)
 
     def __init__(self, data: Any = None, *, schedule: Schedule | None = None, **kwargs: Any) -> None:
         if schedule is not None:

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from entraide.accounts.models import DEFAULT_TIME_ZONE
 from entraide.core import dates, jobs
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import local_date, occurrence
 from entraide.treatments import values as v
 from entraide.treatments.access import (
@@ -39,7 +40,6 @@ from entraide.treatments.models import (
     SideEffectNote,
     Treatment,
 )
-from entraide.treatments.values import InvalidValuesError
 
 FIXED_KINDS = frozenset({ScheduleKind.DAILY, ScheduleKind.WEEKDAYS, ScheduleKind.CYCLE})
 ADHERENCE_PERIODS = (7, 30, 90)

@@ -1,6 +1,6 @@
 """What treatments, schedules, doses and side-effect notes hold, and their limits.
 
-Domain errors are ``entraide.journal.values.InvalidValuesError`` (a field key → a kind, translated
+Domain errors are ``entraide.core.errors.InvalidValuesError`` (a field key → a kind, translated
 message), so that the pages and the API (422) treat them as the journal's.
 """
 
@@ -11,9 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.core import dates
-from entraide.journal.values import InvalidValuesError
-
-__all__ = ["InvalidValuesError"]
 
 MAX_TREATMENTS = 100
 MAX_SCHEDULES = 10  # per treatment

@@ -15,17 +15,17 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import translation
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, DateRange, Input
 from entraide.assessments import engine, services
 from entraide.assessments import values as v
 from entraide.assessments.access import filter_responses_of, get_response_of
 from entraide.assessments.models import QuestionnaireResponse
 
-router = Router(tags=["questionnaires"])
+router = area_router("assessments", tags=["questionnaires"])
 router.add_decorator(in_owner_zone)
 
 # engine.KEYS, spelled out so that the schema lists them (a test keeps them equal).

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import (
     ITEM_ERRORS,
     ITEM_WRITE_ERRORS,
@@ -25,7 +25,7 @@ from entraide.journal import values as v
 from entraide.journal.access import filter_checkins_of, get_checkin_of
 from entraide.journal.models import Checkin
 
-router = Router(tags=["check-ins"])
+router = area_router("journal", tags=["check-ins"])
 router.add_decorator(in_owner_zone)
 
 # journal.values.EMOTIONS, spelled out so that the schema lists them (a test keeps them equal).

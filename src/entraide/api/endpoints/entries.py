@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import (
     ITEM_ERRORS,
     ITEM_WRITE_ERRORS,
@@ -20,13 +20,13 @@ from entraide.api.schemas import (
     Day,
     Input,
 )
+from entraide.core.markdown import render_entry
 from entraide.journal import services
 from entraide.journal import values as v
 from entraide.journal.access import filter_entries_of, get_entry_of
-from entraide.journal.markdown import render_entry
 from entraide.journal.models import JournalEntry
 
-router = Router(tags=["journal entries"])
+router = area_router("journal", tags=["journal entries"])
 router.add_decorator(in_owner_zone)
 
 Word = Annotated[str, Field(max_length=v.MAX_TAG)]

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.endpoints import recovery, strategies
 from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, Day, Input, Page
 from entraide.goals import services
@@ -202,7 +202,7 @@ def delete_step(request: HttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) ->
 
 
 # The goals app's operations, all in the token owner's time zone ("today" is the person's today).
-router = Router()
+router = area_router("goals")
 router.add_decorator(in_owner_zone)
 router.add_router("", goals_router)
 router.add_router("", strategies.router)

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.endpoints.checkins import IndicatorValue
 from entraide.api.schemas import (
     ITEM_ERRORS,
@@ -26,7 +26,7 @@ from entraide.journal import services
 from entraide.journal.access import filter_checkins_of, filter_indicators_of, get_indicator_of
 from entraide.journal.models import Indicator
 
-router = Router(tags=["indicators"])
+router = area_router("journal", tags=["indicators"])
 router.add_decorator(in_owner_zone)
 
 Kind = Literal["scale", "number", "yes_no", "duration", "choice", "text"]  # journal IndicatorKind

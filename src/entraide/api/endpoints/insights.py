@@ -8,14 +8,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import READ_ERRORS
 from entraide.core.charts import trailing_mean
 from entraide.journal import insights
 
-router = Router(tags=["trends"])
+router = area_router("journal", tags=["trends"])
 router.add_decorator(in_owner_zone)
 ERRORS = {**READ_ERRORS, 404: READ_ERRORS[401]}
 

@@ -8,17 +8,17 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import owner_of
+from entraide.api.auth import area_router, owner_of
 from entraide.api.schemas import ITEM_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Input, Page
 from entraide.safety import services
 from entraide.safety import values as v
 from entraide.safety.access import filter_moments_of, find_plan_of, get_moment_of
 from entraide.safety.models import CrisisMoment, SafetyPlan
 
-router = Router(tags=["safety"])
+router = area_router("safety", tags=["safety"])
 
 Line = Annotated[str, Field(max_length=v.MAX_ITEM)]
 STEPS_TEXT = (

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.endpoints.checkins import Emotion
 from entraide.api.schemas import (
     ITEM_ERRORS,
@@ -27,7 +27,7 @@ from entraide.thoughts import values as v
 from entraide.thoughts.access import filter_thoughts_of, get_thought_of
 from entraide.thoughts.models import ThoughtRecord
 
-router = Router(tags=["thought records"])
+router = area_router("thoughts", tags=["thought records"])
 router.add_decorator(in_owner_zone)
 
 # thoughts.values.DISTORTIONS, spelled out so that the schema lists them (a test keeps them equal).

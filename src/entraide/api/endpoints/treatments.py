@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import in_owner_zone, owner_of
+from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import (
     ITEM_ERRORS,
     ITEM_WRITE_ERRORS,
@@ -25,6 +25,7 @@ from entraide.api.schemas import (
     Instant,
     Page,
 )
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import occurrence
 from entraide.treatments import services
 from entraide.treatments import values as v
@@ -36,7 +37,6 @@ from entraide.treatments.access import (
     get_treatment_of,
 )
 from entraide.treatments.models import Schedule, SideEffectNote, Treatment
-from entraide.treatments.values import InvalidValuesError
 
 treatments_router = Router(tags=["treatments"])
 
@@ -530,6 +530,6 @@ def get_adherence(request: HttpRequest, filters: Query[AdherenceFilters]) -> lis
     return out
 
 
-router = Router()
+router = area_router("treatments")
 router.add_decorator(in_owner_zone)
 router.add_router("", treatments_router)

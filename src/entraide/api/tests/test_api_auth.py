@@ -194,3 +194,118 @@ def test_api_refuses_a_person_who_must_agree_to_new_terms_first(owner, owner_api
     response = owner_api.get("/api/v1/checkins")
     assert response.status_code == 403
     assert "terms" in response.json()["detail"]
+
+
+# --- areas ----------------------------------------------------------------------------------------
+
+
+def bound_operations() -> list[tuple[str, str, object]]:
+    """(method, path, operation) of every operation the API serves, as built."""
+    return [
+        (method, prefix_path, operation)
+        for bound in api._get_bound_routers()
+        for prefix_path, path_view in bound.path_operations.items()
+        for operation in path_view.operations
+        for method in operation.methods
+    ]
+
+
+def test_every_operation_belongs_to_a_registered_area(rf):
+    from entraide.api.auth import AREA
+    from entraide.core.registries import api_areas
+
+    for method, path, operation in bound_operations():
+        request = rf.generic(method, "/api/v1/x")
+        operation.run(request)  # no token: 401, after the router marked its area
+        area = getattr(request, AREA, None)
+        assert area is not None and api_areas.get(area) is not None, (method, path)
+
+
+def test_a_token_opens_only_its_areas(owner):
+    secret = services.create_token(
+        owner, name="Script", areas={"journal": "read", "goals": "read_write"}, days=30
+    )[1]
+    client = api_client(secret)
+    assert client.get(CHECKINS).status_code == 200
+    assert client.get("/api/v1/goals").status_code == 200
+    refused = client.get("/api/v1/thought-records")
+    assert refused.status_code == 403
+    assert "does not open the area 'thoughts'" in refused.json()["detail"]
+    # Read only in the journal: no change there, but changes in the goals.
+    written = json_post(client, CHECKINS, {"moment": "2026-11-02T10:00:00+01:00", "mood": 5})
+    assert written.status_code == 403 and "can only read this area" in written.json()["detail"]
+    assert json_post(client, "/api/v1/goals", {"title": "Marcher"}).status_code == 201
+
+
+def test_an_area_refusal_comes_before_checking_the_body(owner):
+    secret = services.create_token(owner, name="Script", areas={"goals": "read"}, days=30)[1]
+    assert json_post(api_client(secret), CHECKINS, {"mood": "not a number"}).status_code == 403
+
+
+def test_a_token_made_before_areas_keeps_its_old_scope_everywhere(owner):
+    token, secret = services.create_token(owner, name="Script", areas={"goals": "read"}, days=30)
+    PersonalToken.objects.filter(pk=token.pk).update(areas=["*:read"])  # as migrated
+    client = api_client(secret)
+    assert (
+        client.get(CHECKINS).status_code == 200 and client.get("/api/v1/thought-records").status_code == 200
+    )
+    assert json_post(client, "/api/v1/goals", {"title": "Marcher"}).status_code == 403
+
+
+# --- second factor ----------------------------------------------------------------------------------
+
+
+def test_a_token_of_someone_who_must_enrol_a_second_factor_is_401(owner, owner_api, admin_user):
+    from conftest import enrol_totp
+    from entraide.accounts.models import Role
+    from entraide.accounts.services import grant_role
+
+    assert owner_api.get(CHECKINS).status_code == 200  # made before the role
+    grant_role(owner, role=Role.PEER_HELPER, by=admin_user)
+    refused = owner_api.get(CHECKINS)
+    assert refused.status_code == 401
+    assert "second step at login" in refused.json()["detail"]
+    assert "insufficient_user_authentication" in refused["WWW-Authenticate"]
+    enrol_totp(owner)
+    assert owner_api.get(CHECKINS).status_code == 200
+
+
+# --- rate limits ------------------------------------------------------------------------------------
+
+
+def test_requests_are_limited_per_token_with_retry_after(owner, make_token, monkeypatch, settings):
+    from entraide.api import auth
+
+    settings.RATE_LIMITS = True
+    from entraide.core import ratelimits
+
+    monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=3, per=60))
+    first, second = api_client(make_token(owner)), api_client(make_token(owner))
+    with time_machine.travel(1_800_000_000, tick=False):
+        assert [first.get(CHECKINS).status_code for _ in range(4)] == [200, 200, 200, 429]
+        limited = first.get(CHECKINS)
+        assert limited.status_code == 429 and limited["Retry-After"] == "60"
+        assert limited.json() == {"detail": "Too many requests: try again in 60 seconds."}
+        assert second.get(CHECKINS).status_code == 200  # each token its own count
+
+
+def test_requests_are_limited_per_address_before_the_token_is_read(owner, make_token, monkeypatch, settings):
+    from entraide.api import auth
+
+    settings.RATE_LIMITS = True
+    from entraide.core import ratelimits
+
+    monkeypatch.setattr(auth, "PER_ADDRESS", ratelimits.Limit("api-address-test", limit=2, per=60))
+    clients = [api_client(make_token(owner)), api_client(make_token(owner)), api_client("ent_" + "x" * 43)]
+    statuses = [client.get(CHECKINS).status_code for client in clients]
+    assert statuses == [200, 200, 429]
+
+
+def test_rate_limits_are_off_for_the_benchmark(owner, make_token, monkeypatch, settings):
+    from entraide.api import auth
+    from entraide.core import ratelimits
+
+    settings.RATE_LIMITS = False  # what bench/settings.py sets
+    monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=1, per=60))
+    client = api_client(make_token(owner))
+    assert {client.get(CHECKINS).status_code for _ in range(3)} == {200}

@@ -63,7 +63,9 @@ def test_list_checkins_makes_a_fixed_number_of_queries(
     owner_api.get(URL)  # the token's last use is written at most once a minute: not again below
     # The token and its owner, the count, the page, the data key; with a language asked for, the
     # instance's default language is not looked up.
-    with django_assert_num_queries(6):  # + the instance settings and the consents, checked per request
+    with django_assert_num_queries(
+        8
+    ):  # + the instance settings and the consents, roles, circle grants, checked per request
         assert len(owner_api.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["items"]) == 19
 
 

@@ -29,7 +29,9 @@ def test_list_indicators_makes_a_fixed_number_of_queries(owner_api, owner, djang
     for n in range(12):
         services.create_indicator(owner, name=f"Indicateur {n}", kind="scale")
     owner_api.get(URL)
-    with django_assert_num_queries(5):  # the token and its owner, settings, consents, the indicators, the key
+    with django_assert_num_queries(
+        7
+    ):  # the token and its owner, settings, consents, roles, circle grants, the indicators, the key
         assert len(owner_api.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()) == 12
 
 
@@ -106,7 +108,9 @@ def test_indicator_values_lists_the_checkins_that_recorded_it(owner_api, journal
 def test_indicator_values_make_a_fixed_number_of_queries(owner_api, journal_of, django_assert_num_queries):
     sleep = journal_of["indicators"][0]
     owner_api.get(URL)
-    with django_assert_num_queries(6):  # the token, settings, consents, the indicator, the check-ins, the key
+    with django_assert_num_queries(
+        8
+    ):  # the token, settings, consents, roles, circle grants, the indicator, the check-ins, the key
         owner_api.get(f"{URL}/{sleep.pk}/values", HTTP_ACCEPT_LANGUAGE="en")
 
 

@@ -52,7 +52,9 @@ def test_list_read_update_delete(owner_api, owner, stranger, django_assert_num_q
         make_assessment(owner, date(2026, month, 1), hope=month)
     make_assessment(stranger, date(2026, 1, 1), hope=9)
     owner_api.get(URL)
-    with django_assert_num_queries(6):  # the token, settings, consents, the count, the page, the key
+    with django_assert_num_queries(
+        8
+    ):  # the token, settings, consents, roles, circle grants, the count, the page, the key
         body = owner_api.get(URL).json()
     assert body["count"] == 3 and [a["month"] for a in body["items"]] == ["2026-03", "2026-02", "2026-01"]
     assert owner_api.get(URL, {"from": "2026-02", "to": "2026-02"}).json()["items"][0]["hope"]["score"] == 2

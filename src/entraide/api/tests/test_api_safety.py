@@ -121,7 +121,7 @@ def test_no_token_is_a_401():
 def test_list_moments_makes_a_fixed_number_of_queries(owner_api, owner, django_assert_num_queries):
     make_moment(owner)
     owner_api.get(MOMENTS)
-    with django_assert_num_queries(6) as one:  # token, settings, consents, count, page, key
+    with django_assert_num_queries(8) as one:  # token, settings, consents, roles, grants, count, page, key
         owner_api.get(MOMENTS)
     for _ in range(20):
         make_moment(owner)

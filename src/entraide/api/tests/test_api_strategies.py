@@ -44,7 +44,9 @@ def test_list_strategies_makes_a_fixed_number_of_queries(owner_api, owner, djang
     for n in range(30):
         make_strategy(owner, name=f"S{n}")
     owner_api.get(URL)
-    with django_assert_num_queries(5):  # the token, settings, consents, every strategy, the key
+    with django_assert_num_queries(
+        7
+    ):  # the token, settings, consents, roles, circle grants, every strategy, the key
         assert owner_api.get(URL, {"limit": 10}).json()["count"] == 30
 
 

@@ -84,7 +84,9 @@ def test_list_thought_records_makes_a_fixed_number_of_queries(owner_api, owner, 
     for day in range(1, 20):
         services.create_thought(owner, day=date(2026, 10, day), thought=f"Jour {day}")
     owner_api.get(URL)
-    with django_assert_num_queries(6):  # the token, settings, consents, the count, the page, the data key
+    with django_assert_num_queries(
+        8
+    ):  # the token, settings, consents, roles, circle grants, the count, the page, the data key
         assert len(owner_api.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["items"]) == 19
 
 

@@ -33,7 +33,7 @@ from entraide.api.v1 import api
 from entraide.core import crypto, instance
 from tests.project.hostile import MEGABYTE
 
-pytestmark = [pytest.mark.hostile, pytest.mark.django_db]
+pytestmark = [pytest.mark.hostile, pytest.mark.django_db, pytest.mark.timeout(600)]
 SCHEMA = api.get_openapi_schema(path_prefix="/api/v1/")
 
 TEXT: dict[str, Any] = {

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_export_lists_tokens_without_any_secret(owner, stranger):
-    token, secret = services.create_token(owner, name="Mon tableur", scope="read", days=90)
+    token, secret = services.create_token(owner, name="Mon tableur", areas={"journal": "read"}, days=90)
     services.create_token(stranger, name="Pas à Camille", scope="read", days=90)
     archive = zipfile.ZipFile(io.BytesIO(personal_data.build_export(owner, instance_name="entraide")))
     part = json.loads(archive.read("api.tokens.json"))
-    assert [(r["name"], r["prefix"], r["scope"]) for r in part["records"]] == [
-        ("Mon tableur", token.prefix, "read")
+    assert [(r["name"], r["prefix"], r["areas"]) for r in part["records"]] == [
+        ("Mon tableur", token.prefix, ["journal:read"])
     ]
     everything = b"".join(archive.read(name) for name in archive.namelist()).decode()
     assert secret not in everything

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from entraide.api import services
 from entraide.api.models import PersonalToken
+from entraide.core.registries import api_areas
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_authenticate_finds_the_token_with_its_owner(owner, django_assert_num_qu
     token, secret = services.create_token(owner, name="Script", scope="read_write", days=90)
     with django_assert_num_queries(2):  # the token and its owner, then its last use
         found = services.authenticate(secret)
-    assert found == token and found.owner == owner and found.can_write
+    assert found == token and found.owner == owner and found.scope_for("journal") == "read_write"
     with django_assert_num_queries(1):  # used less than a minute ago: no write
         services.authenticate(secret)
 
@@ -76,7 +77,7 @@ def test_authenticate_refuses_malformed_secrets_without_a_query(raw, django_asse
 
 def test_model_states(owner):
     token, _secret = services.create_token(owner, name="Script", scope="read", days=30)
-    assert token.is_active and not token.can_write
+    assert token.is_active and token.scope_for("journal") == "read"
     assert token.is_expired(timezone.now() + timedelta(days=31))
     assert str(token) == f"personal token {token.pk}"
 
@@ -94,3 +95,28 @@ def test_token_creation_and_revocation_are_recorded_and_mailed(owner, mailoutbox
     services.revoke_token(token)
     services.revoke_token(token)  # twice: recorded once
     assert SecurityEvent.objects.filter(user=owner, kind=SecurityEvent.Kind.API_TOKEN_REVOKED).count() == 1
+
+
+def test_scope_shorthand_opens_every_area_registered_now(owner):
+    token, _secret = services.create_token(owner, name="Script", scope="read", days=30)
+    assert sorted(token.areas) == sorted(f"{area.key}:read" for area in api_areas.ordered())
+
+
+@pytest.mark.parametrize("areas", [{}, {"journal": "admin"}, {"nowhere": "read"}])
+def test_create_token_refuses_unknown_areas_and_scopes(owner, areas):
+    with pytest.raises(ValueError):
+        services.create_token(owner, name="Script", areas=areas, days=30)
+    assert not PersonalToken.objects.exists()
+
+
+def test_a_token_made_before_areas_opens_every_area_with_its_old_scope(owner):
+    token, _secret = services.create_token(owner, name="Script", areas={"journal": "read"}, days=30)
+    token.areas = ["*:read_write"]  # as the migration leaves a read and write token
+    assert [token.scope_for(area.key) for area in api_areas.ordered()] == ["read_write"] * len(
+        api_areas.ordered()
+    )
+    assert token.scope_for("an area added later") == "read_write"
+    with translation.override("en"):
+        assert token.described_areas() == [("Every area", "Read and write")]
+    token.areas = ["journal:read", "nonsense", "goals:admin"]  # what a hand-edited row may hold
+    assert token.scopes() == {"journal": "read"}

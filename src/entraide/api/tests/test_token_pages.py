@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -16,6 +17,7 @@ from entraide.api import services
 from entraide.api.models import PersonalToken
 from entraide.api.tests.conftest import api_client
 from entraide.core import formtokens
+from entraide.core.registries import api_areas
 
 pytestmark = pytest.mark.django_db
 LIST = "/compte/acces-api/"
@@ -56,7 +58,7 @@ def logged_in_with_password(user) -> Client:
 
 def form_data(client: Client, **values: str) -> dict[str, str]:
     token = inputs(client.get(NEW))[formtokens.FIELD]
-    return {"name": "Mon tableur", "scope": "read", "days": "90", formtokens.FIELD: token, **values}
+    return {"name": "Mon tableur", "area_journal": "read", "days": "90", formtokens.FIELD: token, **values}
 
 
 def every_text_in_the_database() -> str:
@@ -114,13 +116,16 @@ def test_list_tells_expired_and_revoked_tokens_apart(owner, make_token):
 # --- creating -----------------------------------------------------------------------------------
 
 
-def test_the_form_page_asks_for_name_scope_and_duration(owner):
+def test_the_form_page_asks_for_name_areas_and_duration(owner):
     response = client_for(owner).get(NEW)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1") == 1
-    for name in ('name="name"', 'name="scope"', 'name="days"', f'name="{formtokens.FIELD}"'):
+    for name in ('name="name"', 'name="days"', f'name="{formtokens.FIELD}"'):
         assert name in html
+    for area in api_areas.ordered():  # each area the apps registered, none ticked
+        assert f'name="area_{area.key}" value="none"' in html
+        assert re.search(rf'name="area_{area.key}" value="none"[^>]*checked', html)
     assert 'value="365"' in html and "never" not in html.lower()  # no token without an expiry
 
 
@@ -140,7 +145,7 @@ def test_creating_needs_a_fresh_password_then_shows_the_token_once(owner):
     assert "will not be shown again" in response.content.decode()
 
     token = PersonalToken.objects.get()
-    assert (token.owner, token.name, token.scope) == (owner, "Mon tableur", "read")
+    assert (token.owner, token.name, token.areas) == (owner, "Mon tableur", ["journal:read"])
     assert token.expires_at - token.created_at == timedelta(days=90)
     assert token.prefix == secret[4:12]
     assert token.secret_hash == services.hash_secret(secret)
@@ -151,9 +156,12 @@ def test_creating_needs_a_fresh_password_then_shows_the_token_once(owner):
 
 def test_a_password_typed_at_login_just_now_counts(owner):
     client = logged_in_with_password(owner)
-    response = client.post(NEW, form_data(client, scope="read_write", days="365"))
+    response = client.post(
+        NEW, form_data(client, area_journal="none", area_treatments="read_write", days="365")
+    )
     assert response.status_code == 200
-    assert PersonalToken.objects.get().scope == "read_write"
+    assert PersonalToken.objects.get().areas == ["treatments:read_write"]
+    assert "Treatments: read and write" in response.content.decode()
 
 
 def test_a_login_more_than_five_minutes_ago_asks_again(owner):
@@ -181,7 +189,15 @@ def test_a_double_submit_creates_one_token(owner):
 
 
 @pytest.mark.parametrize(
-    "values", [{"name": "   "}, {"name": "x" * 81}, {"scope": "admin"}, {"days": "0"}, {"days": "3650"}]
+    "values",
+    [
+        {"name": "   "},
+        {"name": "x" * 81},
+        {"area_journal": "admin"},
+        {"area_journal": "none"},  # no area at all
+        {"days": "0"},
+        {"days": "3650"},
+    ],
 )
 def test_invalid_choices_show_the_form_again(owner, values):
     client = logged_in_with_password(owner)

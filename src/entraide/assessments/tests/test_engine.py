@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from entraide.assessments import engine
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 
 SHARED = Path(__file__).resolve().parents[5] / "shared" / "instruments"
 PACKAGED = Path(engine.__file__).parent / "instruments"

@@ -10,8 +10,8 @@ from django.db import connection
 from entraide.assessments import services
 from entraide.assessments.models import QuestionnaireResponse, QuestionnaireSchedule
 from entraide.assessments.tests.factories import make_response
+from entraide.core.errors import InvalidValuesError
 from entraide.core.signals import crisis_signalled
-from entraide.journal.values import InvalidValuesError
 
 pytestmark = pytest.mark.django_db
 

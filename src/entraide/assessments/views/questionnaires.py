@@ -162,9 +162,8 @@ def history(request: HttpRequest, questionnaire: str) -> HttpResponse:
                 ("730", pgettext("questionnaire history", "Last 2 years")),
                 ("tout", pgettext("questionnaire history", "Everything")),
             ],
-            "period_param": f"periode={period}&",
             "page_obj": page,
-            "past_rows": display.past_rows([display.result_of(r) for r in page_rows]),
+            "past": [display.result_of(r) for r in page_rows],
             "latest": display.result_of(latest) if latest is not None else None,
             "change": display.meaningful_change(instrument),
             "bands": [

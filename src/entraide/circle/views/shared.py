@@ -30,7 +30,7 @@ from entraide.circle.scopes import BY_KEY
 from entraide.core.charts import line_chart
 from entraide.core.routes import audience
 from entraide.journal import insights
-from entraide.journal.views.insights import PERIODS, _int_choice, _measure, _options
+from entraide.journal.views.insights import PERIODS, _int_choice, _measure
 from entraide.safety.views.common import is_empty, plan_steps
 
 RECENTLY_ENDED = timedelta(days=30)  # links the person ended stay listed, without a reason
@@ -150,7 +150,7 @@ def _trend(
         places=measure.places,
     )  # fmt: skip
     return {
-        "options": _options(measures, measure),
+        "measures": measures,
         "measure": measure,
         "periods": PERIODS,
         "days": days,

@@ -14,11 +14,16 @@ def home() -> str:
 
 
 @pytest.mark.django_db
-def test_the_home_page_says_only_what_exists_today():
+def test_the_home_page_promises_nothing_an_instance_does_not_run(monkeypatch):
+    from django.apps import apps
+
+    real = apps.is_installed
+    missing = {"entraide.circle", "entraide.community"}
+    monkeypatch.setattr(apps, "is_installed", lambda name: name not in missing and real(name))
     page = home()
     assert "Gardez une trace privée" in page  # the journal is installed
     assert "plan de sécurité" in page
-    assert SHARING not in page  # the circle is not installed yet
+    assert SHARING not in page  # without the circle
     assert SPACES not in page  # nor the community spaces
     assert "avec les personnes que vous choisissez" not in page
 

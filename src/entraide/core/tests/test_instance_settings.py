@@ -133,7 +133,7 @@ def test_the_settings_row_is_reused_until_it_changes_in_any_process(admin_user, 
         first = instance.settings_for(rf.get("/"))
         again = instance.settings_for(rf.get("/"))
     assert first is again
-    assert len(queries) == 2 and all("updated_at FROM" in q["sql"] for q in queries)
+    assert len(queries) == 2 and all('"updated_at" FROM' in q["sql"] for q in queries)
 
     InstanceSettings.objects.filter(pk=first.pk).update(name="Entraide Brest", updated_at=timezone.now())
     assert instance.settings_for(rf.get("/")).name == "Entraide Brest"
@@ -156,7 +156,7 @@ def test_before_set_up_the_defaults_are_reused_until_a_row_appears(db, rf):
     assert defaults._state.adding  # not saved: the defaults
     with CaptureQueriesContext(connection) as queries:
         assert instance.settings_for(rf.get("/")) is defaults
-    assert len(queries) == 1 and "updated_at FROM" in queries[0]["sql"]
+    assert len(queries) == 1 and '"updated_at" FROM' in queries[0]["sql"]
 
     services.save_instance_settings(instance.load_settings())  # set-up saves the row
     row = instance.settings_for(rf.get("/"))

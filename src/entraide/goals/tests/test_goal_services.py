@@ -12,12 +12,13 @@ import time_machine
 from django.http import Http404
 from django.utils import timezone
 
+from entraide.core.errors import InvalidValuesError
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_goals_of, get_goal_of
 from entraide.goals.models import Goal, GoalStatus
 from entraide.goals.tests.factories import make_goal
-from entraide.goals.values import InvalidValuesError, LimitError
+from entraide.goals.values import LimitError
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from entraide.core.errors import InvalidValuesError
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_assessments_of
 from entraide.goals.models import RecoveryAssessment
 from entraide.goals.tests.factories import scores
-from entraide.goals.values import InvalidValuesError
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
+from entraide.core.errors import InvalidValuesError
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_uses_of, get_strategy_of
 from entraide.goals.models import CopingStrategy, StrategyUse
 from entraide.goals.tests.factories import make_strategy, make_use
-from entraide.goals.values import InvalidValuesError, LimitError
+from entraide.goals.values import LimitError
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.core import formstash, formtokens
+from entraide.core.htmx import HtmxHttpRequest
 from entraide.core.routes import audience
 from entraide.goals import services
 from entraide.goals.access import filter_goals_of, find_step, get_goal_of
@@ -23,10 +24,6 @@ from entraide.goals.forms import GoalForm, StepForm
 from entraide.goals.models import Goal
 
 PER_PAGE = 25
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _detail_url(goal: Goal, anchor: str = "") -> str:
@@ -130,8 +127,8 @@ def step_add(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
     return _detail(request, goal, form)
 
 
-def _after_step_change(request: HttpRequest, goal: Goal, anchor: str) -> HttpResponse:
-    if _is_htmx(request):
+def _after_step_change(request: HtmxHttpRequest, goal: Goal, anchor: str) -> HttpResponse:
+    if request.htmx:
         return render(request, "goals/goal/partial.html", {"goal": goal})
     return redirect(_detail_url(goal, anchor))
 
@@ -139,7 +136,7 @@ def _after_step_change(request: HttpRequest, goal: Goal, anchor: str) -> HttpRes
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
-def step_tick(request: HttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) -> HttpResponse:
+def step_tick(request: HtmxHttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) -> HttpResponse:
     """Tick (``done=yes``) or untick (``done=no``) one step. Saying what it should be, rather than
     "toggle", makes a second POST harmless."""
     goal = get_goal_of(request.user, goal_id)
@@ -155,13 +152,13 @@ def step_tick(request: HttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) -> H
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
-def step_remove(request: HttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) -> HttpResponse:
+def step_remove(request: HtmxHttpRequest, goal_id: uuid.UUID, step_id: uuid.UUID) -> HttpResponse:
     goal = get_goal_of(request.user, goal_id)
     step = find_step(goal, step_id)
     if request.method == "GET":
         return redirect(_detail_url(goal, f"etape-{step_id}"))
     services.remove_step(goal, step_id)
-    if not _is_htmx(request):
+    if not request.htmx:
         messages.success(
             request, pgettext("goal", "“%(step)s” is removed from the steps.") % {"step": step["text"]}
         )

@@ -66,7 +66,6 @@ def recovery_history(request: HttpRequest) -> HttpResponse:
         {
             "chart": chart,
             "selected": selected,
-            "dimension_param": f"dimension={selected.key}&",
             "latest": assessments[-1] if assessments else None,
             "latest_scores": [(d, assessments[-1].score(d.key)) for d in v.DIMENSIONS] if assessments else [],
             "page_obj": page,

@@ -8,6 +8,7 @@ import re
 import uuid
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from conftest import client_for
@@ -397,7 +398,12 @@ def test_indicators_of_lists_as_the_orm_orders_them_and_only_the_owners(owner, s
     made = [services.create_indicator(owner, name=f"n{i}", kind="scale") for i in range(4)]
     services.create_indicator(stranger, name="someone else's", kind="scale")
     services.archive_indicator(made[1])
-    expected = list(filter_indicators_of(owner).order_by("archived_at", "position", "created_at"))
+    # Active ones first in their order, then the archived: the same on SQLite and PostgreSQL
+    # (which put NULLs at opposite ends unless told).
+    expected = list(
+        filter_indicators_of(owner).order_by(F("archived_at").asc(nulls_first=True), "position", "created_at")
+    )
     found = indicators_of(owner)
     assert [i.pk for i in found] == [i.pk for i in expected] and len(found) == 4
+    assert found[-1].pk == made[1].pk
     assert [i.name for i in found] == [i.name for i in expected]  # decrypted as the ORM's rows

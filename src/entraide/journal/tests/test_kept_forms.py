@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import PASSWORD, client_for
-from entraide.core import formstash
+from entraide.core import formstash, ratelimits
 from entraide.core.models import StashedForm
 from entraide.journal.models import Checkin
 
@@ -28,20 +28,40 @@ def token_of(response) -> str:
     return re.search(r'name="form_token" value="([^"]+)"', response.content.decode()).group(1)
 
 
-def post_after_expiry(user):
-    client = client_for(user)
-    token = token_of(client.get(NEW))
-    Session.objects.all().delete()  # the session expired on the server
-    response = client.post(
-        NEW,
-        {"form_token": token, "moment": "2026-11-20T10:00", "mood": "4", "emotions": ["worry"], "note": NOTE},
-    )
-    return client, response
-
-
 def log_in(client, user):
     response = client.post("/compte/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
+
+
+def logged_in(user) -> Client:
+    # Through the login page, as a person does: allauth records the session with its account.
+    client = Client()
+    log_in(client, user)
+    return client
+
+
+def post_after_expiry(user, client=None, path=NEW, **fields):
+    client = client or logged_in(user)
+    token = token_of(client.get(path))
+    Session.objects.all().delete()  # the session expired on the server
+    data = {
+        "form_token": token,
+        "moment": "2026-11-20T10:00",
+        "mood": "4",
+        "emotions": ["worry"],
+        "note": NOTE,
+    }
+    response = client.post(path, {**data, **fields})
+    return client, response
+
+
+def login_page_after(client, response) -> str:
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/login/")
+    return client.get(response["Location"]).content.decode()
+
+
+NOT_KEPT = "could not be kept"
 
 
 def test_formstash_keeps_the_form_and_gives_it_back_after_login(owner):
@@ -115,3 +135,86 @@ def test_formstash_keeps_a_form_posted_after_the_idle_timeout(owner):
     assert formstash.COOKIE in response.cookies
     log_in(client, owner)
     assert NOTE in client.get(NEW).content.decode()
+
+
+def english(client):
+    client.cookies["entraide_language"] = "en"
+    return client
+
+
+def test_formstash_keeps_nothing_for_a_session_that_never_existed(owner):
+    """A valid token with an invented session cookie (the flood of issue 18): nothing kept."""
+    client = client_for(owner)
+    token = token_of(client.get(NEW))
+    client.logout()  # and its cookies
+    english(client)
+    client.cookies["sessionid"] = "x" * 32
+    response = client.post(NEW, {"form_token": token, "note": NOTE})
+    assert NOT_KEPT in login_page_after(client, response)
+    assert not StashedForm.objects.exists()
+    assert formstash.COOKIE not in response.cookies
+
+
+def test_formstash_keeps_nothing_for_another_accounts_session(owner, stranger):
+    owner_token = token_of(client_for(owner).get(NEW))
+    client, _ = post_after_expiry(stranger, english(logged_in(stranger)), note="du stranger")
+    StashedForm.objects.all().delete()
+    # The stranger's ended session, with a form token of the owner's.
+    response = client.post(NEW, {"form_token": owner_token, "note": NOTE})
+    assert NOT_KEPT in login_page_after(client, response)
+    assert not StashedForm.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"note": "a" * (formstash.MAX_VALUE_CHARS + 1)},  # one value over any form's limit
+        {f"field{i}": "é" * 90_000 for i in range(3)},  # 540 KB in all
+    ],
+    ids=["long-value", "over-512-KB"],
+)
+def test_formstash_refuses_forms_over_the_limits(owner, fields):
+    client, response = post_after_expiry(owner, english(logged_in(owner)), **fields)
+    assert NOT_KEPT in login_page_after(client, response)
+    assert not StashedForm.objects.exists()
+    assert Checkin.objects.count() == 0
+
+
+def test_formstash_keeps_a_form_just_under_the_limits(owner):
+    fields = {"note": "é" * 100_000, "other": "é" * 100_000, "third": "a" * 100_000}  # ~500 KB
+    client, response = post_after_expiry(owner, **fields)
+    assert "30 minutes" in login_page_after(client, response)
+    assert StashedForm.objects.count() == 1
+
+
+def test_formstash_keeps_at_most_three_forms_a_person(owner):
+    client = logged_in(owner)
+    paths = [NEW, "/journal/carnet/nouveau/", "/objectifs/nouveau/", "/pensees/nouvelle/"]
+    tokens = [token_of(client.get(path)) for path in paths]
+    Session.objects.all().delete()
+    for path, token in zip(paths, tokens, strict=True):
+        assert client.post(path, {"form_token": token, "note": NOTE}).status_code == 302
+    assert StashedForm.objects.filter(user=owner).count() == formstash.MAX_PER_PERSON
+    assert not StashedForm.objects.filter(path=NEW).exists()  # the oldest went
+    # The same page again replaces its own, still three.
+    client.post(paths[-1], {"form_token": tokens[-1], "note": NOTE})
+    assert StashedForm.objects.filter(user=owner).count() == formstash.MAX_PER_PERSON
+
+
+def test_formstash_counts_kept_forms_per_address(owner, monkeypatch):
+    monkeypatch.setattr(formstash, "PER_ADDRESS", ratelimits.Limit("kept-form-test", limit=2, per=600))
+    client = english(logged_in(owner))
+    token = token_of(client.get(NEW))
+    Session.objects.all().delete()
+    said = [login_page_after(client, client.post(NEW, {"form_token": token, "note": NOTE})) for _ in range(3)]
+    assert [NOT_KEPT in page for page in said] == [False, False, True]
+
+
+def test_formstash_address_limit_is_off_for_the_benchmark(owner, monkeypatch, settings):
+    settings.RATE_LIMITS = False
+    monkeypatch.setattr(formstash, "PER_ADDRESS", ratelimits.Limit("kept-form-test", limit=1, per=600))
+    client = english(logged_in(owner))
+    token = token_of(client.get(NEW))
+    Session.objects.all().delete()
+    said = [login_page_after(client, client.post(NEW, {"form_token": token, "note": NOTE})) for _ in range(3)]
+    assert not any(NOT_KEPT in page for page in said)

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from django.utils import translation
 
+from entraide.core.errors import InvalidValuesError
 from entraide.goals import services as goal_services
 from entraide.journal import services
-from entraide.journal.values import InvalidValuesError, clean_words
+from entraide.journal.values import clean_words
 from entraide.thoughts import services as thought_services
 
 

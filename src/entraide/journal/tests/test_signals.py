@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from entraide.core.errors import InvalidValuesError
 from entraide.journal import services, signals
 from entraide.journal.models import Checkin
 
@@ -54,7 +55,7 @@ def test_the_services_send_them_after_the_commit_only(owner, heard, django_captu
 
 
 def test_a_refused_check_in_sends_nothing(owner, heard, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.v.InvalidValuesError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidValuesError):
         services.record_checkin(owner, moment=timezone.now(), values={"mood": 11})
     assert heard == []
 

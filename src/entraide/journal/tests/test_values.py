@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from entraide.core.errors import InvalidValuesError
 from entraide.journal import values as v
 from entraide.journal.models import IndicatorKind
 
@@ -27,7 +28,7 @@ def test_indicator_scale_accepts_0_to_10_as_number_or_text(n):
     )
 )
 def test_indicator_scale_refuses_anything_else(value):
-    with pytest.raises(v.InvalidValuesError) as caught:
+    with pytest.raises(InvalidValuesError) as caught:
         v.clean_indicator_value(IndicatorKind.SCALE, value)
     assert "value" in caught.value.errors
 
@@ -35,7 +36,7 @@ def test_indicator_scale_refuses_anything_else(value):
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_indicator_number_keeps_finite_numbers_rounded_and_refuses_the_rest(x):
     if not math.isfinite(x) or abs(x) > v.MAX_NUMBER:
-        with pytest.raises(v.InvalidValuesError):
+        with pytest.raises(InvalidValuesError):
             v.clean_indicator_value(IndicatorKind.NUMBER, x)
         return
     stored = v.clean_indicator_value(IndicatorKind.NUMBER, x)
@@ -59,7 +60,7 @@ def test_indicator_duration_is_minutes_up_to_a_week(minutes):
     if 0 <= minutes <= v.MAX_DURATION:
         assert v.clean_indicator_value(IndicatorKind.DURATION, minutes) == minutes
     else:
-        with pytest.raises(v.InvalidValuesError):
+        with pytest.raises(InvalidValuesError):
             v.clean_indicator_value(IndicatorKind.DURATION, minutes)
 
 
@@ -71,7 +72,7 @@ def test_indicator_choice_is_one_of_its_options(options, data):
     chosen = data.draw(st.sampled_from(options))
     assert v.clean_indicator_value(IndicatorKind.CHOICE, chosen, choices=options) == chosen
     other = data.draw(st.text(min_size=1).filter(lambda t: t not in options and t.strip()))
-    with pytest.raises(v.InvalidValuesError):
+    with pytest.raises(InvalidValuesError):
         v.clean_indicator_value(IndicatorKind.CHOICE, other, choices=options)
 
 
@@ -79,7 +80,7 @@ def test_indicator_choice_is_one_of_its_options(options, data):
 def test_indicator_text_is_short_and_trimmed(text):
     try:
         stored = v.clean_indicator_value(IndicatorKind.TEXT, text)
-    except v.InvalidValuesError:
+    except InvalidValuesError:
         assert len(text.strip()) > v.MAX_SHORT_TEXT or len(text.strip().replace("\x00", "")) > 0
         return
     assert stored is None or (len(stored) <= v.MAX_SHORT_TEXT and stored == stored.strip())
@@ -91,7 +92,7 @@ def test_checkin_sleep_crosses_midnight():
 
 
 def test_checkin_reports_every_problem_at_once():
-    with pytest.raises(v.InvalidValuesError) as caught:
+    with pytest.raises(InvalidValuesError) as caught:
         v.clean_checkin(
             {
                 "mood": 11,
@@ -109,7 +110,7 @@ def test_checkin_tags_drop_duplicates_case_and_accents_aside():
 
 
 def test_checkin_refuses_unknown_keys_and_unknown_indicators():
-    with pytest.raises(v.InvalidValuesError) as caught:
+    with pytest.raises(InvalidValuesError) as caught:
         v.clean_checkin({"weather": "sunny", "indicators": {"00000000-0000-4000-8000-000000000009": 3}})
     assert "weather" in caught.value.errors
     assert "indicator_00000000-0000-4000-8000-000000000009" in caught.value.errors
@@ -132,7 +133,7 @@ def test_checkin_refuses_unknown_keys_and_unknown_indicators():
 )
 def test_checkin_with_nothing_in_it_is_refused_as_a_whole(values):
     """Issue 19, item 8: the moment alone is not a check-in; the message is the form's, not a field's."""
-    with pytest.raises(v.InvalidValuesError) as caught:
+    with pytest.raises(InvalidValuesError) as caught:
         v.clean_checkin(values)
     assert caught.value.errors == {v.NOTHING_KEY: v.NOTHING_TO_SAVE}
 
@@ -145,6 +146,6 @@ def test_checkin_with_one_value_even_zero_is_kept(values):
 
 
 def test_checkin_with_only_wrong_values_gets_their_messages_not_nothing_to_save():
-    with pytest.raises(v.InvalidValuesError) as caught:
+    with pytest.raises(InvalidValuesError) as caught:
         v.clean_checkin({"mood": 12})
     assert set(caught.value.errors) == {"mood"}

@@ -52,7 +52,7 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "summaries": summaries,
-            "week_rows": display.week_table_body(services.day_values(user, day - timedelta(days=6), day)),
+            "week_rows": display.week_rows(services.day_values(user, day - timedelta(days=6), day)),
             "reminder_at": services.checkin_reminder_time(user),
         },
     )

@@ -15,11 +15,11 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entraide.core import formstash, formtokens, private_records
+from entraide.core.markdown import plain_start, render_entry
 from entraide.core.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_entries_of, get_entry_of
 from entraide.journal.forms_entries import EntryForm
-from entraide.journal.markdown import plain_start, render_entry
 from entraide.journal.models import JournalEntry
 
 PER_PAGE = 25

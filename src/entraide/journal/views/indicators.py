@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.core import formstash, formtokens
+from entraide.core.htmx import HtmxHttpRequest
 from entraide.core.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_indicators_of, get_indicator_of
@@ -109,7 +110,7 @@ def indicator_edit(request: HttpRequest, indicator_id: uuid.UUID) -> HttpRespons
 @audience("owner")
 @login_required
 @require_http_methods(["GET", "POST"])
-def indicator_move(request: HttpRequest, indicator_id: uuid.UUID) -> HttpResponse:
+def indicator_move(request: HtmxHttpRequest, indicator_id: uuid.UUID) -> HttpResponse:
     user = request.user
     indicator = get_indicator_of(user, indicator_id)
     if request.method == "GET":
@@ -117,7 +118,7 @@ def indicator_move(request: HttpRequest, indicator_id: uuid.UUID) -> HttpRespons
     offset = MOVES.get(request.POST.get("direction", ""))
     if offset is not None:
         services.move_indicator(indicator, offset=offset)
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         return render(request, "journal/indicators/partial.html", _list_context(user))
     return _back_to_list(indicator)
 

@@ -12,15 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from entraide.core import dates
 from entraide.core.charts import line_chart, number
 from entraide.core.routes import audience
-from entraide.journal import day_means, insights
+from entraide.journal import insights
 from entraide.journal import values as v
 from entraide.journal.access import filter_checkins_of, filter_entries_of
 from entraide.journal.pixels import SHADES, shade, year_in_pixels
@@ -35,16 +33,6 @@ def _int_choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
     except ValueError:
         return default
     return value if value in allowed else default
-
-
-def _options(measures: list[insights.Measure], chosen: insights.Measure) -> SafeString:
-    """A measure picker's options, built here: two pickers of thirty measures through the
-    template language cost a tenth of the comparison page."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((m.key, mark_safe(" selected") if m.key == chosen.key else "", m.label) for m in measures),
-    )
 
 
 def _measure(measures: list[insights.Measure], key: str | None, default: str) -> insights.Measure:
@@ -72,7 +60,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         request,
         "journal/trends/index.html",
         {
-            "options": _options(measures, measure),
+            "measures": measures,
             "measure": measure,
             "periods": PERIODS,
             "days": days,
@@ -166,8 +154,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         request,
         "journal/compare/index.html",
         {
-            "x_options": _options(measures, x),
-            "y_options": _options(measures, y),
+            "measures": measures,
             "x": x,
             "y": y,
             "lag": lag,
@@ -242,27 +229,6 @@ def week(request: HttpRequest) -> HttpResponse:
             "following": following if following <= today else None,
         },
     )
-
-
-def mood_overview(person: Any) -> dict[str, Any]:
-    """The journal's part of the overview: the last 30 days of mood, and how many check-ins this
-    week holds, all from the day means (no check-in is decrypted)."""
-    end = timezone.localdate()
-    start = end - timedelta(days=29)
-    monday = end - timedelta(days=end.weekday())
-    months = day_means.months(person, start, end)
-    mood = insights.BASE_MEASURES[0]
-    points = insights.daily_values(person, [mood], start, end, months=months)["mood"]
-    chart = line_chart(
-        points, start=start, end=end, measure=mood.label, low=0, high=10, chart_id="overview-mood"
-    )
-    this_week = [
-        n
-        for month in months
-        for day, n in zip(month.days, month.checkins, strict=True)
-        if monday <= day <= end
-    ]
-    return {"chart": chart, "this": {"checkins": sum(this_week), "days": len(this_week)}}
 
 
 @audience("owner")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from entraide.core.errors import InvalidValuesError
 from entraide.safety import services
 from entraide.safety import values as v
 from entraide.safety.access import find_plan_of
@@ -38,7 +39,7 @@ def test_clean_plan_keeps_a_contact_without_a_phone():
 
 
 def test_clean_plan_lists_every_problem_on_its_row():
-    with pytest.raises(v.InvalidValuesError) as exc:
+    with pytest.raises(InvalidValuesError) as exc:
         v.clean_plan(
             {
                 "coping": ["ok", "", "x" * 301],
@@ -67,7 +68,7 @@ def test_phone_numbers_people_write_are_accepted(phone):
 
 @pytest.mark.parametrize("phone", ["1", "call me", "06 12 34 56 78 ext 4", "+", "0" * 31])
 def test_phone_numbers_that_cannot_be_dialled_are_refused(phone):
-    with pytest.raises(v.InvalidValuesError) as exc:
+    with pytest.raises(InvalidValuesError) as exc:
         v.clean_plan({"professionals": [{"name": "X", "phone": phone}]})
     assert set(exc.value.errors) == {"professionals.0.phone"}
 
@@ -75,7 +76,7 @@ def test_phone_numbers_that_cannot_be_dialled_are_refused(phone):
 def test_limits_are_exact():
     v.clean_plan({"coping": ["x" * v.MAX_ITEM] * v.MAX_ITEMS})
     v.clean_plan({"help_people": [{"name": "n" * v.MAX_NAME, "phone": "1" * v.MAX_PHONE}]})
-    with pytest.raises(v.InvalidValuesError):
+    with pytest.raises(InvalidValuesError):
         v.clean_plan({"coping": ["x"] * (v.MAX_ITEMS + 1)})
 
 
@@ -91,7 +92,7 @@ def test_save_creates_then_replaces_the_one_plan_and_marks_it_read(owner):
 
 def test_a_refused_plan_changes_nothing(owner):
     make_plan(owner)
-    with pytest.raises(v.InvalidValuesError):
+    with pytest.raises(InvalidValuesError):
         services.save_safety_plan(owner, steps={"coping": ["x" * 400]})
     assert find_plan_of(owner).items("coping") == FULL_PLAN["coping"]
 

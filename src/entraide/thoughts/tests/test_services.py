@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
-from entraide.journal.values import InvalidValuesError
+from entraide.core.errors import InvalidValuesError
 from entraide.thoughts import services
 from entraide.thoughts import values as v
 from entraide.thoughts.models import ThoughtRecord

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from entraide.core import jobs
+from entraide.core.errors import InvalidValuesError
 from entraide.notifications import reminders as primitive
 from entraide.notifications.models import Notification, Reminder
 from entraide.treatments import services
 from entraide.treatments.models import DoseRecord, DoseStatus, ScheduleKind, Treatment
 from entraide.treatments.reminders import DOSE_REMINDER_KIND, RENEWAL_NOTIFICATION_KIND, RENEWAL_REMINDER_KIND
 from entraide.treatments.tests.factories import AT_PREP, SECRET_NAME, make_schedule, make_treatment
-from entraide.treatments.values import InvalidValuesError
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.core.charts import line_chart
+from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import occurrence
 from entraide.core.routes import audience
 from entraide.treatments import services
@@ -23,7 +24,6 @@ from entraide.treatments import values as v
 from entraide.treatments.access import filter_records_of, get_schedule_of
 from entraide.treatments.display import adherence_rows, describe_schedule
 from entraide.treatments.models import DoseStatus
-from entraide.treatments.values import InvalidValuesError
 
 CLEAR = "clear"
 

@@ -1,14 +1,16 @@
-"""Journal entries in a safe Markdown subset.
+"""Text people write, in a safe Markdown subset: journal entries, community posts and charters.
 
 What a person writes is theirs to read back, so raw HTML is shown as the text they typed rather
-than interpreted; images become links (an ``<img>`` would fetch another host from the page); and
-``nh3`` has the last word on every tag, attribute and URL, whatever the Markdown library does.
+than interpreted; images become links (an ``<img>`` would fetch another host from the page) unless
+the caller accepts their address (``render_post``: images uploaded to this instance); and ``nh3``
+has the last word on every tag, attribute and URL, whatever the Markdown library does.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 import markdown
 import nh3
@@ -47,14 +49,33 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+_POST_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS | {"img"},
+    clean_content_tags={"script", "style"},
+    attributes={"a": {"href"}, "img": {"src", "alt"}, "*": set()},
+    url_schemes={"http", "https", "mailto"},
+    url_relative="pass_through",  # links to other pages of the instance, and its images
+    link_rel="noopener noreferrer",
+)
+
+
 class _EntryTree(Treeprocessor):
     """Headings start at h2 (the page keeps its one h1, a journal heading is h2 to h4); an image
-    becomes a link to it, named by its description."""
+    becomes a link to it, named by its description, unless ``keep_image`` accepts its address."""
+
+    def __init__(self, md: markdown.Markdown, keep_image: Callable[[str], bool] | None = None) -> None:
+        super().__init__(md)
+        self.keep_image = keep_image
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
             if element.tag in HEADINGS:
                 element.tag = f"h{min(int(element.tag[1]) + 1, LOWEST_HEADING)}"
+            elif element.tag == "img" and self.keep_image and self.keep_image(element.get("src", "")):
+                src, alt = element.get("src", ""), element.get("alt", "")
+                element.attrib.clear()
+                element.set("src", src)
+                element.set("alt", alt)
             elif element.tag == "img":
                 src, alt = element.get("src", ""), element.get("alt", "")
                 element.attrib.clear()
@@ -86,12 +107,16 @@ class _ListsAfterText(Preprocessor):
 
 
 class _EntryExtension(Extension):
+    def __init__(self, keep_image: Callable[[str], bool] | None = None) -> None:
+        super().__init__()
+        self.keep_image = keep_image
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — the library's name
         # Raw HTML is text: "<b>" typed in an entry reads back as "<b>".
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.preprocessors.register(_ListsAfterText(md), "lists_after_text", 10)
-        md.treeprocessors.register(_EntryTree(md), "entry_tree", 5)
+        md.treeprocessors.register(_EntryTree(md, self.keep_image), "entry_tree", 5)
 
 
 def render_entry(text: str) -> SafeString:
@@ -101,6 +126,18 @@ def render_entry(text: str) -> SafeString:
         text or "", extensions=["sane_lists", "nl2br", "fenced_code", _EntryExtension()], output_format="html"
     )
     return mark_safe(_CLEANER.clean(html))  # noqa: S308 — sanitised by nh3 just above
+
+
+def render_post(text: str, *, keep_image: Callable[[str], bool]) -> SafeString:
+    """A post's or a charter's HTML: what ``render_entry`` keeps, plus links within the instance
+    and the images whose address ``keep_image`` accepts (the instance's own uploads); any other
+    image becomes a link. Safe to insert in a page."""
+    html = markdown.markdown(
+        text or "",
+        extensions=["sane_lists", "nl2br", "fenced_code", _EntryExtension(keep_image)],
+        output_format="html",
+    )
+    return mark_safe(_POST_CLEANER.clean(html))  # noqa: S308 — sanitised by nh3 just above
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

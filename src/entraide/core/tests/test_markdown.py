@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from entraide.journal.markdown import ALLOWED_TAGS, plain_start, render_entry
+from entraide.core.markdown import ALLOWED_TAGS, plain_start, render_entry
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -163,3 +163,28 @@ def test_render_entry_never_outputs_anything_unsafe(text):
         if name == "href":
             assert value.strip().lower().startswith(SAFE_SCHEMES), value
             assert "javascript:" not in value.lower()
+
+
+def test_render_post_shows_only_images_the_caller_accepts():
+    from entraide.core.markdown import render_post
+
+    own = "/communaute/images/00000000-0000-4000-8000-000000000001/"
+    html = render_post(
+        f"![un chat]({own})\n\n![ailleurs](https://tracker.example/pixel.png)", keep_image=lambda s: s == own
+    )
+    assert f'<img alt="un chat" src="{own}">' in html
+    assert html.count("<img") == 1
+    assert '<a href="https://tracker.example/pixel.png" rel="noopener noreferrer">ailleurs</a>' in html
+
+
+def test_render_post_neutralises_html_and_script_links():
+    from entraide.core.markdown import render_post
+
+    html = render_post(
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) [ok](/communaute/)",
+        keep_image=lambda s: True,
+    )
+    assert "<script" not in html and "<img" not in html  # typed HTML reads back as text
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    assert '<a href="/communaute/" rel="noopener noreferrer">ok</a>' in html

@@ -1,0 +1,137 @@
+"""Forms of the community: they parse and explain; the rules are the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext_lazy
+
+from entraide.community.models import Visibility
+from entraide.core import uploads
+from entraide.core.errors import InvalidValuesError
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, exc: InvalidValuesError) -> None:
+        form: Any = self
+        for key, message in exc.errors.items():
+            form.add_error(key if key in form.fields else None, str(message))
+
+
+class PostFields(ServiceErrorsMixin, forms.Form):
+    """What a topic's opening post and a reply share."""
+
+    body = forms.CharField(
+        label=pgettext_lazy("post form", "Your message"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=pgettext_lazy(
+            "post form",
+            "Markdown: *italics*, **bold**, lists with “-”, a quote with “>”, links. Only your pseudonym is shown.",
+        ),
+    )
+    content_warning = forms.CharField(
+        label=pgettext_lazy("post form", "Content warning (optional)"),
+        required=False,
+        help_text=pgettext_lazy(
+            "post form",
+            "A few words such as “self-harm” or “grief”: readers then see your message folded, under this warning.",
+        ),
+    )
+    anonymous = forms.BooleanField(
+        label=pgettext_lazy("post form", "Post without my pseudonym (“anonymous member”)"),
+        required=False,
+    )
+    image = forms.FileField(
+        label=pgettext_lazy("post form", "An image (optional)"),
+        required=False,
+        help_text=pgettext_lazy(
+            "post form",
+            "JPEG, PNG or WebP, up to 10 MB. We remove its hidden details (place, camera) before keeping it.",
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    image_description = forms.CharField(
+        label=pgettext_lazy("post form", "What the image shows (for people who cannot see it)"),
+        required=False,
+        max_length=200,
+    )
+
+    def clean_image(self) -> uploads.CleanImage | None:
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        try:
+            return uploads.clean_image(upload)
+        except uploads.UploadRefusedError as refused:
+            raise ValidationError(str(refused)) from None
+
+    def values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "body": d["body"],
+            "content_warning": d["content_warning"],
+            "anonymous": d["anonymous"],
+            "image": d.get("image"),
+            "image_description": d["image_description"],
+        }
+
+
+class TopicForm(PostFields):
+    title = forms.CharField(label=pgettext_lazy("post form", "Title of the topic"))
+    field_order = ("title", "body", "content_warning", "anonymous", "image", "image_description")
+
+    def values(self) -> dict[str, Any]:
+        return {"title": self.cleaned_data["title"], **super().values()}
+
+
+class ReplyForm(PostFields):
+    quoted = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class SpaceForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=pgettext_lazy("space form", "Title"), max_length=120)
+    slug = forms.SlugField(
+        label=pgettext_lazy("space form", "Address"),
+        max_length=60,
+        help_text=pgettext_lazy(
+            "space form", "Lower-case letters, digits and dashes, for example “parents-aidants”."
+        ),
+    )
+    description = forms.CharField(
+        label=pgettext_lazy("space form", "Description"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    charter = forms.CharField(
+        label=pgettext_lazy("space form", "Charter of this space"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=pgettext_lazy("space form", "Its own rules, in Markdown, shown at the top of the space."),
+    )
+    visibility = forms.ChoiceField(
+        label=pgettext_lazy("space form", "Who may read it"),
+        choices=Visibility.choices,
+        initial=Visibility.MEMBERS,
+        widget=forms.RadioSelect,
+    )
+    position = forms.IntegerField(
+        label=pgettext_lazy("space form", "Position in the list"), min_value=0, max_value=1000, initial=100
+    )
+
+    def values(self) -> dict[str, Any]:
+        return {
+            k: self.cleaned_data[k]
+            for k in ("title", "slug", "description", "charter", "visibility", "position")
+        }
+
+
+class MemberForm(forms.Form):
+    pseudonym = forms.CharField(
+        label=pgettext_lazy("space members", "Pseudonym of the member to add"), max_length=40
+    )

@@ -1,0 +1,123 @@
+"""A member's posts (anonymous ones included), topics, images and closed-group memberships in
+their export; on erasure, their posts are emptied (or deleted, by the instance's choice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from entraide.community import services
+from entraide.community.models import Image, Post, SpaceMember, Topic
+from entraide.core.registries import (
+    ErasureRegistration,
+    ExportedPart,
+    ExportRegistration,
+    register_erasure,
+    register_export,
+)
+
+
+def export_posts(person: Any) -> ExportedPart:
+    posts = Post.objects.filter(author=person).select_related("topic__space").order_by("created_at", "id")
+    return ExportedPart(
+        description=(
+            "Your messages in the community spaces, including those posted without your pseudonym "
+            "(anonymous: true): the space, the topic, the message's number in it, its content warning, "
+            "its text (Markdown), the message it quoted, its status (published, held, hidden)."
+        ),
+        records=[
+            {
+                "id": str(p.pk),
+                "space": p.topic.space.title,
+                "topic_id": str(p.topic_id),
+                "topic": p.topic.title,
+                "number": p.number,
+                "created_at": p.created_at,
+                "edited_at": p.edited_at,
+                "anonymous": p.anonymous,
+                "status": p.status,
+                "content_warning": p.content_warning,
+                "quoted_id": str(p.quoted_id) if p.quoted_id else None,
+                "body": p.body,
+            }
+            for p in posts
+        ],
+        tabular=True,
+    )
+
+
+def export_topics(person: Any) -> ExportedPart:
+    return ExportedPart(
+        description="The topics you opened: space, title, when, whether anonymous, how many messages.",
+        records=[
+            {
+                "id": str(t.pk),
+                "space": t.space.title,
+                "title": t.title,
+                "created_at": t.created_at,
+                "anonymous": t.anonymous,
+                "status": t.status,
+                "post_count": t.post_count,
+            }
+            for t in Topic.objects.filter(author=person).select_related("space").order_by("created_at", "id")
+        ],
+        tabular=True,
+    )
+
+
+def export_images(person: Any) -> ExportedPart:
+    return ExportedPart(
+        description="The images you sent with your messages: space, description, type, size in pixels, when.",
+        records=[
+            {
+                "id": str(i.pk),
+                "space": i.space.title,
+                "description": i.description,
+                "content_type": i.content_type,
+                "width": i.width,
+                "height": i.height,
+                "created_at": i.created_at,
+            }
+            for i in Image.objects.filter(author=person).select_related("space").order_by("created_at", "id")
+        ],
+        tabular=True,
+    )
+
+
+def export_memberships(person: Any) -> ExportedPart:
+    return ExportedPart(
+        description="The restricted spaces (closed groups) you are a member of, and since when.",
+        records=[
+            {"space": m.space.title, "added_at": m.added_at}
+            for m in SpaceMember.objects.filter(member=person).select_related("space").order_by("added_at")
+        ],
+        tabular=True,
+    )
+
+
+def _erase_memberships(person: Any) -> object:
+    return SpaceMember.objects.filter(member=person).delete()
+
+
+def register() -> None:
+    register_export(ExportRegistration(key="community.posts", models=(Post,), export=export_posts, order=60))
+    register_export(
+        ExportRegistration(key="community.topics", models=(Topic,), export=export_topics, order=60)
+    )
+    register_export(
+        ExportRegistration(key="community.images", models=(Image,), export=export_images, order=60)
+    )
+    register_export(
+        ExportRegistration(
+            key="community.memberships", models=(SpaceMember,), export=export_memberships, order=60
+        )
+    )
+    register_erasure(
+        ErasureRegistration(
+            key="community.posts", models=(Post, Topic, Image), erase=services.erase_posts_of, order=60
+        )
+    )
+    register_erasure(
+        ErasureRegistration(
+            key="community.memberships", models=(SpaceMember,), erase=_erase_memberships, order=60
+        )
+    )

@@ -1,0 +1,99 @@
+"""A member's posts in their export (anonymous ones too); erasure empties them (or deletes them,
+by the instance's choice) and their quotes lose their attribution."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from entraide.community import services
+from entraide.community.models import Image, Post, Space, Topic
+from entraide.community.tests.factories import make_space, make_topic, png_file
+from entraide.core import instance, personal_data, uploads
+
+pytestmark = pytest.mark.django_db
+
+
+def parts_of(person):
+    archive = zipfile.ZipFile(io.BytesIO(personal_data.build_export(person)))
+    manifest = json.loads(archive.read("manifest.json"))
+    return {p["key"]: json.loads(archive.read(p["file"]))["records"] for p in manifest["parts"]}
+
+
+def test_export_holds_the_posts_anonymous_ones_included(owner, stranger):
+    space = make_space()
+    topic = make_topic(owner, space, title="Mon sujet", body="Visible")
+    services.add_reply(owner, topic, body="En secret", anonymous=True, content_warning="deuil")
+    services.add_reply(stranger, topic, body="Pas à Camille")
+    parts = parts_of(owner)
+    bodies = [(p["body"], p["anonymous"], p["content_warning"]) for p in parts["community.posts"]]
+    assert bodies == [("Visible", False, ""), ("En secret", True, "deuil")]
+    assert [t["title"] for t in parts["community.topics"]] == ["Mon sujet"]
+
+
+@pytest.fixture
+def conversation(owner, stranger):
+    space = make_space()
+    topic = make_topic(owner, space, title="Ma question", body="Texte d'origine")
+    quoted = topic.posts.get()
+    services.add_reply(
+        owner, topic, body="Une image", image=uploads.clean_image(png_file()), image_description="photo"
+    )
+    reply = services.add_reply(stranger, topic, body="> Texte d'origine\n\nJe réponds", quoted=quoted)
+    return space, topic, reply
+
+
+def test_erasure_empties_the_posts_and_the_quotes_lose_their_attribution(
+    conversation, owner, stranger, data_dir, django_capture_on_commit_callbacks
+):
+    space, topic, reply = conversation
+    stored = Image.objects.get().stored_name
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data.erase_person(owner)
+    left = Post.objects.filter(topic=topic, author_left=True)
+    assert left.count() == 2
+    assert set(left.values_list("body", "body_html", "author")) == {("", "", None)}
+    topic.refresh_from_db()
+    assert topic.title == "" and topic.author_left and topic.post_count == 3
+    assert not Image.objects.exists() and not (data_dir / "uploads" / stored).exists()
+    html = (
+        client_for(stranger)
+        .get(reverse("community:topic", kwargs={"space_slug": space.slug, "topic_id": topic.pk}))
+        .content.decode()
+    )
+    assert "Message from a member who left." in html
+    assert "Topic of a member who left" in html
+    assert "Camille" not in html  # the attribution is gone; the quoted lines are the replier's own
+    assert "Je réponds" in html
+    reply.refresh_from_db()
+    assert reply.quoted is not None and reply.quoted.author is None
+
+
+def test_erasure_deletes_the_posts_when_the_instance_says_so(conversation, owner):
+    space, topic, reply = conversation
+    row = instance.load_settings()
+    row.extra = {**row.extra, "community": {"erasure": services.ERASE_DELETE}}
+    row.save()
+    personal_data.erase_person(owner)
+    assert list(Post.objects.values_list("body", flat=True)) == ["> Texte d'origine\n\nJe réponds"]
+    reply.refresh_from_db()
+    assert reply.quoted is None
+    space.refresh_from_db()
+    topic.refresh_from_db()
+    assert (space.topic_count, space.post_count, topic.post_count) == (1, 1, 1)
+
+
+def test_erasure_removes_a_topic_left_empty_in_delete_mode(owner):
+    space = make_space()
+    make_topic(owner, space)
+    row = instance.load_settings()
+    row.extra = {**row.extra, "community": {"erasure": services.ERASE_DELETE}}
+    row.save()
+    personal_data.erase_person(owner)
+    assert not Topic.objects.exists()
+    assert Space.objects.get().topic_count == 0
