@@ -5,6 +5,7 @@ page (administration included) shows anyone's."""
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -29,7 +30,7 @@ PER_PAGE = 50
 def access_log(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     events = access.filter_access_events_of(user)
-    viewers = sorted(set(events.values_list("viewer_pseudonym", flat=True)), key=str.lower)
+    viewers = sorted(events.order_by().values_list("viewer_pseudonym", flat=True).distinct(), key=str.lower)
     person = request.GET.get("personne", "")
     scope = request.GET.get("portee", "")
     if person in viewers:
@@ -53,9 +54,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         }
         for event in page.object_list
     ]
-    query = "&".join(
-        part for part in (f"personne={person}" if person else "", f"portee={scope}" if scope else "") if part
-    )
+    query = urlencode({key: value for key, value in (("personne", person), ("portee", scope)) if value})
     return render(
         request,
         "circle/access_log/index.html",
