@@ -86,7 +86,8 @@ def respond(request: HttpRequest, questionnaire: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            return _led_to(services.record_response(user, **form.values()))
+            private = bool(form.cleaned_data.get("private"))
+            return _led_to(services.record_response(user, **form.values(), private=private))
 
         def same() -> formtokens.Recent | None:
             twin = services.same_response_since(user, since=formtokens.same_since(), **form.values())

@@ -120,3 +120,37 @@ def test_entries_thoughts_and_answers_are_kept_private_from_their_pages(owner, s
         assert "It stays private" in followed.content.decode()
         row.refresh_from_db()
         assert row.private
+
+
+def test_a_check_in_and_an_answer_can_be_private_from_the_start(owner, peer_helper):
+    """ "Reste privé" on the forms that create them: never shared, not even for a moment."""
+    import re
+
+    from entraide.assessments.models import QuestionnaireResponse
+
+    link = link_people(owner, peer_helper, scopes=("checkins",))
+    choice = services.GrantChoice(
+        "safety_plan", until=None, visible_from=None, options={"crisis_moments": True}
+    )
+    services.grant_scope(link, choice=choice, by=owner)
+    client = client_for(owner)
+
+    def token(url):
+        page = client.get(url).content.decode()
+        assert 'name="private"' in page
+        return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+
+    new = "/journal/point/nouveau/"
+    moment = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(new, {"form_token": token(new), "moment": moment, "mood": "3", "private": "on"})
+    assert response.status_code == 302
+    assert Checkin.objects.get(owner=owner).private
+    respond = "/questionnaires/phq9/repondre/"
+    answers = {f"item_{n}": "1" for n in range(1, 10)}
+    response = client.post(
+        respond, {"form_token": token(respond), **answers, "difficulty": "1", "private": "on"}
+    )
+    assert response.status_code == 302
+    assert QuestionnaireResponse.objects.get(owner=owner).private
+    assert CrisisMoment.objects.filter(owner=owner).exists()
+    assert projections.crisis_moments(_pass(owner, peer_helper, "safety_plan")) == []

@@ -117,7 +117,11 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 
         def save() -> str:
             checkin = services.record_checkin(
-                user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
+                user,
+                moment=form.moment_value(),
+                values=form.values,
+                indicators=form.all_indicators,
+                private=bool(form.cleaned_data.get("private")),
             )
             return _led_to(checkin)
 
@@ -132,7 +136,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return done
-    return render(request, "journal/checkin_new/index.html", {"form": form})
+    return render(request, "journal/checkin_new/index.html", {"form": form, "ask_private": True})
 
 
 @audience("owner")
