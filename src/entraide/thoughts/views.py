@@ -115,7 +115,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            record = services.create_thought(user, **form.values())
+            record = services.create_thought(
+                user, **form.values(), private=bool(form.cleaned_data.get("private"))
+            )
             return reverse("thoughts:record", kwargs={"thought_id": record.pk})
 
         done = formtokens.save_once(
@@ -123,7 +125,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "thoughts/record_new/index.html", _form_context(request, form))
+    return render(
+        request, "thoughts/record_new/index.html", {**_form_context(request, form), "ask_private": True}
+    )
 
 
 @audience("owner")

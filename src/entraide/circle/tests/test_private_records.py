@@ -154,3 +154,23 @@ def test_a_check_in_and_an_answer_can_be_private_from_the_start(owner, peer_help
     assert QuestionnaireResponse.objects.get(owner=owner).private
     assert CrisisMoment.objects.filter(owner=owner).exists()
     assert projections.crisis_moments(_pass(owner, peer_helper, "safety_plan")) == []
+
+
+def test_an_entry_and_a_thought_can_be_private_from_the_start(owner):
+    import re
+
+    from entraide.journal.models import JournalEntry
+    from entraide.thoughts.models import ThoughtRecord
+
+    client = client_for(owner)
+    today = timezone.localdate().isoformat()
+    for url, data, model in (
+        ("/journal/carnet/nouveau/", {"day": today, "body": "Pour moi seul"}, JournalEntry),
+        ("/pensees/nouvelle/", {"day": today, "situation": "Pour moi seul"}, ThoughtRecord),
+    ):
+        page = client.get(url).content.decode()
+        assert 'name="private"' in page
+        token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+        response = client.post(url, {"form_token": token, **data, "private": "on"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert model.objects.get(owner=owner).private

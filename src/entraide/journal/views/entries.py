@@ -79,7 +79,9 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            entry = services.create_entry(user, **form.values())
+            entry = services.create_entry(
+                user, **form.values(), private=bool(form.cleaned_data.get("private"))
+            )
             return reverse("journal:entry", kwargs={"entry_id": entry.pk})
 
         def same() -> formtokens.Recent | None:
@@ -93,7 +95,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "journal/entry_new/index.html", {"form": form})
+    return render(request, "journal/entry_new/index.html", {"form": form, "ask_private": True})
 
 
 @audience("owner")
