@@ -224,16 +224,34 @@ def circle_samples(walker, person):
     from entraide.circle import services as circle_services
     from entraide.circle.models import Invitation as CircleInvitation
     from entraide.circle.models import Link
+    from entraide.circle.scopes import BY_KEY
 
-    link_people(person, walker, scopes=("checkins", "safety_plan"))
+    link_people(
+        person,
+        walker,
+        scopes=(
+            "checkins",
+            "safety_plan",
+            "notes",
+            "indicators",
+            "thoughts",
+            "goals",
+            "assessments",
+            "treatments",
+        ),
+    )
     now = timezone.now()
-    Link.objects.create(
+    own = Link.objects.create(
         id=uuid.UUID(SAMPLE_KWARGS["link_id"]),
         owner=walker,
         supporter=person,
         owner_accepted_at=now,
         supporter_accepted_at=now,
     )
+    for scope in BY_KEY:  # every preview of the walker's link
+        circle_services.grant_scope(
+            own, choice=circle_services.GrantChoice(scope, until=None, visible_from=None), by=walker
+        )
     CircleInvitation.objects.create(
         id=uuid.UUID(SAMPLE_KWARGS["invite_id"]),
         owner=walker,

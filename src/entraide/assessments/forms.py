@@ -48,6 +48,14 @@ def _item_fields(instrument: engine.Instrument, language: str) -> dict[str, form
 
 
 class QuestionnaireForm(ServiceErrorsMixin, forms.Form):
+    private = forms.BooleanField(
+        label=pgettext_lazy("private record", "Keep it private"),
+        required=False,
+        help_text=pgettext_lazy(
+            "private record", "Nobody in your circle will see it, whatever you share with them."
+        ),
+    )
+
     def __init__(self, data: Any = None, *, instrument: engine.Instrument, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.instrument = instrument

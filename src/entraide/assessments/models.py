@@ -29,6 +29,8 @@ class QuestionnaireResponse(PersonalModel):
     # {"version": str, "language": "fr"|"en", "answers": [int, … one per item], "difficulty": int|None,
     #  "raw": int, "percentage": int|None, "band": str, "cutoffs": [str], "crisis": bool}
     payload = EncryptedField()
+    # "Reste privé": never reaches a supporter, nor does the crisis moment it caused.
+    private = models.BooleanField(default=False)
 
     class Meta:
         indexes: ClassVar = [

@@ -23,7 +23,7 @@ def export_responses(person: Any) -> ExportedPart:
     return ExportedPart(
         description=(
             "Your questionnaire responses (PHQ-9, GAD-7, WHO-5): the questionnaire, when you answered, "
-            "the language of the wording you saw, your answer to each question in order (the value of "
+            "whether you keep it private from your circle, the language of the wording you saw, your answer to each question in order (the value of "
             "the answer chosen), the difficulty answer when there is one, and what the site computed "
             "from them: the total, the percentage (WHO-5), the band or cut-offs, and whether an answer "
             "opened the crisis screen."
@@ -34,6 +34,7 @@ def export_responses(person: Any) -> ExportedPart:
                 "questionnaire": r.instrument,
                 "answered_at": r.answered_at,
                 "local_date": r.local_date,
+                "private": r.private,
                 **r.payload,
             }
             for r in filter_responses_of(person).order_by("answered_at", "id")

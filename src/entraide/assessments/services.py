@@ -59,9 +59,11 @@ def record_response(
     difficulty: Any = None,
     language: str | None = None,
     at: datetime | None = None,
+    private: bool = False,
 ) -> QuestionnaireResponse:
     """Score and keep one filled questionnaire. ``language`` is the language its wording was shown
-    in; ``at`` (demo data only) a past moment. When an item with a crisis threshold is answered
+    in; ``at`` (demo data only) a past moment; ``private``: "reste privé" from the start, and so is
+    the crisis moment it may cause. When an item with a crisis threshold is answered
     above it (PHQ-9 item 9 above 0), ``core.signals.crisis_signalled`` is sent in the transaction:
     the safety app records a crisis moment, and the caller shows the crisis screen."""
     instrument = instrument_or_error(questionnaire)
@@ -73,6 +75,7 @@ def record_response(
         instrument=instrument.key,
         answered_at=moment,
         local_date=local_date(moment, _zone(owner)),
+        private=private,
         payload={
             "version": instrument.version,
             "language": engine.wording_language(instrument.stem, language),
@@ -88,7 +91,9 @@ def record_response(
     with transaction.atomic():
         row.save()
         if row.crisis:
-            crisis_signalled.send(sender=QuestionnaireResponse, person=owner, source=row.instrument)
+            crisis_signalled.send(
+                sender=QuestionnaireResponse, person=owner, source=row.instrument, cause=str(row.pk)
+            )
         transaction.on_commit(
             lambda: signals.response_recorded.send(sender=QuestionnaireResponse, owner=owner, response=row)
         )
@@ -122,6 +127,16 @@ def same_response_since(
         return None
     same = last.payload.get("answers") == values and last.payload.get("difficulty") == kept
     return last if same else None
+
+
+def mark_response_private(response: QuestionnaireResponse, *, private: bool) -> QuestionnaireResponse:
+    """ "Reste privé": the answers, the score, and the crisis moment they may have caused never
+    reach anyone the person shares with (the moment names its cause; the circle leaves out a
+    moment whose cause is not a shared response)."""
+    if response.private != private:
+        response.private = private
+        response.save(update_fields=["private"])
+    return response
 
 
 def delete_response(response: QuestionnaireResponse) -> None:

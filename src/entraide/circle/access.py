@@ -95,6 +95,32 @@ def record_access(viewer: Any, owner: Any, *, scope: str, channel: str, at: date
             AccessEvent.objects.create(**key, viewer_pseudonym=viewer.pseudonym, count=1, last_at=now)
     except IntegrityError:
         AccessEvent.objects.filter(**key).update(count=F("count") + 1, last_at=now)
+        return
+    notice_access(viewer, owner, scope=scope, hour=hour)
+
+
+def notice_access(viewer: Any, owner: Any, *, scope: str, hour: datetime) -> None:
+    """The optional notice on every access (kind ``circle.access_notice``, off unless the person
+    turns it on): sent at the hour's first access of a viewer to a scope, on one channel (the
+    later ones of the hour are counted on the log page)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.translation import override, pgettext
+
+    from entraide.circle.scopes import BY_KEY
+    from entraide.notifications.services import notify
+
+    with override(getattr(owner, "preferred_language", "") or settings.LANGUAGE_CODE):
+        label = BY_KEY[scope].label if scope in BY_KEY else scope
+        notify(
+            owner,
+            "circle.access_notice",
+            title=pgettext("circle notification", "Someone looked at what you share"),
+            body=pgettext("circle notification", "%(pseudonym)s opened: %(scope)s.")
+            % {"pseudonym": viewer.pseudonym, "scope": label},
+            link=reverse("circle:access-log"),
+            dedupe_key=f"circle.access:{owner.pk}:{viewer.pk}:{scope}:{hour.isoformat()}",
+        )
 
 
 def prune_access_events(now: datetime | None = None) -> int:

@@ -93,6 +93,27 @@ def require(viewer: Any, owner: Any, scope: str, channel: str, level: str = "rea
     return Pass(owner=found, scope=scope, grant=grant)
 
 
+def preview(owner: Any, link_id: Any, scope: str) -> Pass:
+    """What the supporter of one of ``owner``'s links would pass for ``scope`` now, for the owner's
+    "see what they see" (the same rules but the supporter's second factor, which the owner's page
+    mentions): ``Http404`` otherwise. Records nothing: the owner reads their own data."""
+    if scope not in BY_KEY:
+        raise ValueError("unknown scope")
+    try:
+        link_id = uuid.UUID(str(link_id))
+    except ValueError:
+        raise Http404 from None
+    grant = (
+        live_grants(scope)
+        .filter(link_id=link_id, link__owner_id=owner.pk)
+        .select_related("link__owner", "link__supporter")
+        .first()
+    )
+    if grant is None:
+        raise Http404
+    return Pass(owner=grant.link.owner, scope=scope, grant=grant)
+
+
 def owners_visible_to(viewer: Any, scope: str) -> QuerySet[User]:
     """The people whose ``scope`` ``viewer`` may read now (none without a second factor). Listing
     them records nothing: only reading their data through ``require`` does."""

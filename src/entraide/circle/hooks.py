@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.registries import (
+    OFF,
     NotificationKind,
     OthersDataHolder,
     SettingsSection,
@@ -76,6 +77,38 @@ def register() -> None:
             label=pgettext_lazy("notification kind", "Changes in my circle"),
             description=pgettext_lazy("notification kind", "When someone in your circle ends your link."),
             order=60,
+        )
+    )
+    register_notification_kind(
+        NotificationKind(
+            key="circle.renewal",
+            label=pgettext_lazy("notification kind", "Sharing about to end"),
+            description=pgettext_lazy(
+                "notification kind", "A week before what you share with someone ends: renew it or not."
+            ),
+            order=61,
+        )
+    )
+    register_notification_kind(
+        NotificationKind(
+            key="circle.access_summary",
+            label=pgettext_lazy("notification kind", "Who saw what, every week"),
+            description=pgettext_lazy(
+                "notification kind", "Once a week, who in your circle looked at what you share."
+            ),
+            order=62,
+        )
+    )
+    register_notification_kind(
+        NotificationKind(
+            key="circle.access_notice",
+            label=pgettext_lazy("notification kind", "Each look at what I share"),
+            description=pgettext_lazy(
+                "notification kind",
+                "When someone in your circle opens what you share (once an hour for each thing).",
+            ),
+            default_channel=OFF,
+            order=63,
         )
     )
     register_settings_section(

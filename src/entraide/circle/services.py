@@ -11,21 +11,22 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import override, pgettext
 
 from entraide.accounts.models import Role, User
 from entraide.accounts.services import active_roles
 from entraide.circle.access import filter_links_of
 from entraide.circle.models import Grant, GrantChange, Invitation, Link, LinkKind, Side
-from entraide.circle.scopes import BY_KEY, LOOK_BACK_DAYS, READ
+from entraide.circle.scopes import BY_KEY, DEFAULT_GRANT_DAYS, LOOK_BACK_DAYS, READ
 from entraide.core import instance, mail
 
 INVITATION_DAYS = 14
@@ -330,6 +331,41 @@ def _tell_owner_link_ended(link: Link) -> None:
         )
 
 
+# --- Pause ---------------------------------------------------------------------------------------
+
+
+def _pausable(owner: User, link: Link | None) -> QuerySet[Link]:
+    links = filter_links_of(owner, Link.objects.open())
+    return links.filter(pk=link.pk) if link is not None else links
+
+
+def pause_sharing(owner: User, *, link: Link | None = None) -> int:
+    """Pause one link, or every open link of the person at once: nothing of theirs reaches those
+    supporters any more (the gate refuses a paused link), who see only "sharing paused". The
+    grants are left as they are, so resuming restores them. Distinct from revoking or ending. Each
+    link paused is a consent record. Returns how many links were paused (0 when already paused)."""
+    now = timezone.now()
+    paused = 0
+    with transaction.atomic():
+        for found in _pausable(owner, link).filter(paused_at__isnull=True).select_for_update(of=("self",)):
+            Link.objects.filter(pk=found.pk).update(paused_at=now)
+            _record(found, owner=owner, action=GrantChange.Action.PAUSED, by=Side.OWNER)
+            paused += 1
+    return paused
+
+
+def resume_sharing(owner: User, *, link: Link | None = None) -> int:
+    """Resume one paused link, or every paused link: the grants apply again as they were (those
+    that reached their end date meanwhile stay ended). Each link resumed is a consent record."""
+    resumed = 0
+    with transaction.atomic():
+        for found in _pausable(owner, link).filter(paused_at__isnull=False).select_for_update(of=("self",)):
+            Link.objects.filter(pk=found.pk).update(paused_at=None)
+            _record(found, owner=owner, action=GrantChange.Action.RESUMED, by=Side.OWNER)
+            resumed += 1
+    return resumed
+
+
 # --- Grants --------------------------------------------------------------------------------------
 
 
@@ -450,6 +486,134 @@ def live_grants_of(link: Link, *, at: datetime | None = None) -> list[Grant]:
             Q(until__isnull=True) | Q(until__gt=now), link=link, revoked_at__isnull=True
         ).order_by("scope")
     )
+
+
+# --- Renewal -------------------------------------------------------------------------------------
+
+RENEWAL_NOTICE = timedelta(days=7)  # the person is asked a week before a grant ends
+
+
+def renew_grants(link: Link, *, by: User, days: int = DEFAULT_GRANT_DAYS) -> int:
+    """The person renews what they share on the link: every live grant with an end date ends
+    ``days`` later than it would have (those without one are left alone). Only the person renews;
+    each grant renewed is a consent record. Returns how many."""
+    if by.pk != link.owner_id:
+        raise CircleError("only the person renews what they share")
+    if not link.is_open or not link.is_accepted:
+        raise CircleError(pgettext("circle", "This link is not active."))
+    now = timezone.now()
+    renewed = 0
+    with transaction.atomic():
+        for grant in (
+            Grant.objects.select_for_update()
+            .filter(link=link, revoked_at__isnull=True, until__gt=now)
+            .order_by("scope")
+        ):
+            ends = cast(datetime, grant.until)  # filtered on: never None here
+            grant.until = ends + timedelta(days=days)
+            grant.save(update_fields=["until"])
+            details = {**_details(grant), "renewed": True}
+            _record(
+                link, owner=link.owner, action=GrantChange.Action.CHANGED, scope=grant.scope, by=Side.OWNER,
+                details=details,
+            )  # fmt: skip
+            renewed += 1
+    return renewed
+
+
+def ask_renewals(now: datetime | None = None) -> int:
+    """Ask each person, a week before what they share with someone ends, whether to renew it: one
+    notification per link (to the person, never the supporter), once per end date. Paused links
+    are asked too: a pause does not stop the end date. Returns how many links are due (asked now
+    or before: a second run notifies nobody twice)."""
+    from entraide.notifications.services import notify
+
+    at = now or timezone.now()
+    ending: dict[uuid.UUID, Grant] = {}
+    for grant in (
+        Grant.objects.filter(
+            revoked_at__isnull=True,
+            until__gt=at,
+            until__lte=at + RENEWAL_NOTICE,
+            link__ended_at__isnull=True,
+            link__owner_accepted_at__isnull=False,
+            link__supporter_accepted_at__isnull=False,
+            link__owner__is_active=True,
+        )
+        .select_related("link__owner", "link__supporter")
+        .order_by("until")
+    ):
+        ending.setdefault(grant.link_id, grant)
+    for grant in ending.values():
+        link, owner = grant.link, grant.link.owner
+        ends = cast(datetime, grant.until)  # filtered on: never None here
+        with override(owner.preferred_language or settings.LANGUAGE_CODE):
+            when = formats.date_format(ends.astimezone(_zone_of(owner)), "j F Y")
+            notify(
+                owner,
+                "circle.renewal",
+                title=pgettext("circle notification", "Renew what you share?"),
+                body=pgettext(
+                    "circle notification",
+                    "What you share with %(pseudonym)s ends on %(date)s. You can renew it, change it, "
+                    "or let it end.",
+                )
+                % {"pseudonym": link.supporter.pseudonym, "date": when},
+                link=reverse("circle:link", kwargs={"link_id": link.pk}),
+                dedupe_key=f"circle.renewal:{link.pk}:{ends.isoformat()}",
+            )
+    return len(ending)
+
+
+# --- "Qui a vu quoi": the weekly summary -----------------------------------------------------------
+
+SUMMARY_WEEK = timedelta(days=7)
+
+
+def send_access_summaries(now: datetime | None = None) -> int:
+    """The weekly summary of who saw what (kind ``circle.access_summary``, in the centre unless the
+    person chose otherwise): for each person whose data was read during the past week, who read
+    which scopes and how often. Once per person and week. Returns how many people were due."""
+    from entraide.circle.models import AccessEvent
+    from entraide.notifications.services import notify
+
+    at = now or timezone.now()
+    week: dict[uuid.UUID, dict[str, dict[str, int]]] = {}
+    for owner_id, pseudonym, scope, count in AccessEvent.objects.filter(
+        hour__gte=at - SUMMARY_WEEK, hour__lt=at
+    ).values_list("owner_id", "viewer_pseudonym", "scope", "count"):
+        by_scope = week.setdefault(owner_id, {}).setdefault(pseudonym, {})
+        by_scope[scope] = by_scope.get(scope, 0) + count
+    monday = (at - SUMMARY_WEEK).date().isoformat()
+    for owner in User.objects.filter(pk__in=list(week), is_active=True):
+        with override(owner.preferred_language or settings.LANGUAGE_CODE):
+            lines = [
+                pgettext("circle notification", "%(pseudonym)s: %(scopes)s.")
+                % {
+                    "pseudonym": pseudonym,
+                    "scopes": ", ".join(
+                        f"{BY_KEY[scope].label if scope in BY_KEY else scope} ({count})"
+                        for scope, count in sorted(scopes.items())
+                    ),
+                }
+                for pseudonym, scopes in sorted(week[owner.pk].items(), key=lambda item: item[0].lower())
+            ]
+            notify(
+                owner,
+                "circle.access_summary",
+                title=pgettext("circle notification", "Who saw what this week"),
+                body=" ".join(lines),
+                link=reverse("circle:access-log"),
+                dedupe_key=f"circle.access-summary:{owner.pk}:{monday}",
+            )
+    return len(week)
+
+
+def _zone_of(person: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(person.time_zone)
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
 
 
 def proposed_visible_from(today: date) -> date:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entraide.circle.views import circle, invitations, shared
+from entraide.circle.views import access_log, circle, invitations, shared
 
 app_name = "circle"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("invitations/<uuid:invite_id>/", circle.invitation, name="invitation"),
     path("invitations/<uuid:invite_id>/annuler/", circle.invitation_revoke, name="invitation-revoke"),
     path("liens/<uuid:link_id>/", circle.link_detail, name="link"),
+    path("liens/<uuid:link_id>/pause/", circle.link_pause, name="link-pause"),
+    path("liens/<uuid:link_id>/renouveler/", circle.link_renew, name="link-renew"),
+    path("pause/", circle.pause, name="pause"),
+    path("qui-a-vu/", access_log.access_log, name="access-log"),
+    # "See what they see": the person previews one supporter's pages (nothing recorded)
+    path("liens/<uuid:link_id>/apercu/", shared.preview, name="preview"),
+    *(
+        path(f"liens/<uuid:link_id>/apercu/{slug}/", view, name=f"preview-{slug}")
+        for slug, view in shared.PREVIEWS.items()
+    ),
     # Being invited
     path("invitation/", invitations.invitation_pending, name="invitation-pending"),
     path("invitation/<str:token>/", invitations.invitation_open, name="invitation-open"),
@@ -18,6 +28,12 @@ urlpatterns = [
     path("avec-moi/", shared.shared, name="shared"),
     path("avec-moi/<uuid:person_id>/suivi/", shared.person_checkins, name="person-checkins"),
     path("avec-moi/<uuid:person_id>/plan-de-securite/", shared.person_safety_plan, name="person-safety-plan"),
+    path("avec-moi/<uuid:person_id>/indicateurs/", shared.person_indicators, name="person-indicators"),
+    path("avec-moi/<uuid:person_id>/notes/", shared.person_notes, name="person-notes"),
+    path("avec-moi/<uuid:person_id>/pensees/", shared.person_thoughts, name="person-thoughts"),
+    path("avec-moi/<uuid:person_id>/objectifs/", shared.person_goals, name="person-goals"),
+    path("avec-moi/<uuid:person_id>/questionnaires/", shared.person_assessments, name="person-assessments"),
+    path("avec-moi/<uuid:person_id>/traitements/", shared.person_treatments, name="person-treatments"),
     # Last: the page walkers submit its form, which ends the sample link.
     path("liens/<uuid:link_id>/fin/", circle.link_end, name="link-end"),
 ]

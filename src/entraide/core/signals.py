@@ -23,6 +23,8 @@ def forget_cached_settings(sender: Any, **kwargs: Any) -> None:
 
 # A person signalled a crisis: they tapped "je ne vais pas bien", or answered a questionnaire item
 # about self-harm above 0. Sent by the app where it happened, inside its transaction, with
-# ``person`` and ``source`` (a short key: "button", "phq9"...); the safety app records a crisis
-# moment. Core declares it so that neither app imports the other.
+# ``person`` and ``source`` (a short key: "button", "phq9"...), and ``cause`` (the id of the record
+# that signalled it, if any: a crisis moment caused by a record marked "reste privé" is private
+# too); the safety app records a crisis moment. Core declares it so that neither app imports the
+# other.
 crisis_signalled = Signal()

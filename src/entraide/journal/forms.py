@@ -164,6 +164,13 @@ class CheckinForm(ServiceErrorsMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
         help_text=pgettext_lazy("check-in form", "Now, or another moment to fill in a past day."),
     )
+    private = forms.BooleanField(
+        label=pgettext_lazy("private record", "Keep it private"),
+        required=False,
+        help_text=pgettext_lazy(
+            "private record", "Nobody in your circle will see it, whatever you share with them."
+        ),
+    )
     mood = scale_field(
         pgettext_lazy("check-in form", "Mood"),
         pgettext_lazy("check-in form", "0: very low"),

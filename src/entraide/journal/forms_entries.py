@@ -18,6 +18,13 @@ DATE_FORMAT = "%Y-%m-%d"
 
 
 class EntryForm(ServiceErrorsMixin, forms.Form):
+    private = forms.BooleanField(
+        label=pgettext_lazy("private record", "Keep it private"),
+        required=False,
+        help_text=pgettext_lazy(
+            "private record", "Nobody in your circle will see it, whatever you share with them."
+        ),
+    )
     day = dates.DateField(
         label=pgettext_lazy("journal entry form", "Day"),
         input_formats=[DATE_FORMAT],

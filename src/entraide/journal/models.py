@@ -93,6 +93,7 @@ class JournalEntry(PersonalModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     payload = EncryptedField()  # {"title": str, "body": str (Markdown), "mood": int|None, "tags": [str]}
+    private = models.BooleanField(default=False)  # "reste privé": never reaches a supporter
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["owner", "day"], name="journal_entry_day")]

@@ -18,8 +18,9 @@ from entraide.journal.models import Checkin, DayMeans, Indicator, JournalEntry, 
 def export_checkins(person: Any) -> ExportedPart:
     return ExportedPart(
         description=(
-            "Your check-ins: the moment, its local date and time zone, and every value you recorded "
-            "(indicators by their id, see journal.indicators)."
+            "Your check-ins: the moment, its local date and time zone, whether you keep it private "
+            "from your circle, and every value you recorded (indicators by their id, see "
+            "journal.indicators)."
         ),
         records=[
             {
@@ -29,6 +30,7 @@ def export_checkins(person: Any) -> ExportedPart:
                 "time_zone": c.time_zone,
                 "created_at": c.created_at,
                 "updated_at": c.updated_at,
+                "private": c.private,
                 **c.payload,
             }
             for c in filter_checkins_of(person).order_by("moment", "id")
@@ -59,13 +61,14 @@ def export_indicators(person: Any) -> ExportedPart:
 
 def export_entries(person: Any) -> ExportedPart:
     return ExportedPart(
-        description="Your journal entries: day, title, text (Markdown), mood and tags.",
+        description="Your journal entries: day, whether you keep it private from your circle, title, text (Markdown), mood and tags.",
         records=[
             {
                 "id": str(e.pk),
                 "day": e.day,
                 "created_at": e.created_at,
                 "updated_at": e.updated_at,
+                "private": e.private,
                 **e.payload,
             }
             for e in filter_entries_of(person).order_by("day", "created_at")

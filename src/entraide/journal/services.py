@@ -383,10 +383,17 @@ def _clean_entry(*, day: date, title: str, body: str, mood: Any, tags: Any) -> d
 
 
 def create_entry(
-    owner: Any, *, day: date, title: str = "", body: str = "", mood: Any = None, tags: Any = ()
+    owner: Any,
+    *,
+    day: date,
+    title: str = "",
+    body: str = "",
+    mood: Any = None,
+    tags: Any = (),
+    private: bool = False,
 ) -> JournalEntry:
     payload = _clean_entry(day=day, title=title, body=body, mood=mood, tags=tags)
-    entry = JournalEntry(owner=owner, day=day, payload=payload)
+    entry = JournalEntry(owner=owner, day=day, payload=payload, private=private)
     entry.save()
     return entry
 
@@ -420,6 +427,14 @@ def update_entry(
     entry.day = day
     entry.updated_at = timezone.now()
     entry.save()
+    return entry
+
+
+def mark_entry_private(entry: JournalEntry, *, private: bool) -> JournalEntry:
+    """ "Reste privé": the journal entry never reaches anyone the person shares with."""
+    if entry.private != private:
+        entry.private = private
+        entry.save(update_fields=["private"])
     return entry
 
 

@@ -42,7 +42,7 @@ class CrisisMoment(PersonalModel):
     """A time the person signalled a crisis (the "je ne vais pas bien" button, a questionnaire)."""
 
     created_at = models.DateTimeField(default=timezone.now)
-    payload = EncryptedField()  # {"source": "button" | "phq9" | ...}
+    payload = EncryptedField()  # {"source": "button" | "phq9" | ..., "cause": record id (optional)}
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["owner", "created_at"], name="safety_crisis_owner_time")]
@@ -53,3 +53,8 @@ class CrisisMoment(PersonalModel):
     @property
     def source(self) -> str:
         return str(self.payload.get("source", ""))
+
+    @property
+    def cause(self) -> str:
+        """The id of the record that signalled it ("" when the person did, with the button)."""
+        return str(self.payload.get("cause", ""))

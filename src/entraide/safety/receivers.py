@@ -14,4 +14,4 @@ from entraide.safety import services
 
 @receiver(crisis_signalled, dispatch_uid="safety_record_crisis_moment")
 def record_crisis_moment(sender: Any, person: Any, source: str, **kwargs: Any) -> None:
-    services.record_crisis_moment(person, source=source)
+    services.record_crisis_moment(person, source=source, cause=str(kwargs.get("cause") or ""))

@@ -63,13 +63,17 @@ def delete_safety_plan(plan: SafetyPlan) -> None:
 # --- Crisis moments -----------------------------------------------------------------------------
 
 
-def record_crisis_moment(person: Any, *, source: str, now: datetime | None = None) -> CrisisMoment:
+def record_crisis_moment(
+    person: Any, *, source: str, cause: str = "", now: datetime | None = None
+) -> CrisisMoment:
     """Keep the time a person signalled a crisis, and where (a short key: "button", "phq9"; anything
-    else is kept as "other"). Called by the receiver of ``core.signals.crisis_signalled``."""
+    else is kept as "other"), and ``cause``: the id of the record that signalled it (a questionnaire
+    answer), so that a moment caused by a record marked "reste privé" stays private too. Called by
+    the receiver of ``core.signals.crisis_signalled``."""
     if not SOURCE_RE.match(source if isinstance(source, str) else ""):
         source = "other"
     moment = CrisisMoment(id=uuid.uuid4(), owner=person, created_at=now or timezone.now())
-    moment.payload = {"source": source}
+    moment.payload = {"source": source, "cause": cause[:64]} if cause else {"source": source}
     moment.save(force_insert=True)
     return moment
 

@@ -79,6 +79,13 @@ class DistortionsWidget(forms.CheckboxSelectMultiple):
 
 
 class ThoughtForm(ServiceErrorsMixin, forms.Form):
+    private = forms.BooleanField(
+        label=pgettext_lazy("private record", "Keep it private"),
+        required=False,
+        help_text=pgettext_lazy(
+            "private record", "Nobody in your circle will see it, whatever you share with them."
+        ),
+    )
     day = date_field(pgettext_lazy("thought record form", "Day"))
     time = forms.TimeField(
         label=pgettext_lazy("thought record form", "Time (optional)"),

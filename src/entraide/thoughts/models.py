@@ -29,6 +29,7 @@ class ThoughtRecord(PersonalModel):
     #  "after": int|None}], "distortions": [key], "follow_up_note": str,
     #  "follow_up_intensity": int|None} — see thoughts.values and thoughts.services
     payload = EncryptedField()
+    private = models.BooleanField(default=False)  # "reste privé": never reaches a supporter
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["owner", "day"], name="thoughts_record_day")]

@@ -23,7 +23,8 @@ def export_records(person: Any) -> ExportedPart:
             "Your thought records: the day (and time) of the moment, the situation, the automatic "
             "thought, emotions with their intensity before and after (0 to 100; listed emotions by "
             "their key, your own words as written), the thinking traps ticked (by their key), the "
-            "evidence for and against, the balanced thought, and the follow-up if you wrote one."
+            "evidence for and against, the balanced thought, the follow-up if you wrote one, and "
+            "whether you keep it private from your circle."
         ),
         records=[
             {
@@ -32,6 +33,7 @@ def export_records(person: Any) -> ExportedPart:
                 "follow_up_on": r.follow_up_on,
                 "created_at": r.created_at,
                 "updated_at": r.updated_at,
+                "private": r.private,
                 **r.payload,
             }
             for r in filter_thoughts_of(person).order_by("day", "created_at", "id")

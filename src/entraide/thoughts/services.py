@@ -202,11 +202,12 @@ def clean_thought(
 # --- Writes -------------------------------------------------------------------------------------
 
 
-def create_thought(owner: Any, *, day: date, **values: Any) -> ThoughtRecord:
-    """A new record. ``values`` are ``clean_thought``'s keyword arguments but ``day``."""
+def create_thought(owner: Any, *, day: date, private: bool = False, **values: Any) -> ThoughtRecord:
+    """A new record. ``values`` are ``clean_thought``'s keyword arguments but ``day``; ``private``:
+    "reste privé" from the start."""
     payload = clean_thought(day=day, **values)
     payload.update(follow_up_note="", follow_up_intensity=None)
-    record = ThoughtRecord(owner=owner, day=day, payload=payload)
+    record = ThoughtRecord(owner=owner, day=day, payload=payload, private=private)
     record.save()
     return record
 
@@ -222,6 +223,14 @@ def update_thought(record: ThoughtRecord, *, day: date, **values: Any) -> Though
     record.day = day
     record.updated_at = timezone.now()
     record.save()
+    return record
+
+
+def mark_thought_private(record: ThoughtRecord, *, private: bool) -> ThoughtRecord:
+    """ "Reste privé": the thought record never reaches anyone the person shares with."""
+    if record.private != private:
+        record.private = private
+        record.save(update_fields=["private"])
     return record
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<uuid:thought_id>/", views.record_detail, name="record"),
     path("<uuid:thought_id>/modifier/", views.record_edit, name="record-edit"),
     path("<uuid:thought_id>/et-maintenant/", views.record_follow_up, name="record-follow-up"),
+    path("<uuid:thought_id>/prive/", views.record_private, name="record-private"),
     path("<uuid:thought_id>/supprimer/", views.record_delete, name="record-delete"),
 ]

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.core import formstash, formtokens
+from entraide.core import formstash, formtokens, private_records
 from entraide.core.charts import line_chart, number
 from entraide.core.routes import audience
 from entraide.journal.services import journal_settings_of
@@ -115,7 +115,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            record = services.create_thought(user, **form.values())
+            record = services.create_thought(
+                user, **form.values(), private=bool(form.cleaned_data.get("private"))
+            )
             return reverse("thoughts:record", kwargs={"thought_id": record.pk})
 
         done = formtokens.save_once(
@@ -123,7 +125,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "thoughts/record_new/index.html", _form_context(request, form))
+    return render(
+        request, "thoughts/record_new/index.html", {**_form_context(request, form), "ask_private": True}
+    )
 
 
 @audience("owner")
@@ -241,3 +245,15 @@ def insights(request: HttpRequest) -> HttpResponse:
             "chart": chart,
         },
     )
+
+
+@audience("owner")
+@login_required
+@require_POST
+def record_private(request: HttpRequest, thought_id: uuid.UUID) -> HttpResponse:
+    """ "Reste privé": nobody the person shares with sees the thought record."""
+    found = get_thought_of(request.user, thought_id)
+    private = private_records.wanted(request)
+    services.mark_thought_private(found, private=private)
+    private_records.tell(request, private)
+    return redirect("thoughts:record", thought_id=found.pk)

@@ -111,6 +111,11 @@ class ResponseIn(Input):
         None, description="PHQ-9's difficulty item: required when a scored item is above 0."
     )
     language: Language | None = Field(None, description="The language the wording was shown in.")
+    private: bool = Field(
+        False,
+        description="“Reste privé”: never shown to anyone the person shares with, nor the crisis "
+        "moment it may cause.",
+    )
 
 
 class ResponseOut(Schema):
@@ -128,6 +133,7 @@ class ResponseOut(Schema):
     band_label: str
     meaning: str
     cutoffs: list[str]
+    private: bool = Field(description="“Reste privé”: never shown to anyone the person shares with.")
     crisis: bool = Field(description="An answer calls for the crisis screen (PHQ-9 item 9 above 0).")
     crisis_url: str | None = Field(description="The crisis screen on this site, when ``crisis``.")
 
@@ -213,6 +219,7 @@ def response_out(row: QuestionnaireResponse) -> dict[str, Any]:
         "percentage": row.percentage,
         "score": row.score,
         "band": row.band,
+        "private": row.private,
         "band_label": meaning["label"],
         "meaning": meaning["meaning"],
         "cutoffs": list(row.payload.get("cutoffs", [])),
@@ -284,6 +291,7 @@ def create_response(request: HttpRequest, data: ResponseIn) -> Status[Any]:
         answers=data.answers,
         difficulty=data.difficulty,
         language=data.language,
+        private=data.private,
     )
     return Status(201, response_out(row))
 

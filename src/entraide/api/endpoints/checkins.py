@@ -85,6 +85,11 @@ class CheckinValues(Schema):
 
 class CheckinIn(CheckinValues, Input):
     moment: AwareInstant = Field(description="When, with its UTC offset (ISO 8601).")
+    private: bool | None = Field(
+        None,
+        description="“Reste privé”: never shown to anyone the person shares with. Left out: false "
+        "for a new one, unchanged when replacing.",
+    )
 
 
 class CheckinOut(CheckinValues):
@@ -96,6 +101,7 @@ class CheckinOut(CheckinValues):
     updated_at: datetime
     sleep_minutes: int | None = Field(None, description="From sleep_bed to sleep_wake, in minutes.")
     indicators: dict[str, IndicatorValue] | None = None  # type: ignore[assignment]  # ids as given
+    private: bool = Field(description="“Reste privé”: never shown to anyone the person shares with.")
 
 
 class CheckinList(Schema):
@@ -112,11 +118,12 @@ def checkin_out(checkin: Checkin) -> dict[str, Any]:
         "time_zone": checkin.time_zone,
         "created_at": checkin.created_at,
         "updated_at": checkin.updated_at,
+        "private": checkin.private,
     }
 
 
 def _values(data: CheckinIn) -> dict[str, Any]:
-    values = data.model_dump(exclude={"moment"}, exclude_none=True)
+    values = data.model_dump(exclude={"moment", "private"}, exclude_none=True)
     if "indicators" in values:
         values["indicators"] = {str(k): val for k, val in values["indicators"].items()}
     return values
@@ -147,7 +154,9 @@ def list_checkins(request: HttpRequest, filters: Query[DateRange]) -> dict[str, 
     description="Its local date is the moment's date in the person's time zone now.",
 )
 def create_checkin(request: HttpRequest, data: CheckinIn) -> Status[Any]:
-    checkin = services.record_checkin(owner_of(request), moment=data.moment, values=_values(data))
+    checkin = services.record_checkin(
+        owner_of(request), moment=data.moment, values=_values(data), private=bool(data.private)
+    )
     return Status(201, checkin_out(checkin))
 
 
@@ -171,7 +180,10 @@ def get_checkin(request: HttpRequest, checkin_id: uuid.UUID) -> dict[str, Any]:
 )
 def update_checkin(request: HttpRequest, checkin_id: uuid.UUID, data: CheckinIn) -> dict[str, Any]:
     checkin = get_checkin_of(owner_of(request), checkin_id)
-    return checkin_out(services.update_checkin(checkin, moment=data.moment, values=_values(data)))
+    checkin = services.update_checkin(checkin, moment=data.moment, values=_values(data))
+    if data.private is not None:
+        checkin = services.mark_checkin_private(checkin, private=data.private)
+    return checkin_out(checkin)
 
 
 @router.delete(

@@ -40,6 +40,11 @@ class EntryIn(Input):
     )
     mood: int | None = Field(None, ge=0, le=10)
     tags: list[Word] = Field([], max_length=v.MAX_TAGS)
+    private: bool | None = Field(
+        None,
+        description="“Reste privé”: never shown to anyone the person shares with. Left out: false "
+        "for a new one, unchanged when replacing.",
+    )
 
 
 class EntryOut(Schema):
@@ -50,6 +55,7 @@ class EntryOut(Schema):
     html: str = Field(description="The body rendered to safe HTML, as the site shows it.")
     mood: int | None
     tags: list[str]
+    private: bool = Field(description="“Reste privé”: never shown to anyone the person shares with.")
     created_at: datetime
     updated_at: datetime
 
@@ -75,6 +81,7 @@ def entry_out(entry: JournalEntry) -> dict[str, Any]:
         "html": str(render_entry(p.get("body", ""))),
         "mood": p.get("mood"),
         "tags": p.get("tags", []),
+        "private": entry.private,
         "created_at": entry.created_at,
         "updated_at": entry.updated_at,
     }
@@ -114,7 +121,9 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> dict[str
     summary="Write a journal entry",
 )
 def create_entry(request: HttpRequest, data: EntryIn) -> Status[Any]:
-    entry = services.create_entry(owner_of(request), **data.model_dump())
+    entry = services.create_entry(
+        owner_of(request), **data.model_dump(exclude={"private"}), private=bool(data.private)
+    )
     return Status(201, entry_out(entry))
 
 
@@ -137,7 +146,10 @@ def get_entry(request: HttpRequest, entry_id: uuid.UUID) -> dict[str, Any]:
 )
 def update_entry(request: HttpRequest, entry_id: uuid.UUID, data: EntryIn) -> dict[str, Any]:
     entry = get_entry_of(owner_of(request), entry_id)
-    return entry_out(services.update_entry(entry, **data.model_dump()))
+    entry = services.update_entry(entry, **data.model_dump(exclude={"private"}))
+    if data.private is not None:
+        entry = services.mark_entry_private(entry, private=data.private)
+    return entry_out(entry)
 
 
 @router.delete(

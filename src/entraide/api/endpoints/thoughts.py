@@ -69,6 +69,11 @@ class ThoughtIn(Input):
     evidence_for: Text = ""
     evidence_against: Text = ""
     balanced_thought: Text = ""
+    private: bool | None = Field(
+        None,
+        description="“Reste privé”: never shown to anyone the person shares with. Left out: false "
+        "for a new one, unchanged when replacing.",
+    )
 
 
 class FollowUpIn(Input):
@@ -103,6 +108,7 @@ class ThoughtOut(Schema):
     evidence_against: str
     balanced_thought: str
     follow_up: FollowUpOut | None = Field(description="“Et maintenant ?”: null until written.")
+    private: bool = Field(description="“Reste privé”: never shown to anyone the person shares with.")
     created_at: datetime
     updated_at: datetime
 
@@ -155,6 +161,7 @@ def thought_out(record: ThoughtRecord) -> dict[str, Any]:
         "evidence_against": p.get("evidence_against", ""),
         "balanced_thought": p.get("balanced_thought", ""),
         "follow_up": follow_up,
+        "private": record.private,
         "created_at": record.created_at,
         "updated_at": record.updated_at,
     }
@@ -194,7 +201,9 @@ def list_thoughts(request: HttpRequest, filters: Query[ThoughtFilters]) -> dict[
     summary="Write a thought record",
 )
 def create_thought(request: HttpRequest, data: ThoughtIn) -> Status[Any]:
-    record = services.create_thought(owner_of(request), **data.model_dump())
+    record = services.create_thought(
+        owner_of(request), **data.model_dump(exclude={"private"}), private=bool(data.private)
+    )
     return Status(201, thought_out(record))
 
 
@@ -217,7 +226,10 @@ def get_thought(request: HttpRequest, thought_id: uuid.UUID) -> dict[str, Any]:
 )
 def update_thought(request: HttpRequest, thought_id: uuid.UUID, data: ThoughtIn) -> dict[str, Any]:
     record = get_thought_of(owner_of(request), thought_id)
-    return thought_out(services.update_thought(record, **data.model_dump()))
+    record = services.update_thought(record, **data.model_dump(exclude={"private"}))
+    if data.private is not None:
+        record = services.mark_thought_private(record, private=data.private)
+    return thought_out(record)
 
 
 @router.delete(

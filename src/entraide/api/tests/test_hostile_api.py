@@ -74,6 +74,8 @@ PARAMETER: dict[str, Any] = {
 
 # What makes a body valid beyond the schema's required fields (one of several, a kind's own).
 MORE: dict[str, dict[str, Any]] = {
+    "createCheckin": {"mood": 5},  # a check-in with nothing in it is refused
+    "updateCheckin": {"mood": 5},
     "createTreatmentSchedule": {"kind": "daily", "times": ["08:00"]},
     "updateTreatmentSchedule": {"kind": "daily", "times": ["08:00"]},
     "createQuestionnaireResponse": {"questionnaire": "who5", "answers": [3, 3, 3, 3, 3]},

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entraide.assessments import display, engine, services
 from entraide.assessments import values as v
@@ -29,7 +29,7 @@ from entraide.assessments.access import (
 )
 from entraide.assessments.forms import QuestionnaireForm, ScheduleForm
 from entraide.assessments.models import QuestionnaireResponse
-from entraide.core import formstash, formtokens
+from entraide.core import formstash, formtokens, private_records
 from entraide.core.routes import audience
 
 PER_PAGE = 12  # about six months of fortnightly answers; the chart table has the whole period
@@ -86,7 +86,8 @@ def respond(request: HttpRequest, questionnaire: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            return _led_to(services.record_response(user, **form.values()))
+            private = bool(form.cleaned_data.get("private"))
+            return _led_to(services.record_response(user, **form.values(), private=private))
 
         def same() -> formtokens.Recent | None:
             twin = services.same_response_since(user, since=formtokens.same_since(), **form.values())
@@ -236,3 +237,15 @@ def schedule(request: HttpRequest) -> HttpResponse:
         if done:
             return done
     return render(request, "assessments/schedule/index.html", {"form": form})
+
+
+@audience("owner")
+@login_required
+@require_POST
+def response_private(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
+    """ "Reste privé": nobody the person shares with sees these answers, nor a crisis moment they caused."""
+    found = get_response_of(request.user, response_id)
+    private = private_records.wanted(request)
+    services.mark_response_private(found, private=private)
+    private_records.tell(request, private)
+    return redirect("assessments:response", response_id=found.pk)

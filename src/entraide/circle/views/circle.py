@@ -21,18 +21,22 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from entraide.accounts.models import User
 from entraide.circle import access, services
 from entraide.circle.forms import InviteForm, SharingForm, sharing_scopes
-from entraide.circle.models import Link
-from entraide.circle.scopes import BY_KEY, PRESETS
+from entraide.circle.models import GrantChange, Link
+from entraide.circle.scopes import BY_KEY, DEFAULT_GRANT_DAYS, PRESETS
 from entraide.core import formstash, formtokens
 from entraide.core.routes import audience
 
 SHOWN_CODE_KEY = "_entraide_circle_code"  # the code just made, shown once on the next page
+PAUSE_ACTIONS = (GrantChange.Action.PAUSED, GrantChange.Action.RESUMED)
 
 
 def link_state(link: Link) -> str:
-    """ "ended", "waiting" (for the other side, or for the supporter's second factor), "active"."""
+    """ "ended", "waiting" (for the other side, or for the supporter's second factor), "paused",
+    "active"."""
     if link.ended_at is not None:
         return "ended"
+    if link.paused_at is not None:
+        return "paused"
     if not link.is_accepted or not is_mfa_enabled(link.supporter):
         return "waiting"
     return "active"
@@ -163,6 +167,7 @@ def link_detail(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
         if done:
             return done
     changes = list(access.filter_changes_of(user).filter(link=link)[:50])
+    live = [(BY_KEY[g.scope], g) for g in services.live_grants_of(link) if g.scope in BY_KEY]
     return render(
         request,
         "circle/link/index.html",
@@ -170,10 +175,76 @@ def link_detail(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
             "link": link,
             "state": state,
             "form": form,
-            "live": [(BY_KEY[g.scope], g) for g in services.live_grants_of(link) if g.scope in BY_KEY],
+            "live": live,
+            "renewable": any(g.until is not None for _, g in live),
+            "renew_days": DEFAULT_GRANT_DAYS,
             "changes": [(change, BY_KEY.get(change.scope)) for change in changes],
         },
     )
+
+
+@audience("owner")
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause(request: HttpRequest) -> HttpResponse:
+    """Pause (or resume) every link at once: what it does, one button, and the record of each
+    pause and resumption."""
+    user = cast(User, request.user)  # login_required
+    if request.method == "POST":
+        if request.POST.get("action") == "resume":
+            if services.resume_sharing(user):
+                messages.success(request, pgettext("circle pause", "Sharing has resumed."))
+        elif services.pause_sharing(user):
+            messages.success(request, pgettext("circle pause", "Sharing is paused."))
+        return redirect("circle:pause")
+    links = list(access.filter_links_of(user, Link.objects.open()).order_by("created_at"))
+    changes = list(
+        access.filter_changes_of(user).filter(action__in=PAUSE_ACTIONS).select_related("link")[:50]
+    )
+    return render(
+        request,
+        "circle/pause/index.html",
+        {
+            "circle_links": links,
+            "any_active": any(link.paused_at is None for link in links),
+            "any_paused": any(link.paused_at is not None for link in links),
+            "changes": changes,
+        },
+    )
+
+
+@audience("owner")
+@login_required
+@require_POST
+def link_pause(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
+    """Pause or resume one link (the button on its page)."""
+    user = cast(User, request.user)  # login_required
+    link = access.get_link_of(user, link_id)
+    if request.POST.get("action") == "resume":
+        if services.resume_sharing(user, link=link):
+            messages.success(request, pgettext("circle pause", "Sharing has resumed."))
+    elif services.pause_sharing(user, link=link):
+        messages.success(request, pgettext("circle pause", "Sharing is paused."))
+    return redirect("circle:link", link_id=link.pk)
+
+
+@audience("owner")
+@login_required
+@require_POST
+def link_renew(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
+    """Renew what is shared on the link (the button on its page, where the notification leads)."""
+    user = cast(User, request.user)  # login_required
+    link = access.get_link_of(user, link_id)
+    try:
+        if services.renew_grants(link, by=user):
+            messages.success(
+                request,
+                pgettext("circle renewal", "Renewed: what you share now ends %(days)s days later.")
+                % {"days": DEFAULT_GRANT_DAYS},
+            )
+    except services.CircleError as exc:
+        messages.error(request, str(exc))
+    return redirect("circle:link", link_id=link.pk)
 
 
 @audience("login")

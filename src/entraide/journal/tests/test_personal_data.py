@@ -161,6 +161,7 @@ def test_export_holds_indicators_entries_and_settings(owner, indicators):
         "created_at": None,
         "updated_at": None,
         "day": "2026-11-01",
+        "private": False,
         "title": "Un titre",
         "body": "**Du texte**",
         "mood": 6,

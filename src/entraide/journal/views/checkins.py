@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.core import dates, formstash, formtokens
+from entraide.core import dates, formstash, formtokens, private_records
 from entraide.core.routes import audience
 from entraide.journal import display, services
 from entraide.journal.access import filter_checkins_of, get_checkin_of
@@ -117,7 +117,11 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 
         def save() -> str:
             checkin = services.record_checkin(
-                user, moment=form.moment_value(), values=form.values, indicators=form.all_indicators
+                user,
+                moment=form.moment_value(),
+                values=form.values,
+                indicators=form.all_indicators,
+                private=bool(form.cleaned_data.get("private")),
             )
             return _led_to(checkin)
 
@@ -132,7 +136,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return done
-    return render(request, "journal/checkin_new/index.html", {"form": form})
+    return render(request, "journal/checkin_new/index.html", {"form": form, "ask_private": True})
 
 
 @audience("owner")
@@ -156,6 +160,21 @@ def checkin_edit(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
         if done is not None:
             return done
     return render(request, "journal/checkin_edit/index.html", {"form": form, "checkin": checkin})
+
+
+@audience("owner")
+@login_required
+@require_POST
+def checkin_private(request: HttpRequest, checkin_id: uuid.UUID) -> HttpResponse:
+    """ "Reste privé", from the check-in's page or the list: nobody the person shares with sees it."""
+    checkin = get_checkin_of(request.user, checkin_id)
+    private = private_records.wanted(request)
+    services.mark_checkin_private(checkin, private=private)
+    private_records.tell(request, private)
+    listed = private_records.back_to_list(request)
+    if listed:
+        return redirect(reverse("journal:checkins") + listed.rstrip("?"))
+    return redirect("journal:checkin-edit", checkin_id=checkin.pk)
 
 
 @audience("owner")

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.core import formstash, formtokens
+from entraide.core import formstash, formtokens, private_records
 from entraide.core.markdown import plain_start, render_entry
 from entraide.core.routes import audience
 from entraide.journal import services
@@ -79,7 +79,9 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
-            entry = services.create_entry(user, **form.values())
+            entry = services.create_entry(
+                user, **form.values(), private=bool(form.cleaned_data.get("private"))
+            )
             return reverse("journal:entry", kwargs={"entry_id": entry.pk})
 
         def same() -> formtokens.Recent | None:
@@ -93,7 +95,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "journal/entry_new/index.html", {"form": form})
+    return render(request, "journal/entry_new/index.html", {"form": form, "ask_private": True})
 
 
 @audience("owner")
@@ -131,3 +133,15 @@ def entry_delete(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         messages.success(request, pgettext("journal entry delete", "The entry is deleted."))
         return redirect("journal:entries")
     return render(request, "journal/entry_delete/index.html", {"item": _item(entry), "entry": entry})
+
+
+@audience("owner")
+@login_required
+@require_POST
+def entry_private(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    """ "Reste privé": nobody the person shares with sees the entry."""
+    found = get_entry_of(request.user, entry_id)
+    private = private_records.wanted(request)
+    services.mark_entry_private(found, private=private)
+    private_records.tell(request, private)
+    return redirect("journal:entry", entry_id=found.pk)

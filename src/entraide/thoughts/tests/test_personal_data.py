@@ -60,6 +60,7 @@ def test_schema_lists_the_emotions_and_distortions_of_the_code():
         "follow_up_on",
         "created_at",
         "updated_at",
+        "private",
     }
 
 
