@@ -74,11 +74,13 @@ def _request(member: dict[str, str], kind: str, rng: random.Random) -> Prepared:
     if kind != "check-in POST":
         return "GET", PATHS[kind], headers, None
     headers["Content-Type"] = "application/x-www-form-urlencoded"
+    # A fresh nonce for the form token, and in the note: the same values twice within ten minutes
+    # would be answered by the "save it a second time?" page (a 200), as a person would be.
     nonce = f"load-{rng.getrandbits(64):016x}"
     moment = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() - 3600))
     body = (
         f"csrfmiddlewaretoken={member['csrf']}&form_token={nonce}.{member['signed']}"
-        f"&moment={moment.replace(':', '%3A')}&mood={rng.randint(0, 10)}&emotions=calm"
+        f"&moment={moment.replace(':', '%3A')}&mood={rng.randint(0, 10)}&emotions=calm&note={nonce}"
     )
     return "POST", PATHS[kind], headers, body
 

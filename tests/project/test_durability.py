@@ -1,9 +1,9 @@
 """Acknowledged writes survive the processes of `entraide serve` being killed under them.
 
 Clients record check-ins through the API of the real `entraide serve` (SQLite) while the test kills
-a web worker, the job worker and gunicorn's master with SIGKILL. The API has no Idempotency-Key yet,
-so a client never sends again a write whose answer was lost: it only counts what was acknowledged.
-Every acknowledged check-in must be in the database afterwards, exactly once.
+a web worker, the job worker and gunicorn's master with SIGKILL. A write whose answer was lost is
+sent again with its Idempotency-Key. Every acknowledged check-in must be in the database
+afterwards, exactly once, and nothing else.
 """
 
 from __future__ import annotations
@@ -50,15 +50,21 @@ ACKS_BETWEEN_KILLS = 20
 
 
 class Writer(threading.Thread):
-    """Records check-ins one after the other; never sends one again."""
+    """Records check-ins one after the other. Each carries an Idempotency-Key: a write whose answer
+    was lost (the worker died mid-request) or that found no server is sent again with the same
+    key, until it is acknowledged, so the client ends up knowing about every write, and the server
+    must record it once."""
+
+    ATTEMPTS = 100  # per check-in: ~5 s of a server starting again, at most
 
     def __init__(self, base: str, token: str, name: str) -> None:
         super().__init__(daemon=True)
         self.base, self.token, self.label = base, token, name
         self.running = True
         self.acknowledged: dict[str, str] = {}  # check-in id -> its note
-        self.unanswered = 0  # sent, answer lost: in the database or not, nobody knows
+        self.unanswered = 0  # sent, answer lost: sent again with its key
         self.not_sent = 0  # connection refused: the web server was starting again
+        self.given_up = 0  # never acknowledged after ATTEMPTS tries
         self.refused: list[int] = []
 
     def run(self) -> None:
@@ -67,22 +73,36 @@ class Writer(threading.Thread):
             n += 1
             note = f"{self.label}-{n}"
             body = json.dumps({"moment": datetime.now(UTC).isoformat(), "mood": n % 11, "note": note})
-            request = urllib.request.Request(
-                self.base + "/api/v1/checkins",
-                data=body.encode(),
-                headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    self.acknowledged[json.load(response)["id"]] = note
-            except urllib.error.HTTPError as exc:
-                self.refused.append(exc.code)
-            except (OSError, http.client.HTTPException) as exc:
-                if isinstance(getattr(exc, "reason", exc), ConnectionRefusedError):
-                    self.not_sent += 1
-                else:
-                    self.unanswered += 1
-                time.sleep(0.05)  # the server is restarting: the next check-in is a new write
+            for _attempt in range(self.ATTEMPTS):
+                if self._send(body, note):
+                    break
+                time.sleep(0.05)  # the server is starting again
+            else:
+                self.given_up += 1
+
+    def _send(self, body: str, note: str) -> bool:
+        """One try; whether the write is settled (acknowledged, or refused for good)."""
+        request = urllib.request.Request(
+            self.base + "/api/v1/checkins",
+            data=body.encode(),
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": f"durability-{note}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                self.acknowledged[json.load(response)["id"]] = note
+        except urllib.error.HTTPError as exc:
+            self.refused.append(exc.code)
+        except (OSError, http.client.HTTPException) as exc:
+            if isinstance(getattr(exc, "reason", exc), ConnectionRefusedError):
+                self.not_sent += 1
+            else:
+                self.unanswered += 1
+            return False
+        return True
 
 
 def api_get(served: Server, token: str, path: str) -> dict:
@@ -142,15 +162,18 @@ def test_acknowledged_checkins_survive_killed_workers(tmp_path):
                 break
         notes = Counter(item["note"] for item in found)
         unanswered = sum(w.unanswered for w in writers)
+        given_up = sum(w.given_up for w in writers)
         print(
-            f"{len(sent)} check-ins acknowledged, {len(found)} found, {unanswered} answers lost, "
+            f"{len(sent)} check-ins acknowledged, {len(found)} found, {unanswered} answers lost and "
+            "sent again with their key, "
             f"{sum(w.not_sent for w in writers)} refused connections, "
             f"{elapsed:.1f} s for the writes and 3 kills"
         )
         assert elapsed < PHASE_LIMIT
         assert {item["id"] for item in found} >= set(sent), "an acknowledged check-in is missing"
         assert [note for note, count in notes.items() if count > 1] == [], "a check-in was recorded twice"
-        assert len(found) <= len(sent) + unanswered  # nothing appeared that nobody sent
+        # Every lost answer was sent again with its key: the client knows every write, once.
+        assert len(found) <= len(sent) + given_up
     finally:
         for writer in writers:
             writer.running = False

@@ -39,7 +39,9 @@ class Checkin(PersonalModel):
 
     class Meta:
         indexes: ClassVar = [
-            models.Index(fields=["owner", "local_date", "moment"], name="journal_checkin_day")
+            models.Index(fields=["owner", "local_date", "moment"], name="journal_checkin_day"),
+            # The last one recorded (services.same_checkin_since, on every new check-in).
+            models.Index(fields=["owner", "created_at"], name="journal_checkin_recorded"),
         ]
 
     def __str__(self) -> str:
@@ -96,7 +98,10 @@ class JournalEntry(PersonalModel):
     private = models.BooleanField(default=False)  # "reste privé": never reaches a supporter
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["owner", "day"], name="journal_entry_day")]
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "day"], name="journal_entry_day"),
+            models.Index(fields=["owner", "created_at"], name="journal_entry_recorded"),
+        ]
 
     def __str__(self) -> str:
         return f"journal entry {self.pk}"
