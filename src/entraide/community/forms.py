@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext_lazy
 
 from entraide.community.models import CannedReply, FlagReason, Visibility
-from entraide.core import uploads
+from entraide.core import dates, uploads
 from entraide.core.errors import InvalidValuesError
 
 
@@ -203,7 +203,7 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
     seconds = forms.TypedChoiceField(
         label=pgettext_lazy("moderation form", "Slow mode"), choices=SLOW_CHOICES, coerce=int, required=False
     )
-    until = forms.DateField(
+    until = dates.DateField(
         label=pgettext_lazy("moderation form", "Suspended until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -107,7 +107,8 @@ def topic_url(topic: Topic, *, number: int | None = None) -> str:
 @require_safe
 def space_list(request: HttpRequest) -> HttpResponse:
     spaces = list(access.visible_spaces(request.user))
-    return render(request, "community/spaces/index.html", {"spaces": spaces})
+    moderating = request.user.is_authenticated and is_moderator(request.user, roles=roles_of(request))
+    return render(request, "community/spaces/index.html", {"spaces": spaces, "moderating": moderating})
 
 
 @audience("public")
@@ -243,7 +244,8 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
     last = (topic.post_count - 1) // POSTS_PER_PAGE + 1
     data = formstash.posted_or_kept(request)
     if request.method != "POST":
-        return _topic_page(request, space, topic, ReplyForm(data), page_number=last)
+        form = None if topic.locked else ReplyForm(data)
+        return _topic_page(request, space, topic, form, page_number=last)
     form = ReplyForm(data, request.FILES)
     if form.is_valid() and (held := _held_or_error(request, form, space, topic)) is not None:
         user = request.user

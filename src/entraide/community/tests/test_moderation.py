@@ -457,3 +457,36 @@ def test_a_moderator_moving_a_topic_to_a_missing_space_is_refused(owner, moderat
     with pytest.raises(InvalidValuesError):
         act_on(moderator, post, "move", reason="x")
     assert Space.objects.count() == 1 and Topic.objects.get().space.slug == "entraide"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_claiming_at_the_same_instant_one_gets_it(admin_user):
+    """Real concurrency: two threads, two database connections, one conditional update each."""
+    import threading
+
+    set_rules(approvals=0)
+    first, second = make_moderator("Ari", admin_user), make_moderator("Noa", admin_user)
+    author, reporter = make_user("Auteur"), make_user("Temoin")
+    post = first_post(make_topic(author, make_space()))
+    flag_post(reporter, post)
+    case = ModerationCase.objects.get()
+    barrier = threading.Barrier(2)
+    results: dict[str, bool] = {}
+
+    def claim(person) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[person.pseudonym] = moderation.claim_case(ModerationCase.objects.get(pk=case.pk), person)
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(p,)) for p in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results.values()) == [False, True], results
+    holder = ModerationCase.objects.get().claimed_by
+    assert results[holder.pseudonym] is True

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import client_for, make_user
-from entraide.community import moderation, services, views
+from entraide.community import moderation, rules, services, views
 from entraide.community.models import CannedReply, Flag, ModerationCase, Status, Visibility
 from entraide.community.tests.factories import make_space, make_topic, set_rules
 from entraide.community.tests.test_personal_data import parts_of
@@ -200,7 +200,7 @@ def test_the_author_of_a_post_someone_worries_about_sees_the_crisis_numbers(owne
     )
     assert "3114" in client_for(member).get(topic_url(topic)).content.decode()
     assert "3114" not in client_for(owner).get(topic_url(topic)).content.decode()
-    topic.posts.update(status=Status.PUBLISHED)  # never hidden
+    assert topic.posts.get().status == Status.PUBLISHED  # never hidden
     assert Notification.objects.filter(owner=member).count() == 0
 
 
@@ -273,3 +273,28 @@ def test_export_holds_the_flags_and_erasure_keeps_them_without_a_name(owner, mem
     flag = Flag.objects.get()
     assert (flag.reporter, flag.note, flag.reason) == (None, "", "other")
     assert ModerationCase.objects.get().weight == 1
+
+
+def test_an_administrator_sets_the_trust_numbers_and_hours(admin_user):
+    client = client_for(admin_user)
+    url = reverse("core:instance-settings-section", kwargs={"section_key": "community"})
+    data = {
+        "erasure": "blank",
+        "approvals": 5,
+        "member_days": 10,
+        "trusted_days": 60,
+        "trusted_posts": 40,
+        "trusted_clean_days": 120,
+        "off_hours_flags": 4,
+        "hours_start": "08:30",
+        "hours_end": "22:00",
+        "hours_days": ["0", "1", "2", "3", "4"],
+        "figures": "members",
+    }
+    assert client.post(url, data).status_code == 302
+    current = rules.current()
+    assert (current.approvals, current.trusted_posts, current.off_hours_flags) == (5, 40, 4)
+    assert (current.hours_start, current.hours_days, current.figures) == ("08:30", (0, 1, 2, 3, 4), "members")
+    page = client.get(reverse("core:instance-settings")).content.decode()
+    assert 'value="08:30"' in page
+    assert client.post(url, {**data, "off_hours_flags": 1}).status_code == 400
