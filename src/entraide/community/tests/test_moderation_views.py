@@ -126,9 +126,14 @@ def test_the_queue_lists_danger_first_in_fixed_queries(owner, member, moderator)
         moderation.flag(member, target_kind=services.POST_KIND, target_id=str(post.pk), reason="harassment")
     cry = make_topic(owner, space, title="Au secours").posts.get()
     moderation.flag(member, target_kind=services.POST_KIND, target_id=str(cry.pk), reason="danger")
+    heavy = make_topic(owner, space, title="Lourd").posts.get()
+    for name in ("Un", "Deux"):
+        moderation.flag(make_user(name), target_kind=services.POST_KIND, target_id=str(heavy.pk), reason="spam")
     assert queries() == few
     page = client.get(url).content.decode()
-    assert page.index("Au secours") < page.index("Sujet 0") < page.index("Vieux spam")
+    # Danger, then the heaviest, then the oldest.
+    order = [page.index(title) for title in ("Au secours", "Lourd", "Vieux spam", "Sujet 0", "Sujet 7")]
+    assert order == sorted(order)
 
 
 def test_moderators_see_a_closed_groups_reported_post_others_never(owner, member, moderator):
