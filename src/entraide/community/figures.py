@@ -56,13 +56,13 @@ def quarters(*, now: datetime | None = None) -> list[Quarter]:
     ):
         flags[(_as_date(row["quarter"]), row["reason"])] = row["n"]
     actions: dict[tuple[date, str], int] = {}
-    for row in (
+    for done in (
         ModerationAction.objects.filter(at__gte=since)
         .annotate(quarter=TruncQuarter("at"))
         .values("quarter", "action")
         .annotate(n=Count("id"))
     ):
-        actions[(_as_date(row["quarter"]), row["action"])] = row["n"]
+        actions[(_as_date(done["quarter"]), done["action"])] = done["n"]
     return [
         Quarter(
             start=start,
@@ -78,4 +78,6 @@ def quarters(*, now: datetime | None = None) -> list[Quarter]:
 def _as_date(value: Any) -> date:
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"not a date: {value!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -158,7 +158,7 @@ class FlagForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, about: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["about"].choices = about
+        cast(forms.ChoiceField, self.fields["about"]).choices = about
         if len(about) == 1:
             self.fields["about"].initial = about[0][0]
 
@@ -213,8 +213,8 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         self, *args: Any, actions: list[tuple[str, Any]], spaces: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = actions
-        self.fields["space"].choices = [("", "—"), *spaces]
+        cast(forms.ChoiceField, self.fields["action"]).choices = actions
+        cast(forms.ChoiceField, self.fields["space"]).choices = [("", "—"), *spaces]
 
     def reason_text(self) -> str:
         canned = self.cleaned_data.get("canned")

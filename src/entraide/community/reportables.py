@@ -185,7 +185,7 @@ def act_on_topic(
     topic = Topic.objects.filter(pk__in=_uuids([target_id])).select_related("space").first()
     if topic is None:
         raise InvalidValuesError({"action": pgettext("moderation form", "This topic no longer exists.")})
-    link = {"link": _topic_url(topic)} if topic.status == Status.PUBLISHED else {}
+    link: dict[str, object] = {"link": _topic_url(topic)} if topic.status == Status.PUBLISHED else {}
     if action in {ActionKind.HIDE, ActionKind.RESTORE}:
         status = Status.HIDDEN if action == ActionKind.HIDE else Status.PUBLISHED
         Topic.objects.filter(pk=topic.pk).update(status=status)

@@ -375,7 +375,7 @@ def flag(request: HttpRequest, space_slug: str, topic_id: uuid.UUID, post_id: uu
         targets["member"] = (services.MEMBER_KIND, str(post.author_id))
         about.append(("member", pgettext("flag form", "This member's behaviour, beyond this message")))
     earlier = Flag.objects.filter(
-        reporter=request.user, target_kind=services.POST_KIND, target_id=str(post.pk)
+        reporter_id=request.user.pk, target_kind=services.POST_KIND, target_id=str(post.pk)
     ).first()
     initial = {"reason": earlier.reason, "note": earlier.note} if earlier else {}
     form = FlagForm(request.POST if request.method == "POST" else None, initial=initial, about=about)

@@ -128,7 +128,9 @@ def test_the_queue_lists_danger_first_in_fixed_queries(owner, member, moderator)
     moderation.flag(member, target_kind=services.POST_KIND, target_id=str(cry.pk), reason="danger")
     heavy = make_topic(owner, space, title="Lourd").posts.get()
     for name in ("Un", "Deux"):
-        moderation.flag(make_user(name), target_kind=services.POST_KIND, target_id=str(heavy.pk), reason="spam")
+        moderation.flag(
+            make_user(name), target_kind=services.POST_KIND, target_id=str(heavy.pk), reason="spam"
+        )
     assert queries() == few
     page = client.get(url).content.decode()
     # Danger, then the heaviest, then the oldest.

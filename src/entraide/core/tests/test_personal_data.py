@@ -52,7 +52,13 @@ def test_every_model_with_an_owner_is_exported_or_erased():
 
 def test_the_registry_check_sees_models_whose_owner_is_an_author():
     labels = {m._meta.label for m in owned_models()}
-    assert {"core.DataKey", "community.Post", "community.Topic", "community.SpaceMember", "community.Flag"} <= labels
+    assert {
+        "core.DataKey",
+        "community.Post",
+        "community.Topic",
+        "community.SpaceMember",
+        "community.Flag",
+    } <= labels
 
 
 @pytest.fixture
