@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext_lazy
 
 from entraide.community.models import CannedReply, FlagReason, Visibility
-from entraide.core import dates, uploads
+from entraide.core import dates
+from entraide.core.content import uploads
 from entraide.core.errors import InvalidValuesError
 
 

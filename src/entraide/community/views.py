@@ -27,10 +27,13 @@ from entraide.community import access, moderation, rules, services
 from entraide.community.forms import FlagForm, ReplyForm, TopicForm
 from entraide.community.models import CaseStatus, Flag, FlagReason, ModerationCase, Space, Status, Topic
 from entraide.community.permissions import is_moderator
-from entraide.core import formstash, formtokens, instance, ratelimits, uploads
+from entraide.core import instance
+from entraide.core.content import uploads
+from entraide.core.content.markdown import render_post
 from entraide.core.errors import InvalidValuesError
-from entraide.core.markdown import render_post
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web import ratelimits
+from entraide.core.web.routes import audience
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 50

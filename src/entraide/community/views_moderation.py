@@ -34,9 +34,10 @@ from entraide.community.models import (
 )
 from entraide.community.permissions import check_moderate_permission
 from entraide.community.services import POST_KIND
-from entraide.core import formtokens, instance
+from entraide.core import instance
+from entraide.core.forms import formtokens
 from entraide.core.registries import ReportedItem, reportables
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 CASES_PER_PAGE = 50
 LOG_PER_PAGE = 50

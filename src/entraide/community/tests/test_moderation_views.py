@@ -17,7 +17,8 @@ from entraide.community import moderation, rules, services, views
 from entraide.community.models import CannedReply, Flag, ModerationCase, Status, Visibility
 from entraide.community.tests.factories import make_space, make_topic, set_rules
 from entraide.community.tests.test_personal_data import parts_of
-from entraide.core import personal_data, ratelimits
+from entraide.core import personal_data
+from entraide.core.web import ratelimits
 from entraide.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
