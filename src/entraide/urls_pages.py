@@ -24,6 +24,7 @@ urlpatterns = [
     path("cercle/", include("entraide.circle.urls")),
     path("communaute/", include("entraide.community.urls")),
     path("gestion/espaces/", include("entraide.community.urls_manage")),
+    path("gestion/moderation/", include("entraide.community.urls_moderation")),
     path("gestion/django/", admin.site.urls),  # entraide.admin_site: login through allauth only
 ]
 

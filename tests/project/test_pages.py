@@ -272,7 +272,7 @@ def community_samples(author):
     from PIL import Image as PILImage
 
     from entraide.community import services as community_services
-    from entraide.community.models import Image, Post, Space, Topic
+    from entraide.community.models import CannedReply, Flag, Image, ModerationCase, Post, Space, Topic
     from entraide.core.content import uploads
 
     space = Space.objects.create(
@@ -292,7 +292,8 @@ def community_samples(author):
         post_count=1,
     )
     body = "Un *premier* message."
-    Post.objects.create(
+    post = Post.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["post_id"])),
         topic=topic,
         author=author,
         number=1,
@@ -301,6 +302,24 @@ def community_samples(author):
         created_at=now,
     )
     Space.objects.filter(pk=space.pk).update(topic_count=1, post_count=1, last_post_at=now)
+    case = ModerationCase.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["case_id"])),
+        target_kind=community_services.POST_KIND,
+        target_id=str(post.pk),
+        member=author,
+        weight=1,
+        opened_at=now,
+    )
+    Flag.objects.create(
+        case=case,
+        target_kind=case.target_kind,
+        target_id=case.target_id,
+        reason="other",
+        note="Exemple",
+        created_at=now,
+        updated_at=now,
+    )
+    CannedReply.objects.create(id=SAMPLE_KWARGS["reply_id"], title="Merci", body="Merci de votre message.")
     buffer = io.BytesIO()
     PILImage.new("RGB", (4, 4), "teal").save(buffer, "PNG")
     Image.objects.create(

@@ -8,7 +8,9 @@ class CommunityConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Community")
 
     def ready(self) -> None:
-        from entraide.community import personal_data, settings_section
+        from entraide.community import notification_kinds, personal_data, reportables, settings_section
 
         personal_data.register()
         settings_section.register()
+        reportables.register()
+        notification_kinds.register()

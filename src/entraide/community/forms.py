@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext_lazy
 
-from entraide.community.models import Visibility
+from entraide.community.models import CannedReply, FlagReason, Visibility
+from entraide.core import dates
 from entraide.core.content import uploads
 from entraide.core.errors import InvalidValuesError
 
@@ -134,4 +135,104 @@ class SpaceForm(ServiceErrorsMixin, forms.Form):
 class MemberForm(forms.Form):
     pseudonym = forms.CharField(
         label=pgettext_lazy("space members", "Pseudonym of the member to add"), max_length=40
+    )
+
+
+# --- Moderation -----------------------------------------------------------------------------------
+
+
+class FlagForm(ServiceErrorsMixin, forms.Form):
+    about = forms.ChoiceField(
+        label=pgettext_lazy("flag form", "What do you report?"), widget=forms.RadioSelect
+    )
+    reason = forms.ChoiceField(
+        label=pgettext_lazy("flag form", "What worries you?"),
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("flag form", "In a few words (needed for “something else”)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, about: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["about"]).choices = about
+        if len(about) == 1:
+            self.fields["about"].initial = about[0][0]
+
+
+SLOW_CHOICES = (
+    (0, pgettext_lazy("moderation form", "Off")),
+    (60, pgettext_lazy("moderation form", "One message a minute")),
+    (300, pgettext_lazy("moderation form", "One message every 5 minutes")),
+    (900, pgettext_lazy("moderation form", "One message every 15 minutes")),
+    (3600, pgettext_lazy("moderation form", "One message an hour")),
+)
+
+
+class ActionForm(ServiceErrorsMixin, forms.Form):
+    action = forms.ChoiceField(label=pgettext_lazy("moderation form", "Action"), widget=forms.RadioSelect)
+    canned = forms.ModelChoiceField(
+        label=pgettext_lazy("moderation form", "Start from a prepared reply (optional)"),
+        queryset=CannedReply.objects.all(),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=pgettext_lazy("moderation form", "Reason, for the member"),
+        help_text=pgettext_lazy(
+            "moderation form", "They read it, signed “the moderation team”: your name is never shown to them."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    body = forms.CharField(
+        label=pgettext_lazy("moderation form", "New text of the message (to edit it)"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    title = forms.CharField(
+        label=pgettext_lazy("moderation form", "New title of the topic (to edit it)"),
+        required=False,
+        max_length=150,
+    )
+    space = forms.ChoiceField(label=pgettext_lazy("moderation form", "Move to the space"), required=False)
+    seconds = forms.TypedChoiceField(
+        label=pgettext_lazy("moderation form", "Slow mode"), choices=SLOW_CHOICES, coerce=int, required=False
+    )
+    until = dates.DateField(
+        label=pgettext_lazy("moderation form", "Suspended until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(
+        self, *args: Any, actions: list[tuple[str, Any]], spaces: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["action"]).choices = actions
+        cast(forms.ChoiceField, self.fields["space"]).choices = [("", "—"), *spaces]
+
+    def reason_text(self) -> str:
+        canned = self.cleaned_data.get("canned")
+        typed = self.cleaned_data.get("reason", "")
+        return "\n\n".join(part for part in (canned.body if canned else "", typed.strip()) if part)
+
+
+class CannedReplyForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=pgettext_lazy("canned replies", "Short name"), max_length=80)
+    body = forms.CharField(
+        label=pgettext_lazy("canned replies", "Text"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    position = forms.IntegerField(
+        label=pgettext_lazy("canned replies", "Position in the list"),
+        min_value=0,
+        max_value=1000,
+        initial=100,
     )

@@ -22,8 +22,9 @@ class Visibility(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Where a topic or post stands; only ``published`` ones are listed. The moderation queue
-    (issue 21, step 2) holds ``held`` ones for approval and hides reported ones."""
+    """Where a topic or post stands; only ``published`` ones are listed. A new member's posts are
+    ``held`` until a moderator approves them (number 0 until then: they take their place at the
+    end of the topic when approved); moderators hide reported ones."""
 
     PUBLISHED = "published", pgettext_lazy("post status", "Published")
     HELD = "held", pgettext_lazy("post status", "Waiting for approval")
@@ -46,6 +47,8 @@ class Space(models.Model):
     topic_count = models.PositiveIntegerField(default=0)
     post_count = models.PositiveIntegerField(default=0)
     last_post_at = models.DateTimeField(null=True, blank=True)
+    # Slow mode set by the moderators: a member waits this long between two posts in the space.
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("position", "title")
@@ -87,6 +90,8 @@ class Topic(models.Model):
     created_at = models.DateTimeField()
     last_post_at = models.DateTimeField()
     post_count = models.PositiveIntegerField(default=0)
+    locked = models.BooleanField(default=False)  # by the moderators: nobody replies any more
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = (models.Index(fields=("space", "status", "-last_post_at"), name="topic_list"),)
@@ -119,6 +124,8 @@ class Post(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Why the moderators changed this post, shown under it ("" when they did not).
+    moderation_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         indexes = (models.Index(fields=("topic", "number"), name="post_order"),)
@@ -150,3 +157,178 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+# --- Moderation: flags, the queue, actions, trust --------------------------------------------------
+
+
+class FlagReason(models.TextChoices):
+    DANGER = "danger", pgettext_lazy("flag reason", "I am worried about this person")
+    HARASSMENT = "harassment", pgettext_lazy("flag reason", "Harassment or hostility")
+    MISINFORMATION = "misinformation", pgettext_lazy("flag reason", "Misinformation about care or treatments")
+    SPAM = "spam", pgettext_lazy("flag reason", "Spam or advertising")
+    OTHER = "other", pgettext_lazy("flag reason", "Something else")
+
+
+class CaseKind(models.TextChoices):
+    FLAGS = "flags", pgettext_lazy("moderation case", "Reported")
+    APPROVAL = "approval", pgettext_lazy("moderation case", "Waiting for approval")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("moderation case", "To look at")
+    RESOLVED = "resolved", pgettext_lazy("moderation case", "Done")
+
+
+class ModerationCase(models.Model):
+    """One item of the moderation queue: a reported thing (``target_kind`` is a key of
+    ``core.registries.reportables``) with its flags, or a new member's post waiting for approval.
+    At most one open case per thing. The queue lists open cases with danger first, then the
+    heaviest (``weight``: each flag counts 1, a trusted member's 2), then the oldest.
+
+    A moderator claims a case before acting (``claimed_by`` until ``claimed_until``), so two
+    moderators never handle the same one; claims are taken by a conditional update."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=CaseKind.choices, default=CaseKind.FLAGS)
+    target_kind = models.CharField(max_length=40)
+    target_id = models.CharField(max_length=64)
+    # The person the case is about (the author, or the reported member); empty once erased.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    danger = models.BooleanField(default=False)
+    weight = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField()
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Hidden on its own, outside moderation hours, until a moderator looks (the off-hours rule).
+    hidden_off_hours = models.BooleanField(default=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    upheld = models.BooleanField(null=True, blank=True)  # the flags were right (an action followed)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("target_kind", "target_id"),
+                condition=models.Q(status="open"),
+                name="one_open_case_per_target",
+            ),
+        )
+        indexes = (models.Index(fields=("status", "-danger", "-weight", "opened_at"), name="queue_order"),)
+
+    def __str__(self) -> str:
+        return f"{self.target_kind}:{self.target_id}"
+
+
+class Flag(models.Model):
+    """A member's report of a thing: one per member and thing (a second report changes the
+    first), attached to the thing's open case. Kept, without its author, after the reporter's
+    account is erased, so that the public figures do not change."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(ModerationCase, on_delete=models.CASCADE, related_name="flags")
+    target_kind = models.CharField(max_length=40)
+    target_id = models.CharField(max_length=64)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)  # 2 when the reporter was trusted
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("reporter", "target_kind", "target_id"),
+                condition=models.Q(reporter__isnull=False),
+                name="one_flag_per_member_and_target",
+            ),
+        )
+        indexes = (models.Index(fields=("created_at",), name="flag_created"),)
+
+    def __str__(self) -> str:
+        return f"{self.reason} on {self.target_kind}:{self.target_id}"
+
+
+class ActionKind(models.TextChoices):
+    APPROVE = "approve", pgettext_lazy("moderation action", "Approve")
+    REFUSE = "refuse", pgettext_lazy("moderation action", "Refuse")
+    DISMISS = "dismiss", pgettext_lazy("moderation action", "Nothing to do")
+    HIDE = "hide", pgettext_lazy("moderation action", "Hide")
+    RESTORE = "restore", pgettext_lazy("moderation action", "Show again")
+    EDIT = "edit", pgettext_lazy("moderation action", "Edit")
+    MOVE = "move", pgettext_lazy("moderation action", "Move the topic")
+    LOCK = "lock", pgettext_lazy("moderation action", "Lock the topic")
+    UNLOCK = "unlock", pgettext_lazy("moderation action", "Unlock the topic")
+    DELETE = "delete", pgettext_lazy("moderation action", "Delete")
+    WARN = "warn", pgettext_lazy("moderation action", "Warn the member")
+    SUSPEND = "suspend", pgettext_lazy("moderation action", "Suspend the member")
+    SLOW_TOPIC = "slow_topic", pgettext_lazy("moderation action", "Slow mode on the topic")
+    SLOW_SPACE = "slow_space", pgettext_lazy("moderation action", "Slow mode on the space")
+    AUTO_HIDE = "auto_hide", pgettext_lazy("moderation action", "Hidden outside moderation hours")
+
+
+class ModerationAction(models.Model):
+    """The moderators' log: who did what, when, why, to what. ``moderator`` is shown only in
+    this log; the member concerned is told the action and ``reason``, signed "the moderation
+    team". Empty ``moderator``: the off-hours rule acted on its own."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        ModerationCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=ActionKind.choices)
+    target_kind = models.CharField(max_length=40)
+    target_id = models.CharField(max_length=64)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=2000, blank=True)
+    # Non-sensitive details: the suspension's end, the slow mode's seconds, the spaces of a move.
+    extra: models.JSONField[dict[str, object]] = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = (models.Index(fields=("-at",), name="moderation_log"),)
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.target_kind}:{self.target_id}"
+
+
+class MemberStanding(models.Model):
+    """A member's derived counters, kept up to date by the services so that trust is computed
+    from one row, never by scanning posts and flags (``trust.level_of``)."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    published_posts = models.PositiveIntegerField(default=0)  # published at once or approved
+    last_upheld_flag_at = models.DateTimeField(null=True, blank=True)
+    warnings = models.PositiveIntegerField(default=0)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.member_id)
+
+
+class CannedReply(models.Model):
+    """A supportive text the instance writes once, which moderators start their message from."""
+
+    title = models.CharField(max_length=80)
+    body = models.TextField(max_length=2000)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ("position", "title")
+
+    def __str__(self) -> str:
+        return self.title

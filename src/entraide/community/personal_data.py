@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from entraide.community import services
-from entraide.community.models import Image, Post, SpaceMember, Topic
+from entraide.community import moderation, services
+from entraide.community.models import (
+    Flag,
+    Image,
+    MemberStanding,
+    ModerationAction,
+    ModerationCase,
+    Post,
+    SpaceMember,
+    Topic,
+)
 from entraide.core.registries import (
     ErasureRegistration,
     ExportedPart,
@@ -94,6 +103,71 @@ def export_memberships(person: Any) -> ExportedPart:
     )
 
 
+def export_flags(person: Any) -> ExportedPart:
+    return ExportedPart(
+        description=(
+            "Your reports to the moderators: what you reported (its kind and id), the reason, your "
+            "note, when you reported it and when you last changed it."
+        ),
+        records=[
+            {
+                "target_kind": f.target_kind,
+                "target_id": f.target_id,
+                "reason": f.reason,
+                "note": f.note,
+                "created_at": f.created_at,
+                "updated_at": f.updated_at,
+            }
+            for f in moderation.flags_of(person)
+        ],
+        tabular=True,
+    )
+
+
+def export_moderation(person: Any) -> ExportedPart:
+    """What the moderation team decided about the person, as they were told (no moderator's name)."""
+    standing = MemberStanding.objects.filter(member_id=person.pk).first()
+    records: list[dict[str, Any]] = [
+        {
+            "at": a.at,
+            "action": a.action,
+            "target_kind": a.target_kind,
+            "target_id": a.target_id,
+            "reason": a.reason,
+        }
+        for a in ModerationAction.objects.filter(member=person).order_by("at", "id")
+    ]
+    if standing is not None:
+        records.append(
+            {
+                "at": None,
+                "action": "standing",
+                "target_kind": "",
+                "target_id": "",
+                "reason": (
+                    f"published messages: {standing.published_posts}; warnings: {standing.warnings}; "
+                    f"suspended until: {standing.suspended_until or '-'}"
+                ),
+            }
+        )
+    return ExportedPart(
+        description=(
+            "The moderation team's decisions about your messages or your account, with the reason you "
+            "were given, and your standing (published messages, warnings, suspension)."
+        ),
+        records=records,
+        tabular=True,
+    )
+
+
+def _erase_moderation(person: Any) -> object:
+    """Their flags stay without their name (the figures hold); cases and decisions about them
+    lose their name; their standing goes."""
+    moderation.forget_reporter(person)
+    ModerationCase.objects.filter(member=person).update(member=None)
+    return ModerationAction.objects.filter(member=person).update(member=None)
+
+
 def _erase_memberships(person: Any) -> object:
     return SpaceMember.objects.filter(member=person).delete()
 
@@ -114,6 +188,23 @@ def register() -> None:
     register_erasure(
         ErasureRegistration(
             key="community.posts", models=(Post, Topic, Image), erase=services.erase_posts_of, order=60
+        )
+    )
+    register_export(ExportRegistration(key="community.flags", models=(Flag,), export=export_flags, order=61))
+    register_export(
+        ExportRegistration(
+            key="community.moderation",
+            models=(ModerationAction, MemberStanding),
+            export=export_moderation,
+            order=61,
+        )
+    )
+    register_erasure(
+        ErasureRegistration(
+            key="community.moderation",
+            models=(Flag, ModerationCase, ModerationAction, MemberStanding),
+            erase=_erase_moderation,
+            order=59,
         )
     )
     register_erasure(

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from entraide.community.models import Image, Post, Space, SpaceMember, Topic, Visibility
+from entraide.community import moderation
+from entraide.community.models import Image, Post, Space, SpaceMember, Status, Topic, Visibility
 from entraide.core import instance
 from entraide.core.content import uploads
 from entraide.core.content.markdown import render_post
@@ -23,6 +24,8 @@ TITLE_MAX = 150
 BODY_MAX = 20000
 WARNING_MAX = 100
 UPLOAD_FOLDER = "community"
+# The kinds of things members may report (``core.registries.reportables``, see reportables.py).
+POST_KIND, TOPIC_KIND, MEMBER_KIND = "community.post", "community.topic", "community.member"
 
 # Only images uploaded here are shown inline: an <img> to another host would tell it who reads.
 _OWN_IMAGE = re.compile(r"^/communaute/images/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/$")
@@ -39,7 +42,9 @@ def render_body(body: str) -> str:
 # --- Spaces ---------------------------------------------------------------------------------------
 
 
-RESERVED_SLUGS = frozenset({"images", "nouveau", "gestion"})  # addresses of the community's own pages
+RESERVED_SLUGS = frozenset(
+    {"images", "nouveau", "gestion", "moderation"}
+)  # addresses of the community's own pages
 
 
 def _space_values(*, title: str, slug: str, visibility: str) -> None:
@@ -157,8 +162,11 @@ def start_topic(
     image: uploads.CleanImage | None = None,
     image_description: str = "",
 ) -> Topic:
-    """A new topic and its opening post (number 1)."""
+    """A new topic and its opening post (number 1). A new member's topic waits for approval
+    (``moderation.check_may_post``): held, it counts nowhere until a moderator publishes it."""
     _post_values(body=body, content_warning=content_warning, has_image=image is not None, title=title)
+    held = moderation.check_may_post(author, space=space)
+    status = Status.HELD if held else Status.PUBLISHED
     now = timezone.now()
     body = _with_image(body, space=space, author=author, image=image, description=image_description)
     topic = Topic.objects.create(
@@ -166,11 +174,12 @@ def start_topic(
         author=author,
         anonymous=anonymous,
         title=title.strip(),
+        status=status,
         created_at=now,
         last_post_at=now,
         post_count=1,
     )
-    Post.objects.create(
+    post = Post.objects.create(
         topic=topic,
         author=author,
         anonymous=anonymous,
@@ -178,11 +187,16 @@ def start_topic(
         body=body,
         body_html=render_body(body),
         content_warning=content_warning.strip(),
+        status=status,
         created_at=now,
     )
+    if held:
+        moderation.hold_for_approval(POST_KIND, str(post.pk), author=author, now=now)
+        return topic
     Space.objects.filter(pk=space.pk).update(
         topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
     )
+    moderation.count_published(author)
     return topic
 
 
@@ -199,24 +213,35 @@ def add_reply(
     image_description: str = "",
 ) -> Post:
     """A reply at the end of the topic. The topic row is locked (PostgreSQL; SQLite writers take
-    turns), so that two replies never get the same number."""
+    turns), so that two replies never get the same number. A new member's reply waits for
+    approval with number 0: it takes its place at the end of the topic when published."""
     _post_values(body=body, content_warning=content_warning, has_image=image is not None)
-    locked = Topic.objects.select_for_update().only("post_count", "space_id").get(pk=topic.pk)
+    locked = (
+        Topic.objects.select_for_update()
+        .only("post_count", "space_id", "locked", "slow_mode_seconds")
+        .get(pk=topic.pk)
+    )
+    held = moderation.check_may_post(author, space=topic.space, topic=locked)
     now = timezone.now()
     body = _with_image(body, space=topic.space, author=author, image=image, description=image_description)
     post = Post.objects.create(
         topic_id=topic.pk,
         author=author,
         anonymous=anonymous,
-        number=locked.post_count + 1,
+        number=0 if held else locked.post_count + 1,
         body=body,
         body_html=render_body(body),
         content_warning=content_warning.strip(),
         quoted=quoted if quoted is not None and quoted.topic_id == topic.pk else None,
+        status=Status.HELD if held else Status.PUBLISHED,
         created_at=now,
     )
+    if held:
+        moderation.hold_for_approval(POST_KIND, str(post.pk), author=author, now=now)
+        return post
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
     Space.objects.filter(pk=locked.space_id).update(post_count=F("post_count") + 1, last_post_at=now)
+    moderation.count_published(author)
     return post
 
 

@@ -9,24 +9,30 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.community import access, services
-from entraide.community.forms import ReplyForm, TopicForm
-from entraide.community.models import Space, Topic
+from entraide.accounts.roles import roles_of
+from entraide.community import access, moderation, rules, services
+from entraide.community.forms import FlagForm, ReplyForm, TopicForm
+from entraide.community.models import CaseStatus, Flag, FlagReason, ModerationCase, Space, Status, Topic
+from entraide.community.permissions import is_moderator
+from entraide.core import instance
 from entraide.core.content import uploads
 from entraide.core.content.markdown import render_post
+from entraide.core.errors import InvalidValuesError
 from entraide.core.forms import formstash, formtokens
+from entraide.core.web import ratelimits
 from entraide.core.web.routes import audience
 
 TOPICS_PER_PAGE = 30
@@ -104,7 +110,8 @@ def topic_url(topic: Topic, *, number: int | None = None) -> str:
 @require_safe
 def space_list(request: HttpRequest) -> HttpResponse:
     spaces = list(access.visible_spaces(request.user))
-    return render(request, "community/spaces/index.html", {"spaces": spaces})
+    moderating = request.user.is_authenticated and is_moderator(request.user, roles=roles_of(request))
+    return render(request, "community/spaces/index.html", {"spaces": spaces, "moderating": moderating})
 
 
 @audience("public")
@@ -136,6 +143,7 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
             "topics": name_authors(list(page.object_list), when="last_post_at"),
             "charter": render_post(space.charter, keep_image=services.is_own_image) if space.charter else "",
             "can_write": access.can_write(request.user, space),
+            "moderation_hours": _hours(rules.Rules.of(instance.settings_for(request))),
         },
     )
 
@@ -161,12 +169,14 @@ def _topic_page(
         "content_warning",
         "created_at",
         "quoted_id",
+        "moderation_note",
         pseudonym=F("author__pseudonym"),
         quoted_number=F("quoted__number"),
         quoted_hides_author=Q(quoted__anonymous=True) | Q(quoted__author_left=True),
         quoted_pseudonym=F("quoted__author__pseudonym"),
     )
     page = _page(posts, POSTS_PER_PAGE, page_number, topic.post_count)
+    listed = name_post_authors(list(page.object_list))
     return render(
         request,
         "community/topic/index.html",
@@ -174,13 +184,37 @@ def _topic_page(
             "space": space,
             "topic": topic,
             "page_obj": page,
-            "posts": name_post_authors(list(page.object_list)),
+            "posts": listed,
+            **_moderation_context(request, topic, listed),
             "form": form,
             "reply_url": reverse("community:reply", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
             "quote_query": f"?page={page.number}&citer=" if page.number > 1 else "?citer=",
         },
         status=status,
     )
+
+
+def _moderation_context(request: HttpRequest, topic: Topic, posts: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the topic page needs for moderation: the base of each post's "report" and
+    "moderate" links, and whether to show its author the crisis numbers (a post of theirs on
+    this page was reported by someone worried about them). One query, only when the viewer
+    wrote a post of this page."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    base = reverse("community:topic", kwargs={"space_slug": topic.space.slug, "topic_id": topic.pk})
+    own = [str(p["id"]) for p in posts if p["author_id"] == user.pk]
+    worried = bool(own) and (
+        ModerationCase.objects.filter(
+            target_kind=services.POST_KIND, target_id__in=own, status=CaseStatus.OPEN, danger=True
+        ).exists()
+    )
+    moderating = is_moderator(user, roles=roles_of(request))
+    return {
+        "flag_base": base,
+        "moderate_base": reverse("moderation:queue") + "message/" if moderating else "",
+        "worried": worried,
+    }
 
 
 @audience("public")
@@ -190,7 +224,7 @@ def topic_detail(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> 
     space = access.get_space_for(request.user, space_slug)
     topic = access.get_topic_in(space, topic_id)
     form = None
-    if access.can_write(request.user, space):
+    if access.can_write(request.user, space) and not topic.locked:
         initial: dict[str, str] = {}
         quoted = access.get_post_in(topic, request.GET["citer"]) if "citer" in request.GET else None
         if quoted is not None:
@@ -213,19 +247,25 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
     last = (topic.post_count - 1) // POSTS_PER_PAGE + 1
     data = formstash.posted_or_kept(request)
     if request.method != "POST":
-        return _topic_page(request, space, topic, ReplyForm(data), page_number=last)
+        form = None if topic.locked else ReplyForm(data)
+        return _topic_page(request, space, topic, form, page_number=last)
     form = ReplyForm(data, request.FILES)
-    if form.is_valid():
+    if form.is_valid() and (held := _held_or_error(request, form, space, topic)) is not None:
         user = request.user
 
         def save() -> str:
             quoted_id = form.cleaned_data["quoted"]
             quoted = access.get_post_in(topic, quoted_id) if quoted_id else None
             post = services.add_reply(user, topic, quoted=quoted, **form.values())
+            if post.status == Status.HELD:
+                return topic_url(topic)
             return topic_url(topic, number=post.number)
 
         done = formtokens.save_once(
-            request, form, save, message=pgettext("post form", "Your reply is posted.")
+            request,
+            form,
+            save,
+            message=_held_message(request) if held else pgettext("post form", "Your reply is posted."),
         )
         if done:
             return done
@@ -241,15 +281,24 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
     if not access.can_write(request.user, space):
         raise Http404
     form = TopicForm(formstash.posted_or_kept(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (held := _held_or_error(request, form, space, None)) is not None
+    ):
         user = request.user
 
         def save() -> str:
             topic = services.start_topic(user, space, **form.values())
+            if topic.status == Status.HELD:
+                return reverse("community:space", kwargs={"space_slug": space.slug})
             return topic_url(topic)
 
         done = formtokens.save_once(
-            request, form, save, message=pgettext("post form", "Your topic is posted.")
+            request,
+            form,
+            save,
+            message=_held_message(request) if held else pgettext("post form", "Your topic is posted."),
         )
         if done:
             return done
@@ -272,3 +321,107 @@ def image(request: HttpRequest, image_id: uuid.UUID) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     return uploads.file_response(data, content_type=found.content_type)
+
+
+def _held_or_error(request: HttpRequest, form: Any, space: Space, topic: Topic | None) -> bool | None:
+    """Whether the post will wait for approval (for the message shown after it), or ``None``
+    with the reason on the form when the member may not post here now (suspended, locked
+    topic, slow mode); the service checks again when it writes."""
+    try:
+        return moderation.check_may_post(request.user, space=space, topic=topic)
+    except InvalidValuesError as refused:
+        form.add_service_errors(refused)
+        return None
+
+
+def _held_message(request: HttpRequest) -> str:
+    current = rules.Rules.of(instance.settings_for(request))
+    return pgettext(
+        "post form",
+        "Thank you. As a new member, your first %(n)s messages are read by a moderator before they are "
+        "published: yours will appear once approved, usually within a day (moderation hours: %(hours)s). "
+        "You will be told in your notifications.",
+    ) % {"n": current.approvals, "hours": _hours(current)}
+
+
+def _hours(current: rules.Rules) -> str:
+    from entraide.community.views_moderation import hours_text
+
+    return hours_text(current)
+
+
+FLAG_LIMIT = ratelimits.Limit("community-flag", limit=20, per=3600)
+
+
+@audience("login")
+@login_required
+@members_only_to_login
+@require_http_methods(["GET", "HEAD", "POST"])
+def flag(request: HttpRequest, space_slug: str, topic_id: uuid.UUID, post_id: uuid.UUID) -> HttpResponse:
+    """Report a post (or its topic's title, or its author's behaviour) to the moderators: one
+    report per member and thing, which they may change; never one's own post."""
+    space = access.get_space_for(request.user, space_slug)
+    topic = access.get_topic_in(space, topic_id)
+    post = access.get_post_in(topic, post_id)
+    if post is None:
+        raise Http404
+    back = topic_url(topic, number=post.number)
+    if post.author_id == request.user.pk:
+        messages.info(request, pgettext("flag form", "This is your own message: you cannot report it."))
+        return redirect(back)
+    targets = {"post": (services.POST_KIND, str(post.pk))}
+    about = [("post", pgettext("flag form", "This message"))]
+    if post.number == 1:
+        targets["topic"] = (services.TOPIC_KIND, str(topic.pk))
+        about.append(("topic", pgettext("flag form", "The topic's title")))
+    if post.author_id is not None and not post.anonymous and not post.author_left:
+        targets["member"] = (services.MEMBER_KIND, str(post.author_id))
+        about.append(("member", pgettext("flag form", "This member's behaviour, beyond this message")))
+    earlier = Flag.objects.filter(
+        reporter_id=request.user.pk, target_kind=services.POST_KIND, target_id=str(post.pk)
+    ).first()
+    initial = {"reason": earlier.reason, "note": earlier.note} if earlier else {}
+    form = FlagForm(request.POST if request.method == "POST" else None, initial=initial, about=about)
+    status = 400
+    if request.method == "POST" and form.is_valid():
+        wait = ratelimits.hit(FLAG_LIMIT, str(request.user.pk))
+        if wait is not None:
+            form.add_error(
+                None,
+                pgettext(
+                    "flag form",
+                    "You have sent many reports in a short time. Nothing was sent: try again in %(minutes)s minutes.",
+                )
+                % {"minutes": max(1, wait // 60)},
+            )
+            status = 429
+        else:
+            user = request.user
+            kind, target_id = targets[form.cleaned_data["about"]]
+            reason = form.cleaned_data["reason"]
+
+            def save() -> str:
+                moderation.flag(
+                    user, target_kind=kind, target_id=target_id, reason=reason, note=form.cleaned_data["note"]
+                )
+                return back
+
+            if reason == FlagReason.DANGER:
+                thanks = pgettext(
+                    "flag form",
+                    "Thank you for caring. A moderator will read it first. If you think a life is in danger "
+                    "right now, call 112 (or 15).",
+                )
+            else:
+                thanks = pgettext(
+                    "flag form", "Thank you: a moderator will read it. Nobody is told who reported it."
+                )
+            done = formtokens.save_once(request, form, save, message=thanks)
+            if done:
+                return done
+    return render(
+        request,
+        "community/flag/index.html",
+        {"space": space, "topic": topic, "post": post, "form": form, "back": back, "earlier": earlier},
+        status=status if request.method == "POST" else 200,
+    )

@@ -268,3 +268,48 @@ class ApiArea:
 
 api_areas: Registry[ApiArea] = Registry("API area")
 register_api_area = api_areas.register
+
+
+# --- Reportable things: what members may report to the moderators ----------------------------------
+
+
+@dataclass(frozen=True)
+class ReportedItem:
+    """What the moderation queue shows of one reported thing, built by its app. ``html`` is safe
+    markup the app rendered itself (a post's body); ``place`` names where it is (a space and a
+    topic) for moderators only; ``url`` opens it in context ("" when nothing can be opened)."""
+
+    target_id: str
+    heading: str
+    html: str = ""
+    place: str = ""
+    url: str = ""
+    author_id: Any = None
+    author_name: str = ""
+    gone: bool = False  # deleted since it was reported
+
+
+@dataclass(frozen=True)
+class Reportable:
+    """A kind of thing members may report (``"community.post"``; private messages will add
+    theirs). The queue (in ``community``) shows and acts on an item through these callables only:
+
+    - ``describe(ids)`` returns a ``ReportedItem`` per id it still finds, in a fixed number of
+      queries (the queue lists many items at once);
+    - ``author_of(id)`` is the person the report is about (or ``None``);
+    - ``actions`` are the moderation actions that apply to it (keys the queue knows);
+    - ``act(action, id, by=moderator, reason=..., **options)`` does one of them, in the caller's
+      transaction; the caller logs it and tells the author.
+    """
+
+    key: str
+    label: str | Promise
+    describe: Callable[[list[str]], dict[str, ReportedItem]]
+    author_of: Callable[[str], Any]
+    actions: tuple[str, ...]
+    act: Callable[..., object]
+    order: int = 100
+
+
+reportables: Registry[Reportable] = Registry("reportable")
+register_reportable = reportables.register

@@ -38,3 +38,12 @@ def png_file(name: str = "photo.png", size: tuple[int, int] = (8, 6)) -> io.Byte
     buffer.seek(0)
     buffer.name = name
     return buffer
+
+
+def set_rules(**values: Any) -> None:
+    """Change the community's moderation rules (its instance settings section)."""
+    from entraide.core import instance
+
+    row = instance.load_settings()
+    row.extra = {**row.extra, "community": {**row.extra.get("community", {}), **values}}
+    row.save()

@@ -30,8 +30,9 @@ def validate(instance: object, definition: str) -> None:
 
 
 # A person's rows name them by one of these fields: ``owner`` for personal records, ``author``
-# for what they publish (community posts), ``member`` for their place in a closed group.
-OWNER_FIELDS = ("owner", "author", "member")
+# for what they publish (community posts), ``member`` for their place in a closed group or what
+# moderators decided about them, ``reporter`` for their reports to the moderators.
+OWNER_FIELDS = ("owner", "author", "member", "reporter")
 
 
 def owned_models():
@@ -52,7 +53,13 @@ def test_every_model_with_an_owner_is_exported_or_erased():
 
 def test_the_registry_check_sees_models_whose_owner_is_an_author():
     labels = {m._meta.label for m in owned_models()}
-    assert {"core.DataKey", "community.Post", "community.Topic", "community.SpaceMember"} <= labels
+    assert {
+        "core.DataKey",
+        "community.Post",
+        "community.Topic",
+        "community.SpaceMember",
+        "community.Flag",
+    } <= labels
 
 
 @pytest.fixture
