@@ -4,7 +4,9 @@ a persona holding its scope; the sentinels of private records (a check-in, a jou
 thought record, a questionnaire answer) reach nobody; and the sentinels do
 reach the supporter who holds the scope (otherwise the matrix would prove nothing).
 
-Everything else is a 404 or, for a grantee without a second factor, the enrolment page.
+Everything else is a 404 or, for a grantee without a second factor, the enrolment page. Every
+request runs under the query hook (tests/owner_queries.py): a statement on a personal table reads
+only the visitor's rows, or, on a gate route, those of a person the gate passed first.
 Personas: ARCHITECTURE.md, "Tests and CI"; the gate: docs/consent-gate.md.
 """
 
@@ -207,7 +209,7 @@ def _gate_urls(owner):
 
 
 @pytest.mark.django_db
-def test_no_sentinel_reaches_anyone_without_its_scope(owner, personas):
+def test_no_sentinel_reaches_anyone_without_its_scope(owner, personas, owner_queries):
     _plant(owner)
     urls = _gate_urls(owner)
     assert {"circle:shared", *ROUTE_SCOPES} <= {n for n, _ in urls}
@@ -231,13 +233,14 @@ def test_no_sentinel_reaches_anyone_without_its_scope(owner, personas):
     # The supporter holding the scopes does see them: the sentinels are where the pages look.
     everything = {sentinel for sentinel, scope in SENTINELS.items() if scope is not None}
     assert seen == {"supporter with the scopes": everything}, seen
+    assert owner_queries.checked > 0  # the query hook watched the personal tables (tests/owner_queries.py)
     assert tried == len(personas) * len(urls) >= 12 * 9
     print(f"\nmatrix: {len(urls)} gate routes x {len(personas)} personas, {len(SENTINELS)} sentinels, "
           f"{time.monotonic() - started:.2f}s")  # fmt: skip
 
 
 @pytest.mark.django_db
-def test_no_other_route_shows_the_owners_sentinels_to_anyone_else(owner, personas):
+def test_no_other_route_shows_the_owners_sentinels_to_anyone_else(owner, personas, owner_queries):
     """Every other route of the walk (own pages, login pages, roles' pages), as the personas whose
     difference could matter there (the most trusted supporter, a grantee held at the enrolment, a
     stranger, an administrator, a visitor): each page shows its visitor's own data, never the
@@ -259,6 +262,7 @@ def test_no_other_route_shows_the_owners_sentinels_to_anyone_else(owner, persona
             leaked = [s for s in SENTINELS if s not in WORDING and found_in(text, s)]
             assert not leaked, (who, route.pattern, leaked)
     assert tried >= 100
+    assert owner_queries.checked > 0
     print(f"\nwalk: {len(routes)} routes x {len(WALK_PERSONAS)} personas, {time.monotonic() - started:.2f}s")
 
 
@@ -273,7 +277,7 @@ NOT_HTML = {"core:source", "core:healthz", "core:security-txt", "safety:worker"}
 
 
 @pytest.mark.django_db
-def test_only_the_person_previews_what_a_supporter_sees(owner, personas):
+def test_only_the_person_previews_what_a_supporter_sees(owner, personas, owner_queries):
     """ "Voir ce que X voit": the preview routes of the owner's link to the supporter holding every
     scope show the owner exactly the sentinels that supporter sees (no private one), record no
     access, and open for nobody else."""
