@@ -308,3 +308,37 @@ def test_only_the_person_previews_what_a_supporter_sees(owner, personas, owner_q
     assert seen["owner"] == everything
     assert not any(seen[who] for who in seen if who != "owner"), seen
     assert not AccessEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_the_person_answers_a_proposal_and_sees_whom_they_blocked(owner, personas):
+    """The proposal routes as every persona: the proposal that reached the owner opens for the
+    owner only (others: 404, a visitor: the login), only its sender withdraws it, and the list of
+    people the owner blocked, with its "unblock", is the owner's alone."""
+    from entraide.circle.models import Block, Proposal
+
+    sender = make_user("Proposant")
+    circle_services.propose_link(sender, email=owner.email, kind="other")
+    proposal = Proposal.objects.get(owner=owner)
+    blocked = make_user("Bloquee")
+    block = Block.objects.create(owner=owner, supporter=blocked)
+    for who, person, _scopes in [*personas, ("sender", sender, set())]:
+        client = client_for(person)
+        page = client.get(reverse("circle:proposal", kwargs={"proposal_id": proposal.pk}))
+        answered = client.post(
+            reverse("circle:proposal", kwargs={"proposal_id": proposal.pk}), {"answer": "refused"}
+        )
+        withdrawn = client.post(reverse("circle:proposal-withdraw", kwargs={"proposal_id": proposal.pk}))
+        blocks = client.get(reverse("circle:blocks"))
+        unblocked = client.post(reverse("circle:unblock", kwargs={"block_id": block.pk}))
+        if person is None:
+            assert {r.status_code for r in (page, answered, withdrawn, blocks, unblocked)} == {302}
+            continue
+        assert page.status_code == (200 if who == "owner" else 404), who
+        assert answered.status_code == 404 or who == "owner", who
+        assert withdrawn.status_code == (302 if who == "sender" else 404), who
+        assert unblocked.status_code == (302 if who == "owner" else 404), who
+        assert ("Bloquee" in blocks.content.decode()) == (who == "owner"), who
+        if who == "owner":  # kept for the next personas: the refusal and the unblocking undone
+            Proposal.objects.filter(pk=proposal.pk).update(answer="", answered_at=None)
+            block = Block.objects.create(owner=owner, supporter=blocked)
