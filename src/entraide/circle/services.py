@@ -514,7 +514,7 @@ def answer_proposal(
                 pgettext("circle proposal", "This proposal has already been answered or has ended.")
             )
         supporter = proposal.supporter
-        link = None
+        link: Link | None = None
         if answer == ProposalAnswer.ACCEPTED:
             kind = kind or proposal.kind
             if kind not in LinkKind.values:
