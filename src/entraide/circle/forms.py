@@ -215,7 +215,7 @@ class ProposeForm(forms.Form):
         max_length=254,
         help_text=pgettext_lazy(
             "circle proposal",
-            "The address they use here. Whatever the address, you will read \u201csent\u201d: nobody "
+            "The address they use here. Whatever the address, you will read “sent”: nobody "
             "learns from it whether someone has an account.",
         ),
     )
