@@ -67,7 +67,7 @@ def test_the_person_sees_the_proposal_and_accepts_with_nothing_shared(owner, sup
     own = client_for(owner)
     assert f"/cercle/propositions/{proposal.pk}/" in own.get("/cercle/").content.decode()
     notification = Notification.objects.get(owner=owner, kind="circle.proposal")
-    assert notification.title == "A request in your circle"
+    assert notification.title == "Une demande dans votre cercle"  # in the person's language
     assert "Soutien" in notification.content["body"]
     page = own.get(f"/cercle/propositions/{proposal.pk}/")
     assert page.status_code == 200 and "Soutien" in page.content.decode()
