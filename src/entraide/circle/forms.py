@@ -103,7 +103,8 @@ class SharingForm(forms.Form):
     until_date = forms.DateField(
         label=pgettext_lazy("sharing form", "End date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: a browser drops any other value of a date input (a French "07/03/2027" came back empty).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     from_choice = forms.ChoiceField(
         label=pgettext_lazy("sharing form", "What they see starts"),
