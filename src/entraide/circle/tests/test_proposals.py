@@ -210,4 +210,6 @@ def test_the_menu_and_the_overview_lead_to_the_circle(owner, supporter, relative
     # A supporter finds the people who share with them; a person with a proposal, how to answer.
     assert 'href="/cercle/avec-moi/"' in client_for(relative).get("/journal/apercu/").content.decode()
     propose(client_for(supporter), supporter, owner.email)
-    assert "One person asks to join your circle." in client_for(owner).get("/journal/apercu/").content.decode()
+    assert (
+        "One person asks to join your circle." in client_for(owner).get("/journal/apercu/").content.decode()
+    )
