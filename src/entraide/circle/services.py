@@ -38,7 +38,8 @@ from entraide.circle.models import (
     Side,
 )
 from entraide.circle.scopes import BY_KEY, DEFAULT_GRANT_DAYS, LOOK_BACK_DAYS, READ
-from entraide.core import instance, mail, ratelimits
+from entraide.core import instance, mail
+from entraide.core.web import ratelimits
 
 INVITATION_DAYS = 14
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U to misread

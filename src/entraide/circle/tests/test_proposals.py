@@ -15,7 +15,7 @@ from conftest import client_for, make_user, text_outside_urls
 from entraide.circle import services
 from entraide.circle.models import Block, GrantChange, Link, Proposal
 from entraide.core import personal_data
-from entraide.core.formtokens import new_token
+from entraide.core.forms.formtokens import new_token
 from entraide.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

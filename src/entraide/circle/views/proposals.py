@@ -19,8 +19,8 @@ from entraide.accounts.models import User
 from entraide.circle import access, services
 from entraide.circle.forms import AnswerProposalForm, ProposeForm
 from entraide.circle.models import LinkKind, ProposalAnswer
-from entraide.core import formtokens
-from entraide.core.routes import audience
+from entraide.core.forms import formtokens
+from entraide.core.web.routes import audience
 
 
 @audience("login")
