@@ -30,10 +30,10 @@ from typing import Any
 from django.apps import apps
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from entraide.core.web.routes import audience_of
 
 from entraide.circle import gate
 from entraide.core.models import PersonalModel
+from entraide.core.web.routes import audience_of
 
 PERSONAL_APPS = frozenset({"journal", "goals", "thoughts", "assessments", "safety", "treatments"})
 PLACEHOLDER = re.compile(r"(?<!%)%s")
