@@ -233,6 +233,16 @@ def relative_with_alerts(owner: User, relative: User) -> Any:
 
 
 @pytest.fixture
+def owner_queries(settings: Any) -> Iterator[Any]:
+    """The query hook of the page walk and the matrix (tests/owner_queries.py): every statement on
+    a personal table reads the visitor's rows, or on a gate route those of a person the gate passed."""
+    from tests.owner_queries import watching
+
+    with watching(settings) as watch:
+        yield watch
+
+
+@pytest.fixture
 def owner_client(owner: User) -> Client:
     client = Client()
     client.force_login(owner)

@@ -72,6 +72,9 @@ SAMPLE_KWARGS: dict[str, object] = {
     # their invitations; the sample person (person_id) shares check-ins and safety plan with them.
     "link_id": "00000000-0000-4000-8000-000000000071",
     "invite_id": "00000000-0000-4000-8000-000000000072",
+    # A proposal the sample person sent the walker, and the walker's block of the sample person.
+    "proposal_id": "00000000-0000-4000-8000-000000000081",
+    "block_id": "00000000-0000-4000-8000-000000000082",
     # A real unsubscribe link of the sample person for a test kind, signed when the URL is built.
     "unsubscribe_token": lazystr(
         lambda: unsubscribe_token(User(pk=uuid.UUID(str(SAMPLE_KWARGS["person_id"]))), "testapp.reply")

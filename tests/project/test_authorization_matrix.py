@@ -4,7 +4,9 @@ a persona holding its scope; the sentinels of private records (a check-in, a jou
 thought record, a questionnaire answer) reach nobody; and the sentinels do
 reach the supporter who holds the scope (otherwise the matrix would prove nothing).
 
-Everything else is a 404 or, for a grantee without a second factor, the enrolment page.
+Everything else is a 404 or, for a grantee without a second factor, the enrolment page. Every
+request runs under the query hook (tests/owner_queries.py): a statement on a personal table reads
+only the visitor's rows, or, on a gate route, those of a person the gate passed first.
 Personas: ARCHITECTURE.md, "Tests and CI"; the gate: docs/consent-gate.md.
 """
 
@@ -207,7 +209,7 @@ def _gate_urls(owner):
 
 
 @pytest.mark.django_db
-def test_no_sentinel_reaches_anyone_without_its_scope(owner, personas):
+def test_no_sentinel_reaches_anyone_without_its_scope(owner, personas, owner_queries):
     _plant(owner)
     urls = _gate_urls(owner)
     assert {"circle:shared", *ROUTE_SCOPES} <= {n for n, _ in urls}
@@ -231,13 +233,14 @@ def test_no_sentinel_reaches_anyone_without_its_scope(owner, personas):
     # The supporter holding the scopes does see them: the sentinels are where the pages look.
     everything = {sentinel for sentinel, scope in SENTINELS.items() if scope is not None}
     assert seen == {"supporter with the scopes": everything}, seen
+    assert owner_queries.checked > 0  # the query hook watched the personal tables (tests/owner_queries.py)
     assert tried == len(personas) * len(urls) >= 12 * 9
     print(f"\nmatrix: {len(urls)} gate routes x {len(personas)} personas, {len(SENTINELS)} sentinels, "
           f"{time.monotonic() - started:.2f}s")  # fmt: skip
 
 
 @pytest.mark.django_db
-def test_no_other_route_shows_the_owners_sentinels_to_anyone_else(owner, personas):
+def test_no_other_route_shows_the_owners_sentinels_to_anyone_else(owner, personas, owner_queries):
     """Every other route of the walk (own pages, login pages, roles' pages), as the personas whose
     difference could matter there (the most trusted supporter, a grantee held at the enrolment, a
     stranger, an administrator, a visitor): each page shows its visitor's own data, never the
@@ -259,6 +262,7 @@ def test_no_other_route_shows_the_owners_sentinels_to_anyone_else(owner, persona
             leaked = [s for s in SENTINELS if s not in WORDING and found_in(text, s)]
             assert not leaked, (who, route.pattern, leaked)
     assert tried >= 100
+    assert owner_queries.checked > 0
     print(f"\nwalk: {len(routes)} routes x {len(WALK_PERSONAS)} personas, {time.monotonic() - started:.2f}s")
 
 
@@ -273,7 +277,7 @@ NOT_HTML = {"core:source", "core:healthz", "core:security-txt", "safety:worker"}
 
 
 @pytest.mark.django_db
-def test_only_the_person_previews_what_a_supporter_sees(owner, personas):
+def test_only_the_person_previews_what_a_supporter_sees(owner, personas, owner_queries):
     """ "Voir ce que X voit": the preview routes of the owner's link to the supporter holding every
     scope show the owner exactly the sentinels that supporter sees (no private one), record no
     access, and open for nobody else."""
@@ -304,3 +308,37 @@ def test_only_the_person_previews_what_a_supporter_sees(owner, personas):
     assert seen["owner"] == everything
     assert not any(seen[who] for who in seen if who != "owner"), seen
     assert not AccessEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_the_person_answers_a_proposal_and_sees_whom_they_blocked(owner, personas):
+    """The proposal routes as every persona: the proposal that reached the owner opens for the
+    owner only (others: 404, a visitor: the login), only its sender withdraws it, and the list of
+    people the owner blocked, with its "unblock", is the owner's alone."""
+    from entraide.circle.models import Block, Proposal
+
+    sender = make_user("Proposant")
+    circle_services.propose_link(sender, email=owner.email, kind="other")
+    proposal = Proposal.objects.get(owner=owner)
+    blocked = make_user("Bloquee")
+    block = Block.objects.create(owner=owner, supporter=blocked)
+    for who, person, _scopes in [*personas, ("sender", sender, set())]:
+        client = client_for(person)
+        page = client.get(reverse("circle:proposal", kwargs={"proposal_id": proposal.pk}))
+        answered = client.post(
+            reverse("circle:proposal", kwargs={"proposal_id": proposal.pk}), {"answer": "refused"}
+        )
+        withdrawn = client.post(reverse("circle:proposal-withdraw", kwargs={"proposal_id": proposal.pk}))
+        blocks = client.get(reverse("circle:blocks"))
+        unblocked = client.post(reverse("circle:unblock", kwargs={"block_id": block.pk}))
+        if person is None:
+            assert {r.status_code for r in (page, answered, withdrawn, blocks, unblocked)} == {302}
+            continue
+        assert page.status_code == (200 if who == "owner" else 404), who
+        assert answered.status_code == 404 or who == "owner", who
+        assert withdrawn.status_code == (302 if who == "sender" else 404), who
+        assert unblocked.status_code == (302 if who == "owner" else 404), who
+        assert ("Bloquee" in blocks.content.decode()) == (who == "owner"), who
+        if who == "owner":  # kept for the next personas: the refusal and the unblocking undone
+            Proposal.objects.filter(pk=proposal.pk).update(answer="", answered_at=None)
+            block = Block.objects.create(owner=owner, supporter=blocked)

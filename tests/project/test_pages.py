@@ -219,11 +219,12 @@ def create_people_samples(admin_user):
 def circle_samples(walker, person):
     """The circle's sample rows: ``person`` shares check-ins and the safety plan with ``walker`` (the
     gate pages), ``walker`` has a link to ``person`` and an invitation (the owner's pages), and the
-    sample token opens an invitation of ``person``'s."""
+    sample token opens an invitation of ``person``'s; ``person`` proposed to join ``walker``'s circle,
+    ``walker`` sent a proposal of their own, and blocked ``person``."""
     from conftest import link_people
     from entraide.circle import services as circle_services
+    from entraide.circle.models import Block, Link, Proposal
     from entraide.circle.models import Invitation as CircleInvitation
-    from entraide.circle.models import Link
     from entraide.circle.scopes import BY_KEY
 
     link_people(
@@ -263,6 +264,22 @@ def circle_samples(walker, person):
         token_hash=circle_services.hash_token(SAMPLE_KWARGS["token"]),
         expires_at=now + timedelta(days=14),
     )
+    Proposal.objects.create(
+        id=uuid.UUID(SAMPLE_KWARGS["proposal_id"]),
+        supporter=person,
+        owner=walker,
+        address_hash=circle_services.address_key(walker.email),
+        address_hint=circle_services.address_hint(walker.email),
+        kind="relative",
+        expires_at=now + timedelta(days=30),
+    )
+    Proposal.objects.create(  # one of the walker's own, waiting (it reached nobody)
+        supporter=walker,
+        address_hash=circle_services.address_key("quelqu-un@example.org"),
+        address_hint=circle_services.address_hint("quelqu-un@example.org"),
+        expires_at=now + timedelta(days=30),
+    )
+    Block.objects.create(id=uuid.UUID(SAMPLE_KWARGS["block_id"]), owner=walker, supporter=person)
 
 
 def community_samples(author):
@@ -417,7 +434,9 @@ def _clients(admin_user):
 
 
 @pytest.mark.django_db
-def test_every_page_has_one_h1_a_language_and_the_crisis_link(admin_user, published):
+def test_every_page_has_one_h1_a_language_and_the_crisis_link(admin_user, published, owner_queries):
+    """Under the query hook too (tests/owner_queries.py): each page reads only its visitor's rows,
+    or, on a gate route, those of the people the gate let the visitor through to."""
     seen = 0
     for who, client in _clients(admin_user).items():
         for url, response in html_pages(client):
@@ -428,6 +447,7 @@ def test_every_page_has_one_h1_a_language_and_the_crisis_link(admin_user, publis
             assert "/aide/" in page.links, (who, url, "no crisis link")
             seen += 1
     assert seen >= 12
+    assert owner_queries.checked > 0
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from entraide.circle.models import AccessEvent, GrantChange, Invitation, Link
+from entraide.circle.models import AccessEvent, Block, GrantChange, Invitation, Link, Proposal
 
 RECOUNT_AFTER = timedelta(minutes=1)  # an access already counted this minute is not written again
 KEEP_ACCESS_EVENTS = timedelta(days=365)
@@ -73,6 +73,27 @@ def filter_changes_of(owner: Any) -> QuerySet[GrantChange]:
 
 def filter_access_events_of(owner: Any) -> QuerySet[AccessEvent]:
     return AccessEvent.objects.filter(owner_id=owner.pk).order_by("-hour", "-pk")
+
+
+def get_proposal_for(person: Any, proposal_id: uuid.UUID | str) -> Proposal:
+    """A proposal that reached the person and still waits for their answer (else 404)."""
+    from entraide.circle.services import proposals_for
+
+    return _get(proposals_for(person).select_related("supporter"), proposal_id)  # type: ignore[no-any-return]
+
+
+def get_proposal_from(supporter: Any, proposal_id: uuid.UUID | str) -> Proposal:
+    """One of the supporter's own proposals (else 404)."""
+    return _get(Proposal.objects.filter(supporter_id=supporter.pk), proposal_id)  # type: ignore[no-any-return]
+
+
+def filter_blocks_of(person: Any) -> QuerySet[Block]:
+    """The supporters the person blocked, with their pseudonym."""
+    return Block.objects.filter(owner_id=person.pk).select_related("supporter").order_by("-created_at", "-pk")
+
+
+def get_block_of(person: Any, block_id: uuid.UUID | str) -> Block:
+    return _get(filter_blocks_of(person), block_id)  # type: ignore[no-any-return]
 
 
 # --- Access events -----------------------------------------------------------------------------

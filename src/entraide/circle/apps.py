@@ -8,7 +8,9 @@ class CircleConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Circle")
 
     def ready(self) -> None:
-        from entraide.circle import hooks, personal_data, tasks  # noqa: F401  # tasks: periodic jobs
+        from entraide.circle import hooks, overview, personal_data, tasks  # noqa: F401  # tasks: periodic jobs
 
         hooks.register()
+        overview.register()
         personal_data.register()
+        personal_data.register_proposals()

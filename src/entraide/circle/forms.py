@@ -103,7 +103,8 @@ class SharingForm(forms.Form):
     until_date = forms.DateField(
         label=pgettext_lazy("sharing form", "End date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: a browser drops any other value of a date input (a French "07/03/2027" came back empty).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     from_choice = forms.ChoiceField(
         label=pgettext_lazy("sharing form", "What they see starts"),
@@ -205,3 +206,46 @@ class SharingForm(forms.Form):
 def sharing_scopes(track_substances: bool) -> list[Scope]:
     """The scopes offered on the sharing form: substances only to those who track them."""
     return [s for s in SCOPES if s.key != "substances" or track_substances]
+
+
+class ProposeForm(forms.Form):
+    """A supporter asking to join someone's circle: by their email address only, never a pseudonym."""
+
+    email = forms.EmailField(
+        label=pgettext_lazy("circle proposal", "Their email address"),
+        max_length=254,
+        help_text=pgettext_lazy(
+            "circle proposal",
+            "The address they use here. Whatever the address, you will read “sent”: nobody "
+            "learns from it whether someone has an account.",
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("circle proposal", "Who are you for them?"),
+        choices=LinkKind.choices,
+        widget=forms.RadioSelect,
+        initial=LinkKind.RELATIVE,
+    )
+
+    def __init__(self, data: Any = None, *, kinds: list[tuple[str, Any]]) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
+
+
+class AnswerProposalForm(forms.Form):
+    """The person's answer to a proposal; the kind matters only when they accept."""
+
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("circle proposal", "Who is this person for you?"),
+        choices=LinkKind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    answer = forms.ChoiceField(
+        choices=[("accepted", "accepted"), ("refused", "refused"), ("blocked", "blocked")],
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, data: Any = None, *, kinds: list[tuple[str, Any]], initial_kind: str) -> None:
+        super().__init__(data, initial={"kind": initial_kind})
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds

@@ -11,6 +11,7 @@ A pass records an access event (``access.record_access``).
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +28,16 @@ from entraide.circle.models import Channel, Grant
 from entraide.circle.scopes import BY_KEY, CO_EDIT, LEVELS
 
 CHANNELS: frozenset[str] = frozenset(Channel.values)
+
+# The owners the gate let this request through to, for the tests' query hook (tests/owner_queries.py):
+# it sets a fresh set for each request it watches. ``None`` (always, in production): nothing is kept.
+passed_owners: ContextVar[set[uuid.UUID] | None] = ContextVar("entraide_gate_passed_owners", default=None)
+
+
+def _note_pass(owner_id: uuid.UUID) -> None:
+    seen = passed_owners.get()
+    if seen is not None:
+        seen.add(owner_id)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,7 @@ def require(viewer: Any, owner: Any, scope: str, channel: str, level: str = "rea
         raise Http404
     found = grant.link.owner
     access.record_access(viewer, found, scope=scope, channel=channel)
+    _note_pass(found.pk)
     return Pass(owner=found, scope=scope, grant=grant)
 
 

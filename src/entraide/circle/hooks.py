@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import pgettext_lazy
 
 from entraide.core.registries import (
+    EMAIL,
     OFF,
     NotificationKind,
     OthersDataHolder,
@@ -77,6 +78,18 @@ def register() -> None:
             label=pgettext_lazy("notification kind", "Changes in my circle"),
             description=pgettext_lazy("notification kind", "When someone in your circle ends your link."),
             order=60,
+        )
+    )
+    register_notification_kind(
+        NotificationKind(
+            key="circle.proposal",
+            label=pgettext_lazy("notification kind", "Requests to join my circle"),
+            description=pgettext_lazy(
+                "notification kind",
+                "When someone asks to join your circle (the email only says you have a notification).",
+            ),
+            default_channel=EMAIL,
+            order=59,
         )
     )
     register_notification_kind(

@@ -218,3 +218,63 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"access {self.scope}/{self.channel} at {self.hour.isoformat()}"
+
+
+class ProposalAnswer(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("proposal answer", "Accepted")
+    REFUSED = "refused", pgettext_lazy("proposal answer", "Refused")
+    BLOCKED = "blocked", pgettext_lazy("proposal answer", "Refused and blocked")
+
+
+class Proposal(models.Model):
+    """A supporter asking to join a person's circle, by the person's email address (never by
+    pseudonym). The supporter is told "sent" whatever happens next, so the address is kept only as
+    a keyed hash (the 30-day rule) and a hint for the supporter's own list. ``owner``: the member
+    the address belonged to when sent, who sees it; ``None`` when it reached nobody (no account, a
+    block, a link already there): then nothing was sent to anyone. Waits 30 days (``expires_at``).
+    The supporter never learns a refusal: their list shows it waiting until it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address_hash = models.CharField(max_length=64)
+    address_hint = models.CharField(max_length=80)  # "c…@example.org": the supporter's own list
+    kind = models.CharField(max_length=16, choices=LinkKind.choices, default=LinkKind.OTHER)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answer = models.CharField(max_length=16, choices=ProposalAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    link = models.ForeignKey(Link, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["supporter", "created_at"], name="circle_proposal_supporter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"circle proposal {self.pk}"
+
+
+class Block(models.Model):
+    """The person (``owner``) refused a proposal and blocked its supporter: that supporter's later
+    proposals reach them no more (the supporter is still told "sent"). Removed when unblocked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["owner", "supporter"], name="one_block_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"circle block {self.pk}"

@@ -20,14 +20,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import override, pgettext
 
 from entraide.accounts.models import Role, User
 from entraide.accounts.services import active_roles
 from entraide.circle.access import filter_links_of
-from entraide.circle.models import Grant, GrantChange, Invitation, Link, LinkKind, Side
+from entraide.circle.models import (
+    Block,
+    Grant,
+    GrantChange,
+    Invitation,
+    Link,
+    LinkKind,
+    Proposal,
+    ProposalAnswer,
+    Side,
+)
 from entraide.circle.scopes import BY_KEY, DEFAULT_GRANT_DAYS, LOOK_BACK_DAYS, READ
 from entraide.core import instance, mail
+from entraide.core.web import ratelimits
 
 INVITATION_DAYS = 14
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U to misread
@@ -329,6 +341,230 @@ def _tell_owner_link_ended(link: Link) -> None:
             body=body,
             link=reverse("core:crisis-help"),
         )
+
+
+# --- Proposals: a supporter asks to join a person's circle -----------------------------------------
+
+PROPOSAL_DAYS = 30  # a proposal waits 30 days; one per address and supporter every 30 days
+MAX_PENDING_PROPOSALS = 3
+PROPOSALS_PER_DAY = ratelimits.Limit("circle-proposal", limit=10, per=86400)  # withdrawing frees a slot
+
+
+class ProposalLimitError(CircleError):
+    """One of the proposal limits: the message says which, and when it lifts."""
+
+
+def address_key(email: str) -> str:
+    """The keyed hash a proposal keeps of an address: enough to apply the 30-day rule, and the
+    address itself is never stored (it may be a stranger's). A new secret key forgets the rule."""
+    return salted_hmac("entraide.circle.proposal", email.strip().lower()).hexdigest()
+
+
+def address_hint(email: str) -> str:
+    """What the supporter's own list shows of an address they typed: ``c…@example.org``."""
+    local, _, domain = email.strip().lower().partition("@")
+    return f"{local[:1]}…@{domain}"[:80]
+
+
+def proposals_waiting_from(supporter: Any, now: datetime | None = None) -> QuerySet[Proposal]:
+    """The supporter's proposals still waiting as far as they know: not accepted, not withdrawn,
+    not expired. A refusal looks like silence to them: it waits until it expires."""
+    return Proposal.objects.filter(
+        supporter_id=supporter.pk, withdrawn_at__isnull=True, expires_at__gt=now or timezone.now()
+    ).exclude(answer=ProposalAnswer.ACCEPTED)
+
+
+def proposals_for(person: Any, now: datetime | None = None) -> QuerySet[Proposal]:
+    """The proposals a person may answer now (those that reached them)."""
+    return Proposal.objects.filter(
+        owner_id=person.pk, answer="", withdrawn_at__isnull=True, expires_at__gt=now or timezone.now()
+    )
+
+
+def _member_with_address(email: str) -> User | None:
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+    return (
+        User.objects.filter(Q(email__iexact=email) | Q(pk__in=verified), is_active=True)
+        .order_by("date_joined")
+        .first()
+    )
+
+
+def kinds_open_to(supporter: User) -> list[tuple[str, Any]]:
+    """The kinds of link ``supporter`` may hold (peer helper and professional need their role)."""
+    roles = active_roles(supporter)
+    return [(value, label) for value, label in LinkKind.choices if KIND_ROLES.get(value) in (None, *roles)]
+
+
+def propose_link(supporter: User, *, email: str, kind: str) -> Proposal:
+    """The supporter asks the member with this address to let them into their circle. The caller
+    answers "sent" whatever this finds: the proposal reaches the member (their circle page, and a
+    notification) only when the address is a member's who has not blocked the supporter nor is
+    linked to them already; otherwise it reaches nobody and nothing is sent anywhere (proposals
+    never invite strangers). Raises ``CircleError`` only for what the supporter's own situation
+    explains: their role for the kind, their own address, the limits."""
+    if kind not in LinkKind.values:
+        raise CircleError("unknown kind of link")
+    email = email.strip().lower()
+    check_kind_allowed(supporter, kind)
+    if email == supporter.email.lower():
+        raise CircleError(pgettext("circle proposal", "This is your own address."))
+    now = timezone.now()
+    key = address_key(email)
+    with transaction.atomic():
+        # One proposal at a time per supporter: the limits below are counted under this lock.
+        User.objects.select_for_update().filter(pk=supporter.pk).first()
+        if proposals_waiting_from(supporter, now).count() >= MAX_PENDING_PROPOSALS:
+            raise ProposalLimitError(
+                pgettext(
+                    "circle proposal",
+                    "You already have %(count)s proposals waiting. You can send another once one is "
+                    "accepted, withdrawn, or ends after %(days)s days.",
+                )
+                % {"count": MAX_PENDING_PROPOSALS, "days": PROPOSAL_DAYS}
+            )
+        last = (
+            Proposal.objects.filter(
+                supporter_id=supporter.pk,
+                address_hash=key,
+                created_at__gt=now - timedelta(days=PROPOSAL_DAYS),
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last is not None:
+            again = last + timedelta(days=PROPOSAL_DAYS)
+            raise ProposalLimitError(
+                pgettext(
+                    "circle proposal",
+                    "You already sent a proposal to this address less than %(days)s days ago. You can "
+                    "send another from %(date)s.",
+                )
+                % {"days": PROPOSAL_DAYS, "date": formats.date_format(again.astimezone(_zone_of(supporter)))}
+            )
+        if ratelimits.hit(PROPOSALS_PER_DAY, str(supporter.pk)) is not None:
+            raise ProposalLimitError(
+                pgettext("circle proposal", "You have sent many proposals today: you can send more tomorrow.")
+            )
+        person = _member_with_address(email)
+        if person is not None and (
+            person.pk == supporter.pk
+            or Block.objects.filter(owner_id=person.pk, supporter_id=supporter.pk).exists()
+            or Link.objects.open().filter(owner_id=person.pk, supporter_id=supporter.pk).exists()
+            or proposals_for(person, now).filter(supporter_id=supporter.pk).exists()
+        ):
+            person = None  # silently dropped: the supporter is told "sent" all the same
+        proposal = Proposal.objects.create(
+            supporter=supporter,
+            owner=person,
+            address_hash=key,
+            address_hint=address_hint(email),
+            kind=kind,
+            created_at=now,
+            expires_at=now + timedelta(days=PROPOSAL_DAYS),
+        )
+        if person is not None:
+            _tell_owner_of_proposal(proposal, person)
+    return proposal
+
+
+def _tell_owner_of_proposal(proposal: Proposal, person: User) -> None:
+    """In the notification centre (and by email if the person keeps this kind's default): a neutral
+    title; the email itself only says there is a notification."""
+    from entraide.notifications.services import notify
+
+    with override(person.preferred_language or settings.LANGUAGE_CODE):
+        notify(
+            person,
+            "circle.proposal",
+            title=pgettext("circle notification", "A request in your circle"),
+            body=pgettext(
+                "circle notification",
+                "%(pseudonym)s would like to join your circle. You decide: accept, refuse, or refuse "
+                "and block. Nothing is shared unless you choose it.",
+            )
+            % {"pseudonym": proposal.supporter.pseudonym},
+            link=reverse("circle:proposal", kwargs={"proposal_id": proposal.pk}),
+            dedupe_key=f"circle.proposal:{proposal.pk}",
+        )
+
+
+def answer_proposal(
+    person: User, proposal_id: uuid.UUID | str, *, answer: str, kind: str = ""
+) -> Link | None:
+    """The person answers a proposal that reached them: accept (a link both sides accepted, of
+    ``kind`` — the proposal's unless the person chose another; nothing shared until they choose
+    it), refuse, or refuse and block (the supporter's later proposals reach them no more). The
+    supporter is told nothing of a refusal. Returns the link when accepted."""
+    if answer not in ProposalAnswer.values:
+        raise CircleError("unknown answer")
+    now = timezone.now()
+    with transaction.atomic():
+        proposal = (
+            proposals_for(person, now)
+            .select_related("supporter")
+            .select_for_update(of=("self",))
+            .filter(pk=proposal_id)
+            .first()
+        )
+        if proposal is None:
+            raise CircleError(
+                pgettext("circle proposal", "This proposal has already been answered or has ended.")
+            )
+        supporter = proposal.supporter
+        link: Link | None = None
+        if answer == ProposalAnswer.ACCEPTED:
+            kind = kind or proposal.kind
+            if kind not in LinkKind.values:
+                raise CircleError("unknown kind of link")
+            if not supporter.is_active:
+                raise CircleError(
+                    pgettext("circle proposal", "This proposal has already been answered or has ended.")
+                )
+            check_kind_allowed(supporter, kind)
+            if Link.objects.open().filter(owner_id=person.pk, supporter_id=supporter.pk).exists():
+                raise CircleError(pgettext("circle", "This person is already in your circle."))
+            link = Link.objects.create(
+                owner=person,
+                supporter=supporter,
+                kind=kind,
+                proposed_by=Side.SUPPORTER,
+                created_at=proposal.created_at,
+                owner_accepted_at=now,
+                supporter_accepted_at=proposal.created_at,
+            )
+            _record(
+                link,
+                owner=person,
+                action=GrantChange.Action.LINKED,
+                by=Side.OWNER,
+                details={"kind": kind, "proposed_by": Side.SUPPORTER},
+            )
+        elif answer == ProposalAnswer.BLOCKED:
+            Block.objects.get_or_create(
+                owner_id=person.pk, supporter_id=supporter.pk, defaults={"created_at": now}
+            )
+        Proposal.objects.filter(pk=proposal.pk).update(answer=answer, answered_at=now, link=link)
+        if answer == ProposalAnswer.BLOCKED:  # the supporter's other waiting proposals go with it
+            proposals_for(person, now).filter(supporter_id=supporter.pk).update(
+                answer=answer, answered_at=now
+            )
+    return link
+
+
+def unblock(person: User, block: Block) -> bool:
+    """The person lets a supporter they blocked propose again (one proposal at a time, as anyone)."""
+    deleted, _ = Block.objects.filter(pk=block.pk, owner_id=person.pk).delete()
+    return deleted > 0
+
+
+def withdraw_proposal(supporter: User, proposal: Proposal) -> bool:
+    """The supporter withdraws a waiting proposal: the person no longer sees it. False when it was
+    already accepted, withdrawn or ended (the supporter learns nothing of a refusal)."""
+    return proposals_waiting_from(supporter).filter(pk=proposal.pk).update(withdrawn_at=timezone.now()) == 1
 
 
 # --- Pause ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entraide.circle.views import access_log, circle, invitations, shared
+from entraide.circle.views import access_log, circle, invitations, proposals, shared
 
 app_name = "circle"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("invitation/", invitations.invitation_pending, name="invitation-pending"),
     path("invitation/<str:token>/", invitations.invitation_open, name="invitation-open"),
     path("code/", invitations.code, name="code"),
+    # Proposals: a supporter asks; the person answers, and may block
+    path("proposer/", proposals.propose, name="propose"),
+    path("propositions/<uuid:proposal_id>/", proposals.proposal, name="proposal"),
+    path("propositions/<uuid:proposal_id>/retirer/", proposals.proposal_withdraw, name="proposal-withdraw"),
+    path("bloques/", proposals.blocks, name="blocks"),
+    path("bloques/<uuid:block_id>/debloquer/", proposals.unblock, name="unblock"),
     # What others share with me (through the gate)
     path("avec-moi/", shared.shared, name="shared"),
     path("avec-moi/<uuid:person_id>/suivi/", shared.person_checkins, name="person-checkins"),

@@ -52,7 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
         link.state = link_state(link)  # type: ignore[attr-defined]  # for the template
     now = timezone.now()
     invitations = list(services.usable_invitations(now).filter(owner_id=user.pk).order_by("-created_at"))
-    return render(request, "circle/home/index.html", {"circle_links": links, "invitations": invitations})
+    proposals = list(services.proposals_for(user, now).select_related("supporter").order_by("-created_at"))
+    return render(
+        request,
+        "circle/home/index.html",
+        {"circle_links": links, "invitations": invitations, "proposals": proposals},
+    )
 
 
 @audience("owner")

@@ -26,6 +26,7 @@ LAYOUT_LINKS = {
     "my_space": "journal:overview",
     "notifications_unread": "notifications:unread-count",
     "community": "community:spaces",
+    "circle": "circle:home",
 }
 LEGAL_SLUGS = {
     "privacy": "confidentialite",
