@@ -153,14 +153,15 @@ def live_grants_for_supporter(viewer: Any, *, at: datetime | None = None) -> Que
 
 
 def shared_with(viewer: Any, *, at: datetime | None = None) -> list[tuple[Any, list[Grant]]]:
-    """The open links where ``viewer`` is the supporter, each with the grants it opens now (none
-    while paused, waiting or without the viewer's second factor), by the person's pseudonym: what
-    "people who share with me" lists. Names, scopes and end dates only: it records nothing."""
+    """The open links the person accepted where ``viewer`` is the supporter, each with the grants
+    it opens now (none while paused or without the viewer's second factor), by the person's
+    pseudonym: what "people who share with me" lists. Names, scopes and end dates only: it records
+    nothing. A link the person has not accepted is left out: it would tell that they exist."""
     from entraide.circle.access import filter_links_supported_by
 
     links = list(
         filter_links_supported_by(viewer)
-        .filter(ended_at__isnull=True, owner__is_active=True)
+        .filter(ended_at__isnull=True, owner_accepted_at__isnull=False, owner__is_active=True)
         .order_by("owner__pseudonym", "pk")
     )
     grants: dict[uuid.UUID, list[Grant]] = {}
