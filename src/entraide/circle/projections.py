@@ -61,7 +61,7 @@ def checkin_day_means(pass_: Pass, start: date, end: date) -> dict[date, dict[st
     first = _start(pass_, start)
     if first > end:
         return {}
-    found = {}
+    found: dict[date, dict[str, Any]] = {}
     for day, entry in day_means.day_entries(pass_.owner, first, end, shared=True).items():
         projected = project_entry(entry, ["checkins"])
         if set(projected) - {"n"}:
