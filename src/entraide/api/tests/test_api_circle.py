@@ -161,3 +161,12 @@ def test_a_questionnaire_response_is_kept_private_or_shared_again(owner, owner_a
     assert (
         owner_api.patch(url, {"private": False}, content_type="application/json").json()["private"] is False
     )
+
+
+def test_the_schema_names_every_scope_of_the_circle():
+    from typing import get_args
+
+    from entraide.api.endpoints.circle import ScopeName
+    from entraide.circle.scopes import SCOPE_KEYS
+
+    assert get_args(ScopeName) == SCOPE_KEYS
