@@ -365,18 +365,24 @@ def revoke_grant(request: HttpRequest, link_id: uuid.UUID, scope: ScopeName) -> 
 
 
 class PauseOut(Schema):
-    changed: int = Field(description="How many links were paused (or resumed) now.")
     paused: int = Field(description="How many open links are paused now.")
     open: int = Field(description="How many links are open.")
 
 
-def _pause_out(owner: Any, changed: int) -> dict[str, Any]:
+def _pause_out(owner: Any) -> dict[str, Any]:
     links = access.filter_links_of(owner, Link.objects.open())
-    return {
-        "changed": changed,
-        "paused": links.filter(paused_at__isnull=False).count(),
-        "open": links.count(),
-    }
+    return {"paused": links.filter(paused_at__isnull=False).count(), "open": links.count()}
+
+
+@router.get(
+    "/circle/pause",
+    response={200: PauseOut, **READ_ERRORS},
+    operation_id="getCirclePause",
+    summary="Is sharing paused?",
+    description="How many of your open links are paused.",
+)
+def get_pause(request: HttpRequest) -> dict[str, Any]:
+    return _pause_out(owner_of(request))
 
 
 PAUSE_TEXT = (
@@ -394,7 +400,8 @@ PAUSE_TEXT = (
 )
 def pause_all(request: HttpRequest) -> dict[str, Any]:
     owner = owner_of(request)
-    return _pause_out(owner, services.pause_sharing(owner))
+    services.pause_sharing(owner)
+    return _pause_out(owner)
 
 
 @router.post(
@@ -406,7 +413,8 @@ def pause_all(request: HttpRequest) -> dict[str, Any]:
 )
 def resume_all(request: HttpRequest) -> dict[str, Any]:
     owner = owner_of(request)
-    return _pause_out(owner, services.resume_sharing(owner))
+    services.resume_sharing(owner)
+    return _pause_out(owner)
 
 
 @router.post(
