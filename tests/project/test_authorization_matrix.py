@@ -332,6 +332,7 @@ def _owner_ids(owner):
     """The owner's own rows, to fill the item operations: another persona asking for them by id
     must get a 404 (an item of someone else's is never found)."""
     from entraide.assessments.models import QuestionnaireResponse
+    from entraide.circle.models import Invitation, Link
     from entraide.goals.models import Goal
     from entraide.journal.models import Checkin, Indicator, JournalEntry
     from entraide.thoughts.models import ThoughtRecord
@@ -345,6 +346,8 @@ def _owner_ids(owner):
         "goal_id": Goal,
         "response_id": QuestionnaireResponse,
         "treatment_id": Treatment,
+        "link_id": Link,  # the owner's link to the supporter: their own only through /circle/people
+        "invitation_id": Invitation,
     }
     found = {
         name: str(model.objects.filter(owner=owner).values_list("pk", flat=True)[0])
