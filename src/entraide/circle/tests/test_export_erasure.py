@@ -58,13 +58,13 @@ def test_the_supporter_exports_the_links_they_hold_and_the_grants_made_to_them(o
 
 def test_erasing_the_person_ends_their_links_both_ways(owner, peer_helper):
     """The person shares with a peer helper and supports someone else: both links end with them."""
-    supported = make_user("Zoé")
+    supported = make_user("Zoe")
     link_people(owner, peer_helper, scopes=("checkins",))
     link_people(supported, owner, scopes=("goals",))
     personal_data.erase_person(owner)
     assert not Link.objects.exists() and not Grant.objects.exists()
     assert not gate.owners_visible_to(peer_helper, "checkins").exists()
-    # Zoé's record of the link stays, ended by the instance, with the pseudonym of who held it.
+    # Zoe's record of the link stays, ended by the instance, with the pseudonym of who held it.
     ended = GrantChange.objects.filter(owner=supported, action="ended").get()
     assert (ended.by, ended.supporter_pseudonym) == ("system", "Camille")
     assert not GrantChange.objects.filter(owner_id=owner.pk).exists()
