@@ -12,22 +12,23 @@ secret below, which the harness's login answers (`bench.scenarios.log_in`). Idem
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
-from allauth.mfa.utils import is_mfa_enabled
-from django.db import transaction
-
-from entraide.accounts.models import User
-from entraide.accounts.services import record_signup_consents
-from entraide.circle import gate, services
-
+# The harness reads the constants below without Django: the imports are in main().
 SUPPORTER_EMAIL = "soutien@example.org"
 SUPPORTER_PASSWORD = "une autre phrase de passe pour mesurer"  # noqa: S105 — a throwaway account
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 — the bench's own, in a temp dir
 
 
 def main(email: str) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.utils import is_mfa_enabled
+    from django.db import transaction
+
+    from entraide.accounts.models import User
+    from entraide.accounts.services import record_signup_consents
+    from entraide.circle import gate, services
+
     person = User.objects.get(email=email)
     supporter = User.objects.filter(email=SUPPORTER_EMAIL).first()
     with transaction.atomic():
