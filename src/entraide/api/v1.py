@@ -100,9 +100,9 @@ class EntraideAPI(NinjaAPI):
                     pattern.callback.audience = audience  # type: ignore[attr-defined]  # core.routes
             patterns.extend(found)
         patterns.append(get_root_url(self))
-        for pattern in patterns:
-            if isinstance(pattern, URLPattern) and pattern.name in PUBLIC_URL_NAMES:
-                pattern.callback.audience = "public"  # type: ignore[attr-defined]
+        for entry in patterns:
+            if isinstance(entry, URLPattern) and entry.name in PUBLIC_URL_NAMES:
+                entry.callback.audience = "public"  # type: ignore[attr-defined]
         return patterns
 
 
