@@ -303,7 +303,7 @@ QUESTIONNAIRE_FORM = "/questionnaires/phq9/repondre/"
 
 def _form_headers(base_url: str, data_dir: Path, path: str) -> dict[str, str]:
     """A logged-in person who opened the form at ``path`` once: cookies, CSRF token, and the signed
-    half of its form token (`<nonce>.<signed account id>`, core/formtokens.py), which wrk
+    half of its form token (`<nonce>.<signed account id>`, core/forms/formtokens.py), which wrk
     completes with a fresh nonce on every request."""
     jar, opener = _log_in(base_url, data_dir)
     request = urllib.request.Request(base_url + path, headers=BASE_HEADERS)

@@ -30,7 +30,7 @@ from entraide.api.auth import (
 )
 from entraide.api.endpoints import checkins, entries, indicators, insights
 from entraide.circle.services import CircleError
-from entraide.core import text
+from entraide.core.content import text
 from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
 

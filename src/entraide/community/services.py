@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from entraide.community.models import Image, Post, Space, SpaceMember, Topic, Visibility
-from entraide.core import instance, uploads
+from entraide.core import instance
+from entraide.core.content import uploads
+from entraide.core.content.markdown import render_post
 from entraide.core.errors import InvalidValuesError
-from entraide.core.markdown import render_post
 
 TITLE_MAX = 150
 BODY_MAX = 20000

@@ -41,8 +41,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from entraide.core import crypto, datadir, instance, keyring, personal_data
-from entraide.core.keyring import KeyRing, KeyRingError
+from entraide.core import datadir, instance, personal_data
+from entraide.core.encryption import crypto, keyring
+from entraide.core.encryption.keyring import KeyRing, KeyRingError
 from entraide.core.models import DataKey
 
 FORMAT = "entraide-backup"
