@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
-from entraide.core.encryption import crypto
 
 from entraide.accounts.models import User
 from entraide.assessments import engine, services
 from entraide.assessments.access import filter_responses_of
+from entraide.core.encryption import crypto
 from entraide.core.localtime import local_date
 
 YEARS = 3

@@ -26,11 +26,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from entraide.core.encryption import crypto
 
 from entraide.accounts.middleware import LOGIN_AT
 from entraide.accounts.models import User
 from entraide.accounts.services import record_signup_consents
+from entraide.core.encryption import crypto
 from entraide.core.forms import formtokens
 from entraide.core.localtime import local_date
 from entraide.journal import day_means

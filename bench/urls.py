@@ -3,8 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from entraide.core.web.routes import audience
 
+from entraide.core.web.routes import audience
 from entraide.urls import handler400, handler403, handler404, handler500
 from entraide.urls import urlpatterns as product
 

@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 import pytest
 from django.test import Client
 from django.utils import timezone
-from entraide.core.web.routes import PRIVATE_AUDIENCES, audience_of
 
 from conftest import make_user
 from entraide.accounts import invitations
@@ -19,6 +18,7 @@ from entraide.accounts import services as account_services
 from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
+from entraide.core.web.routes import PRIVATE_AUDIENCES, audience_of
 from entraide.goals.models import CopingStrategy, Goal, RecoveryAssessment, StrategyUse
 from entraide.journal.models import Checkin, Indicator, JournalEntry
 from entraide.notifications.models import Reminder
@@ -269,11 +269,11 @@ def community_samples(author):
     """The space, topic and image the sample ids point to (entraide.community)."""
     import io
 
-    from entraide.core.content import uploads
     from PIL import Image as PILImage
 
     from entraide.community import services as community_services
     from entraide.community.models import Image, Post, Space, Topic
+    from entraide.core.content import uploads
 
     space = Space.objects.create(
         id=uuid.UUID(str(SAMPLE_KWARGS["space_id"])),

@@ -2,8 +2,8 @@
 
 import pytest
 from django.test import Client
-from entraide.core.web.routes import AUDIENCES, THIRD_PARTY_AUDIENCES, audience_of
 
+from entraide.core.web.routes import AUDIENCES, THIRD_PARTY_AUDIENCES, audience_of
 from tests.project.pages import fill, walk
 
 

@@ -588,7 +588,7 @@ def test_damaged_archive_is_refused_before_anything_is_written(tmp_path):
         "database": {"vendor": "sqlite", "member": member},
         "members": {},
     }
-    backup._write_archive(archive, [(member, database)], manifest)
+    backup.archive.write_archive(archive, [(member, database)], manifest)
     backup.unpack_archive(archive, tmp_path / "good")  # intact: accepted
 
     members = archive_members(archive)
@@ -620,4 +620,4 @@ def test_copy_rows_reads_pg_restore_output():
         "owner_id": None,
     }
     assert rows[1]["key_id"] == "ab\tcd"
-    assert backup._bytea(rows[0]["wrapped"]) == b"\x01\x02\xff"
+    assert backup.databases._bytea(rows[0]["wrapped"]) == b"\x01\x02\xff"
