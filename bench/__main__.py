@@ -56,6 +56,9 @@ def chosen(only: str | None) -> list[Scenario]:
         return list(SCENARIOS)
     words = [w.strip().lower() for w in only.split(",") if w.strip()]
     picked = [s for s in SCENARIOS if s.name == BASELINE or any(w in s.name.lower() for w in words)]
+    # A scenario compared with another brings it along (Scenario.relative_to).
+    siblings = {s.relative_to for s in picked if s.relative_to}
+    picked = [s for s in SCENARIOS if s in picked or s.name in siblings]
     if len(picked) == 1:
         raise SystemExit(f"bench: no scenario matches {only!r}")
     return picked

@@ -41,6 +41,7 @@ def setup_line(note: str) -> None:
 def body(results: Results) -> None:
     print()
     load_table(results)
+    relative_lines(results)
     print()
     weight_table(results)
     print()
@@ -69,6 +70,22 @@ def _budgets(r: ScenarioResult) -> str:
     if r.p95_budget_ratio is not None:
         found.append(f"{r.p95_verdict} p95<{r.p95_budget_ratio:g}x")
     return ", ".join(found) or NONE
+
+
+def relative_lines(results: Results) -> None:
+    """The scenarios compared with another of the same run (Scenario.relative_to)."""
+    for r in results.scenarios:
+        if r.relative_to is None:
+            continue
+        ratio = (
+            f"{r.relative_ratio:.2f}x" if r.relative_ratio is not None else "not measured (it did not run)"
+        )
+        budget = (
+            f" (budget <{r.relative_budget_ratio:g}x: {r.relative_verdict})"
+            if r.relative_budget_ratio
+            else ""
+        )
+        print(f"{r.name}: p95 is {ratio} the p95 of {r.relative_to}{budget}")
 
 
 def load_table(results: Results) -> None:

@@ -57,6 +57,10 @@ class ScenarioResult:
     weight: PageWeight | None = None
     weight_verdict: str = NONE  # Under PAGE_WEIGHT_BUDGET.
     tight_weight_verdict: str = NONE  # Within the scenario's own weight_budget.
+    relative_to: str | None = None  # Scenario.relative_to: another scenario of the same run
+    relative_budget_ratio: float | None = None
+    relative_ratio: float | None = None  # p95 over that scenario's p95
+    relative_verdict: str = NONE
 
     @classmethod
     def of(cls, scenario: Scenario, url: str, status: int) -> ScenarioResult:
@@ -68,7 +72,18 @@ class ScenarioResult:
             scenario.weight_budget,
             scenario.p50_budget_ratio,
             rows_table=scenario.rows,
+            relative_to=scenario.relative_to,
+            relative_budget_ratio=scenario.relative_p95_ratio,
         )
+
+    def judge_relative(self, others: list[ScenarioResult]) -> None:
+        """p95 over the p95 of the scenario it is compared with, when both ran."""
+        sibling = next((r for r in others if r.name == self.relative_to), None)
+        if self.load is None or sibling is None or sibling.load is None or not sibling.load.p95_ms:
+            return
+        self.relative_ratio = self.load.p95_ms / sibling.load.p95_ms
+        if self.relative_budget_ratio is not None:
+            self.relative_verdict = verdict(self.relative_ratio < self.relative_budget_ratio)
 
     def judge(self, baseline: LoadResult | None) -> None:
         if self.load and baseline and baseline.p95_ms:
@@ -201,6 +216,7 @@ class Results:
         baseline = self.scenarios[0].load
         for result in self.scenarios:
             result.judge(baseline)
+            result.judge_relative(self.scenarios)
         self.duration_s = time.monotonic() - self.started
 
     def failures(self) -> list[str]:
@@ -212,6 +228,7 @@ class Results:
 
     def verdicts(self) -> list[str]:
         found = [r.p95_verdict for r in self.scenarios] + [r.p50_verdict for r in self.scenarios]
+        found += [r.relative_verdict for r in self.scenarios]
         found += [r.weight_verdict for r in self.scenarios] + [r.tight_weight_verdict for r in self.scenarios]
         return found + ([self.memory.verdict] if self.memory else [])
 

@@ -6,9 +6,13 @@ objects created for the run…). Budgets live here too, next to the page they co
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
 import http.cookiejar
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -58,6 +62,10 @@ class Scenario:
     ok_statuses: tuple[int, ...] = ()
     prepare: PrepareSpec | None = None
     rows: str | None = None  # A table that must gain one row per request (a POST that creates).
+    # p95 must stay under ``relative_p95_ratio`` times the p95 of the scenario named ``relative_to``
+    # (same run): a page compared with its closest sibling rather than with the baseline.
+    relative_to: str | None = None
+    relative_p95_ratio: float | None = None
     connections: int | None = None  # wrk's connections when not bench.load's default (2)
 
     def resolve(self, base_url: str) -> str:
@@ -96,6 +104,8 @@ def stylesheet_path(base_url: str) -> str:
 
 BENCH_EMAIL = "bench@example.org"
 BENCH_PASSWORD = "une phrase de passe pour mesurer"  # noqa: S105 — a throwaway account in a temp dir
+# A fixed id, so that the pages of what the bench person shares have a known path.
+BENCH_PERSON_ID = "00000000-0000-4000-8000-0000000be9c1"
 
 
 def _manage_shell(data_dir: Path, script: str, timeout: float = 120) -> str:
@@ -128,7 +138,8 @@ def _ensure_bench_person(data_dir: Path) -> None:
         "from entraide.accounts.models import User\n"
         "from entraide.accounts.services import record_signup_consents\n"
         f"if not User.objects.filter(email='{BENCH_EMAIL}').exists():\n"
-        f"    u = User.objects.create_user('{BENCH_EMAIL}', '{BENCH_PASSWORD}', pseudonym='Banc')\n"
+        f"    u = User.objects.create_user('{BENCH_EMAIL}', '{BENCH_PASSWORD}', pseudonym='Banc',"
+        f" id='{BENCH_PERSON_ID}')\n"
         "    EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)\n"
         "    record_signup_consents(u, language='fr')\n"
     )
@@ -162,6 +173,13 @@ def seed_journal(data_dir: Path) -> str:
 def seed_questionnaires(data_dir: Path) -> str:
     """The bench person with three years of fortnightly questionnaires (bench/seed_assessments.py)."""
     return _seed(data_dir, "seed_assessments", "questionnaires")
+
+
+def seed_circle(data_dir: Path) -> str:
+    """The bench person's check-ins (bench/seed.py), shared with a supporter who uses TOTP
+    (bench/seed_circle.py)."""
+    journal = seed_journal(data_dir)
+    return f"{journal}; circle {_seed(data_dir, 'seed_circle', '')}"
 
 
 def seed_community(data_dir: Path) -> str:
@@ -202,24 +220,69 @@ def _cookie_header(jar: http.cookiejar.CookieJar) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def _log_in(base_url: str, data_dir: Path) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector]:
-    _ensure_bench_person(data_dir)
+def totp_now(secret: str, at: float | None = None) -> str:
+    """The current TOTP code (RFC 6238: SHA-1, 6 digits, 30 s), as an authenticator app shows it."""
+    counter = int((time.time() if at is None else at) // TOTP_PERIOD)
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+TOTP_PERIOD = 30
+SECOND_FACTOR_PAGE = "/compte/2fa/authenticate/"
+
+
+def log_in(
+    base_url: str, email: str, password: str, totp_secret: str | None = None
+) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector]:
+    """A session logged in as ``email``, through the login form and, for an account with a second
+    factor, the code page: the code is computed from ``totp_secret``. allauth takes a code once,
+    so a second login within the same 30 s waits for the next code."""
     jar, opener, token = _login_page(base_url)
-    body = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "login": BENCH_EMAIL, "password": BENCH_PASSWORD}
-    )
-    opener.open(
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password})
+    with opener.open(
         urllib.request.Request(f"{base_url}/compte/login/", data=body.encode(), headers=BASE_HEADERS),
         timeout=30,
-    )
-    if not any(c.name == "sessionid" for c in jar):
-        raise RuntimeError("could not log the bench person in")
+    ) as response:
+        landed, page = urllib.parse.urlparse(response.url).path, response.read().decode()
+    for _attempt in range(3):
+        if landed != SECOND_FACTOR_PAGE:
+            break
+        if totp_secret is None:
+            raise RuntimeError(f"{email} has a second factor: give its TOTP secret")
+        code = totp_now(totp_secret)
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": _hidden_input(page, "csrfmiddlewaretoken", "the code page"), "code": code}
+        )
+        with opener.open(
+            urllib.request.Request(base_url + SECOND_FACTOR_PAGE, data=form.encode(), headers=BASE_HEADERS),
+            timeout=30,
+        ) as response:
+            landed, page = urllib.parse.urlparse(response.url).path, response.read().decode()
+        if landed == SECOND_FACTOR_PAGE:  # this code was taken by an earlier login: the next one
+            time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.5)
+    if landed in (SECOND_FACTOR_PAGE, "/compte/login/") or not any(c.name == "sessionid" for c in jar):
+        raise RuntimeError(f"could not log {email} in (ended on {landed})")
     return jar, opener
+
+
+def _log_in(base_url: str, data_dir: Path) -> tuple[http.cookiejar.CookieJar, urllib.request.OpenerDirector]:
+    _ensure_bench_person(data_dir)
+    return log_in(base_url, BENCH_EMAIL, BENCH_PASSWORD)
 
 
 def logged_in_headers(base_url: str, data_dir: Path) -> dict[str, str]:
     """The cookie of a session logged in as the bench person."""
     jar, _ = _log_in(base_url, data_dir)
+    return {"Cookie": _cookie_header(jar)}
+
+
+def supporter_headers(base_url: str, data_dir: Path) -> dict[str, str]:
+    """The cookie of a session of the supporter the bench person shares with (TOTP answered)."""
+    from bench.seed_circle import SUPPORTER_EMAIL, SUPPORTER_PASSWORD, TOTP_SECRET
+
+    jar, _ = log_in(base_url, SUPPORTER_EMAIL, SUPPORTER_PASSWORD, TOTP_SECRET)
     return {"Cookie": _cookie_header(jar)}
 
 
@@ -325,6 +388,17 @@ SCENARIOS: list[Scenario] = [
         p95_budget_ratio=16.5,
         dynamic_headers=logged_in_headers,
         prepare=seed_journal,
+    ),
+    # Issue #20: the same trend as a supporter reads it through the consent gate (the gate, the
+    # projection without private check-ins, the access event), within 1.5x of the person's own.
+    Scenario(
+        "supporter trends 365 days",
+        f"/cercle/avec-moi/{BENCH_PERSON_ID}/suivi/?periode=365",
+        p95_budget_ratio=5.0,
+        dynamic_headers=supporter_headers,
+        prepare=seed_circle,
+        relative_to="trends 365 days",
+        relative_p95_ratio=1.5,
     ),
     Scenario(
         "self-analysis",

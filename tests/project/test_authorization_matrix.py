@@ -342,3 +342,126 @@ def test_only_the_person_answers_a_proposal_and_sees_whom_they_blocked(owner, pe
         if who == "owner":  # kept for the next personas: the refusal and the unblocking undone
             Proposal.objects.filter(pk=proposal.pk).update(answer="", answered_at=None)
             block = Block.objects.create(owner=owner, supporter=blocked)
+
+
+# --- The API: every operation, as every persona with a token -------------------------------------
+
+# The gate's API operations (audience ``gate``), and the scope each reads (None: names only).
+API_ROUTE_SCOPES: dict[str, str | None] = {
+    "/api/v1/circle/people": None,
+    "/api/v1/circle/people/{person_id}/checkins/trend": "checkins",
+    "/api/v1/circle/people/{person_id}/checkins/days": "checkins",
+    "/api/v1/circle/people/{person_id}/indicators": "indicators",
+    "/api/v1/circle/people/{person_id}/entries": "notes",
+    "/api/v1/circle/people/{person_id}/checkin-notes": "notes",
+    "/api/v1/circle/people/{person_id}/thought-records": "thoughts",
+    "/api/v1/circle/people/{person_id}/goals": "goals",
+    "/api/v1/circle/people/{person_id}/questionnaire-responses": "assessments",
+    "/api/v1/circle/people/{person_id}/safety-plan": "safety_plan",
+    "/api/v1/circle/people/{person_id}/treatments": "treatments",
+}
+API_QUERIES = {
+    "/api/v1/circle/people/{person_id}/checkins/trend": "?measure=activity&days=7",
+    "/api/v1/circle/people/{person_id}/indicators": "?days=7",
+}
+
+
+def _owner_ids(owner):
+    """The owner's own rows, to fill the item operations: another persona asking for them by id
+    must get a 404 (an item of someone else's is never found)."""
+    from entraide.assessments.models import QuestionnaireResponse
+    from entraide.circle.models import Invitation, Link
+    from entraide.goals.models import Goal
+    from entraide.journal.models import Checkin, Indicator, JournalEntry
+    from entraide.thoughts.models import ThoughtRecord
+    from entraide.treatments.models import Treatment
+
+    first = {
+        "checkin_id": Checkin,
+        "entry_id": JournalEntry,
+        "indicator_id": Indicator,
+        "thought_id": ThoughtRecord,
+        "goal_id": Goal,
+        "response_id": QuestionnaireResponse,
+        "treatment_id": Treatment,
+        "link_id": Link,  # the owner's link to the supporter: their own only through /circle/people
+        "invitation_id": Invitation,
+    }
+    found = {
+        name: str(model.objects.filter(owner=owner).values_list("pk", flat=True)[0])
+        for name, model in first.items()
+    }
+    return found | {
+        "person_id": str(owner.pk),
+        "scope": "goals",
+        "questionnaire": "gad7",
+        "dose_at": "20261110T080000Z",
+    }
+
+
+def _api_urls(owner):
+    """Every GET operation of the API's schema, filled (a parameter the matrix cannot fill fails).
+    The writes only ever change their token owner's own rows and answer with them."""
+    from entraide.api.v1 import api
+
+    ids = _owner_ids(owner)
+    found = []
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    for path, item in sorted(schema["paths"].items()):
+        if "get" not in item:
+            continue
+        url = path
+        for name in re.findall(r"{(\w+)}", path):
+            if name in ids:
+                url = url.replace("{" + name + "}", ids[name])
+            elif name in SAMPLE_KWARGS:
+                url = url.replace("{" + name + "}", str(SAMPLE_KWARGS[name]))
+            else:
+                pytest.fail(f"the matrix cannot fill {path}: add {name} here")
+        found.append((path, url + API_QUERIES.get(path, "")))
+    return found
+
+
+@pytest.mark.django_db
+def test_no_api_answer_shows_a_sentinel_without_its_scope(owner, personas):
+    """Every GET operation of the API, with a token of every area (and of what others share with
+    its owner), as every persona on the gate's operations, and as the walk's personas on the
+    others: a sentinel reaches only the persona holding its scope, a private one nobody, and the
+    gate's operations answer 404 (401 without a token or a second factor) without the scope."""
+    from entraide.api.tests.conftest import api_client, every_area_token
+
+    _plant(owner)
+    urls = _api_urls(owner)
+    gate_paths = {path for path, _ in urls if path.startswith("/api/v1/circle/people")}
+    assert gate_paths == set(API_ROUTE_SCOPES), gate_paths ^ set(API_ROUTE_SCOPES)
+    started = time.monotonic()
+    seen: dict[str, set[str]] = {}
+    tried = 0
+    for who, person, scopes in personas:
+        client = api_client(
+            every_area_token(person) if person is not None else None, **{"Accept-Language": "en"}
+        )
+        for path, url in urls:
+            on_gate = path in gate_paths
+            if who == "owner" and not on_gate:
+                continue  # their own data, as the token's owner
+            if not on_gate and who not in WALK_PERSONAS:
+                continue
+            response = client.get(url)
+            tried += 1
+            assert response.status_code < 500, (who, url)
+            text = response.content.decode() + "".join(f"{k}: {v}" for k, v in response.items())
+            for sentinel, scope in SENTINELS.items():
+                if not on_gate and sentinel in WORDING:
+                    continue
+                if found_in(text, sentinel):
+                    assert scope is not None and scope in scopes, (who, url, sentinel)
+                    seen.setdefault(who, set()).add(sentinel)
+            shown = API_ROUTE_SCOPES.get(path)
+            if on_gate and shown is not None and shown not in scopes:
+                expected = 401 if who in {"anonymous", "grantee without second factor"} else 404
+                assert response.status_code == expected, (who, url, response.status_code)
+    everything = {sentinel for sentinel, scope in SENTINELS.items() if scope is not None}
+    assert seen == {"supporter with the scopes": everything}, seen
+    print(f"\napi: {len(urls)} GET operations ({len(gate_paths)} gate), {tried} requests, "
+          f"{time.monotonic() - started:.2f}s")  # fmt: skip

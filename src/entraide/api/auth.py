@@ -60,10 +60,19 @@ class AreaNotAllowedError(Exception):
         self.area = area
 
 
-def area_router(area: str, **kwargs: Any) -> Router:
+AUDIENCE = "entraide_audience"  # on each operation's run, read by api.v1 for core.routes
+AUDIENCES = frozenset({"owner", "gate"})
+
+
+def area_router(area: str, *, audience: str = "owner", **kwargs: Any) -> Router:
     """A router whose every operation belongs to ``area`` (core.registries.api_areas): a token
     must open that area (to read), with ``read_write`` to change anything. An operation outside
-    such a router has no area and refuses every token."""
+    such a router has no area and refuses every token.
+
+    ``audience`` (core.routes) is the router's, not a URL pattern's: ``owner`` serves the token
+    owner's own data; ``gate`` another person's, each operation passing ``circle.gate``."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"an API router serves its owner or passes the gate, not {audience!r}")
     router = Router(**kwargs)
 
     def in_area(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,11 +83,13 @@ def area_router(area: str, **kwargs: Any) -> Router:
             setattr(request, idempotency.OPERATION, getattr(run, "__self__", None))
             return run(request, *args, **kw)
 
+        setattr(wrapper, AUDIENCE, audience)
         return wrapper
 
     router.add_decorator(in_area, mode="view")
     router.add_decorator(idempotency.idempotent)  # after authentication and validation
     router.entraide_area = area  # type: ignore[attr-defined]  # read by the tests and the docs
+    router.entraide_audience = audience  # type: ignore[attr-defined]
     return router
 
 

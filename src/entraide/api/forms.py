@@ -50,7 +50,8 @@ class TokenForm(forms.Form):
                 choices=[
                     (NONE, pgettext_lazy("api token form", "No access")),
                     (TokenScope.READ, TokenScope.READ.label),
-                    (TokenScope.READ_WRITE, TokenScope.READ_WRITE.label),
+                    # What others share with the person is read only (ApiArea.others).
+                    *([] if area.others else [(TokenScope.READ_WRITE, TokenScope.READ_WRITE.label)]),
                 ],
                 initial=NONE,
                 required=False,  # left out: no access

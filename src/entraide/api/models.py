@@ -65,8 +65,14 @@ class PersonalToken(PersonalModel):
         return found
 
     def scope_for(self, area: str) -> str | None:
-        """What this token may do in ``area``: ``"read"``, ``"read_write"``, or ``None``."""
+        """What this token may do in ``area``: ``"read"``, ``"read_write"``, or ``None``. An area
+        of what others share (``ApiArea.others``) opens only when named, and only to read."""
+        from entraide.core.registries import api_areas
+
         scopes = self.scopes()
+        registered = api_areas.get(area)
+        if registered is not None and registered.others:
+            return TokenScope.READ if area in scopes else None
         return scopes.get(area) or scopes.get(EVERY_AREA)
 
     def described_areas(self) -> list[tuple[str, str]]:

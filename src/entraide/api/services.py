@@ -47,8 +47,9 @@ def create_token(
     """A new token and its secret, which the caller shows once and never stores.
 
     ``areas`` maps area keys (core.registries.api_areas) to a ``TokenScope``; ``scope`` alone is
-    short for every area registered now, with that scope. Callers validate the values first (the
-    form does); a wrong value here is a programming error.
+    short for every area of the person's own space registered now, with that scope (never an area
+    of what others share with them: that one is named, and read only). Callers validate the
+    values first (the form does); a wrong value here is a programming error.
     """
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME:
@@ -56,12 +57,15 @@ def create_token(
     if areas is None:
         if scope not in TokenScope.values:
             raise ValueError(f"unknown token scope {scope!r}")
-        areas = {area.key: str(scope) for area in api_areas.ordered()}
+        areas = {area.key: str(scope) for area in api_areas.ordered() if not area.others}
     if not areas:
         raise ValueError("a token opens at least one area")
     for area, level in areas.items():
-        if api_areas.get(area) is None or level not in TokenScope.values:
+        registered = api_areas.get(area)
+        if registered is None or level not in TokenScope.values:
             raise ValueError(f"unknown area or scope {area!r}: {level!r}")
+        if registered.others and level != TokenScope.READ:
+            raise ValueError(f"the area {area!r} is read only")
     if days not in DURATIONS:
         raise ValueError(f"a token lasts one of {DURATIONS} days")
     stored = [f"{area}:{level}" for area, level in areas.items()]

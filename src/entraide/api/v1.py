@@ -14,10 +14,12 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.urls import get_openapi_urls, get_root_url
 from ninja.parser import Parser
 
 from entraide.api import idempotency
 from entraide.api.auth import (
+    AUDIENCE,
     AreaNotAllowedError,
     ConsentNeededError,
     FormBodyError,
@@ -27,25 +29,30 @@ from entraide.api.auth import (
     TokenAuth,
 )
 from entraide.api.endpoints import checkins, entries, indicators, insights
+from entraide.circle.services import CircleError
 from entraide.core.content import text
 from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
 
 DESCRIPTION = """\
-A person's own check-ins, custom indicators and journal entries.
+A person's own check-ins, custom indicators and journal entries; their circle (invitations,
+links, what they share, the pause, who saw what); and what others share with them.
 
 Authenticate with a personal access token, created on the site (My account → API access
 tokens): `Authorization: Bearer ent_…`. A token opens some areas (each operation's tag says
-which: journal, goals, thoughts, questionnaires, safety plan, treatments), each read only or read
-and write; any other area, or a change with a read-only area, gets 403.
+which: journal, goals, thoughts, questionnaires, safety plan, treatments, circle), each read only
+or read and write; any other area, or a change with a read-only area, gets 403. What others share
+with the token's owner (`/circle/people/…`, tag "shared with me") opens only with a token that names
+that area, read only: each read passes the person's consent gate, shows in their "who saw what", and
+is a 404 as soon as they stop sharing.
 
 Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 `{"detail": [{"field": "mood", "message": "…"}]}`. The journal's messages follow `Accept-Language`
 (English or French), else the site's language; schema checks answer in English.
 """
 
-# Which routes may be reached by whom (core.routes): the schema is public; every operation
-# serves the token owner's own data.
+# Which routes may be reached by whom (core.routes): the schema is public; every operation has
+# its router's audience (owner, or gate for what others share with the token's owner).
 PUBLIC_URL_NAMES = frozenset({"openapi-json", "api-root"})
 
 
@@ -76,13 +83,26 @@ class EntraideAPI(NinjaAPI):
         return response
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
-        patterns = super()._get_urls()
-        for pattern in patterns:
-            if not isinstance(pattern, URLPattern):
-                continue
-            pattern.callback.audience = (  # type: ignore[attr-defined]  # core.routes' marker
-                "public" if pattern.name in PUBLIC_URL_NAMES else "owner"
-            )
+        """ninja's URL patterns, each marked with its audience (core.routes): the schema's are
+        public; an operation's is its router's (``api.auth.area_router``), so a router serves
+        its owner or passes the gate as a whole. An operation outside an area router gets none,
+        and the route-classification tests fail on it."""
+        patterns: list[URLResolver | URLPattern] = list(get_openapi_urls(self))
+        for bound in self._get_bound_routers():
+            audiences = [
+                getattr(operation.run, AUDIENCE, None)
+                for path_view in bound.path_operations.values()
+                for operation in path_view.operations
+            ]
+            found = list(bound.urls_paths(bound.prefix))  # one pattern per operation, in that order
+            for pattern, audience in zip(found, audiences, strict=True):
+                if audience is not None:
+                    pattern.callback.audience = audience  # type: ignore[attr-defined]  # core.routes
+            patterns.extend(found)
+        patterns.append(get_root_url(self))
+        for entry in patterns:
+            if isinstance(entry, URLPattern) and entry.name in PUBLIC_URL_NAMES:
+                entry.callback.audience = "public"  # type: ignore[attr-defined]
         return patterns
 
 
@@ -104,6 +124,8 @@ api.add_router("", "entraide.api.endpoints.goals.router")
 api.add_router("", "entraide.api.endpoints.assessments.router")
 api.add_router("", "entraide.api.endpoints.safety.router")
 api.add_router("", "entraide.api.endpoints.treatments.router")
+api.add_router("", "entraide.api.endpoints.circle.router")  # the person's circle (owner)
+api.add_router("", "entraide.api.endpoints.circle_shared.router")  # what others share (gate)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
@@ -205,6 +227,11 @@ def invalid_values(request: HttpRequest, exc: InvalidValuesError) -> HttpRespons
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return _error(request, 422, [_field_error(e) for e in exc.errors])
+
+
+@api.exception_handler(CircleError)
+def circle_rule(request: HttpRequest, exc: CircleError) -> HttpResponse:
+    return _error(request, 409, str(exc))
 
 
 @api.exception_handler(IndicatorLimitError)

@@ -162,3 +162,26 @@ def live_grants_for_supporter(viewer: Any, *, at: datetime | None = None) -> Que
         link__ended_at__isnull=True,
         link__paused_at__isnull=True,
     )
+
+
+def shared_with(viewer: Any, *, at: datetime | None = None) -> list[tuple[Any, list[Grant]]]:
+    """The open links the person accepted where ``viewer`` is the supporter, each with the grants
+    it opens now (none while paused or without the viewer's second factor), by the person's
+    pseudonym: what "people who share with me" lists. Names, scopes and end dates only: it records
+    nothing. A link the person has not accepted is left out: it would tell that they exist."""
+    from entraide.circle.access import filter_links_supported_by
+
+    links = list(
+        filter_links_supported_by(viewer)
+        .filter(ended_at__isnull=True, owner_accepted_at__isnull=False, owner__is_active=True)
+        .order_by("owner__pseudonym", "pk")
+    )
+    grants: dict[uuid.UUID, list[Grant]] = {}
+    if _viewer_may_pass(viewer):
+        for grant in live_grants_for_supporter(viewer, at=at).filter(link__in=[link.pk for link in links]):
+            grants.setdefault(grant.link_id, []).append(grant)
+    order = {key: i for i, key in enumerate(BY_KEY)}
+    return [
+        (link, sorted(grants.get(link.pk, []), key=lambda g: order.get(g.scope, len(order))))
+        for link in links
+    ]

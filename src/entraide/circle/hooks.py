@@ -1,6 +1,6 @@
 """What the circle registers in core's registries, so that lower apps let it act without importing
 it: sign-up for an invitee, a second factor and the 12-hour cap for a grantee, a notification
-kind, and the circle's section of the instance settings."""
+kind, the circle's section of the instance settings, and its two API areas."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from django.utils.translation import pgettext_lazy
 from entraide.core.registries import (
     EMAIL,
     OFF,
+    ApiArea,
     NotificationKind,
     OthersDataHolder,
     SettingsSection,
     SignupOpener,
+    register_api_area,
     register_notification_kind,
     register_others_data_holder,
     register_settings_section,
@@ -122,6 +124,30 @@ def register() -> None:
             ),
             default_channel=OFF,
             order=63,
+        )
+    )
+    # The API: the person's own circle, and (only when ticked, read only) what others share.
+    register_api_area(
+        ApiArea(
+            key="circle",
+            label=pgettext_lazy("api area", "My circle"),
+            description=pgettext_lazy(
+                "api area", "Your invitations, links, what you share, the pause, and who saw what."
+            ),
+            order=80,
+        )
+    )
+    register_api_area(
+        ApiArea(
+            key="circle_shared",
+            label=pgettext_lazy("api area", "What others share with me"),
+            description=pgettext_lazy(
+                "api area",
+                "Lets the program read what people in your circle share with you. Read only; each "
+                "read appears in their “who saw what”.",
+            ),
+            order=90,
+            others=True,
         )
     )
     register_settings_section(

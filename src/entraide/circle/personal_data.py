@@ -1,4 +1,6 @@
-"""The circle's rows in a person's erasure (their export arrives with step 3 of issue 20)."""
+"""The circle's rows in a person's export and erasure, from both sides of a link: the person who
+shares (their links, grants, consent records, invitations and access log) and the supporter (the
+links they hold and the grants made to them)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,14 @@ from typing import Any
 
 from django.db.models import Q
 
-from entraide.circle.models import AccessEvent, GrantChange, Invitation, Link
-from entraide.core.registries import ErasureRegistration, ExportedPart, register_erasure
+from entraide.circle.models import AccessEvent, Grant, GrantChange, Invitation, Link
+from entraide.core.registries import (
+    ErasureRegistration,
+    ExportedPart,
+    ExportRegistration,
+    register_erasure,
+    register_export,
+)
 
 
 def erase(person: Any) -> None:
@@ -22,6 +30,146 @@ def erase(person: Any) -> None:
     Link.objects.filter(Q(owner_id=person.pk) | Q(supporter_id=person.pk)).delete()
 
 
+def _side(link: Link, person: Any) -> str:
+    return "you share" if link.owner_id == person.pk else "shares with you"
+
+
+def export_links(person: Any) -> ExportedPart:
+    """Both sides: the links where the person shares, and those where they are the supporter."""
+    links = (
+        Link.objects.filter(Q(owner_id=person.pk) | Q(supporter_id=person.pk))
+        .select_related("owner", "supporter")
+        .order_by("created_at", "pk")
+    )
+    return ExportedPart(
+        description=(
+            'Your circle\'s links. side "you share": someone who may see what you share with them; '
+            'side "shares with you": someone who shares with you. The other person\'s pseudonym, the '
+            "kind (peer_helper, professional, relative, other), who proposed it, when each side "
+            "accepted, the pause, and when and by whom it ended (owner, supporter, system)."
+        ),
+        records=[
+            {
+                "id": str(link.pk),
+                "side": _side(link, person),
+                "with": (link.supporter if link.owner_id == person.pk else link.owner).pseudonym,
+                "kind": link.kind,
+                "proposed_by": link.proposed_by,
+                "created_at": link.created_at,
+                "owner_accepted_at": link.owner_accepted_at,
+                "supporter_accepted_at": link.supporter_accepted_at,
+                "paused_at": link.paused_at,
+                "ended_at": link.ended_at,
+                "ended_by": link.ended_by,
+            }
+            for link in links
+        ],
+        tabular=True,
+    )
+
+
+def export_grants(person: Any) -> ExportedPart:
+    """Both sides: what the person shares on each link, and what was shared with them."""
+    grants = (
+        Grant.objects.filter(Q(link__owner_id=person.pk) | Q(link__supporter_id=person.pk))
+        .select_related("link")
+        .order_by("granted_at", "pk")
+    )
+    return ExportedPart(
+        description=(
+            'What is shared on each link (see circle.links), both sides: side "you share" or "shares '
+            'with you"; the scope, its level and options, the first date shown (visible_from, null: '
+            "everything), when it was granted, until when (null: no end date) and when it was revoked."
+        ),
+        records=[
+            {
+                "link_id": str(grant.link_id),
+                "side": _side(grant.link, person),
+                "scope": grant.scope,
+                "level": grant.level,
+                "options": sorted(key for key, on in grant.options.items() if on),
+                "visible_from": grant.visible_from,
+                "granted_at": grant.granted_at,
+                "until": grant.until,
+                "revoked_at": grant.revoked_at,
+            }
+            for grant in grants
+        ],
+        tabular=True,
+    )
+
+
+def export_changes(person: Any) -> ExportedPart:
+    from entraide.circle.access import filter_changes_of
+
+    return ExportedPart(
+        description=(
+            "Your consent records: every invitation, link, sharing, change, pause and end, when, by "
+            "whom (owner: you; supporter; system: the instance) and the sharing as it became."
+        ),
+        records=[
+            {
+                "at": change.at,
+                "action": change.action,
+                "by": change.by,
+                "supporter": change.supporter_pseudonym,
+                "link_id": str(change.link_id) if change.link_id else None,
+                "scope": change.scope,
+                "details": change.details,
+            }
+            for change in filter_changes_of(person).order_by("at", "pk")
+        ],
+    )
+
+
+def export_access_events(person: Any) -> ExportedPart:
+    from entraide.circle.access import filter_access_events_of
+
+    return ExportedPart(
+        description=(
+            "Who saw what: each read of your data by someone you share with, counted by hour, "
+            "person, scope and channel (web, api, feed). Kept 12 months."
+        ),
+        records=[
+            {
+                "hour": event.hour,
+                "last_at": event.last_at,
+                "viewer": event.viewer_pseudonym,
+                "scope": event.scope,
+                "channel": event.channel,
+                "count": event.count,
+            }
+            for event in filter_access_events_of(person).order_by("hour", "pk")
+        ],
+        tabular=True,
+    )
+
+
+def export_invitations(person: Any) -> ExportedPart:
+    from entraide.circle.access import filter_invitations_of
+
+    return ExportedPart(
+        description=(
+            "The invitations into your circle you made: the kind, the address (empty: a code handed "
+            "over in person; the code itself is never kept), when it was made, expires, was cancelled "
+            "or used."
+        ),
+        records=[
+            {
+                "id": str(invitation.pk),
+                "kind": invitation.kind,
+                "email": invitation.email,
+                "created_at": invitation.created_at,
+                "expires_at": invitation.expires_at,
+                "revoked_at": invitation.revoked_at,
+                "used_at": invitation.used_at,
+            }
+            for invitation in filter_invitations_of(person).order_by("created_at", "pk")
+        ],
+        tabular=True,
+    )
+
+
 def register() -> None:
     # Before the personal apps' erasures: links end while both accounts still exist.
     register_erasure(
@@ -29,6 +177,17 @@ def register() -> None:
             key="circle", models=(Link, Invitation, GrantChange, AccessEvent), erase=erase, order=10
         )
     )
+    for order, (key, models, export) in enumerate(
+        (
+            ("circle.links", (Link,), export_links),
+            ("circle.grants", (Grant,), export_grants),
+            ("circle.grant_changes", (GrantChange,), export_changes),
+            ("circle.access_events", (AccessEvent,), export_access_events),
+            ("circle.invitations", (Invitation,), export_invitations),
+        ),
+        start=80,
+    ):
+        register_export(ExportRegistration(key=key, models=models, export=export, order=order))
 
 
 # --- Proposals and blocks ----------------------------------------------------------------------
@@ -107,7 +266,6 @@ def erase_proposals(person: Any) -> None:
 
 def register_proposals() -> None:
     from entraide.circle.models import Block, Proposal
-    from entraide.core.registries import ExportRegistration, register_export
 
     register_export(
         ExportRegistration(key="circle.proposals", models=(Proposal,), export=export_proposals, order=70)

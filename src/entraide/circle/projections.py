@@ -51,6 +51,24 @@ def checkin_daily_values(
     return insights.daily_values(pass_.owner, chosen, first, end, shared=True)
 
 
+def checkin_day_means(pass_: Pass, start: date, end: date) -> dict[date, dict[str, Any]]:
+    """Each day's means of the shared check-ins (private ones left out) between ``start`` and
+    ``end``, from the visible start, reduced to the keys of the ``checkins`` scope (days whose
+    shared check-ins hold none of them are left out)."""
+    from entraide.journal import day_means
+
+    _need(pass_, "checkins")
+    first = _start(pass_, start)
+    if first > end:
+        return {}
+    found: dict[date, dict[str, Any]] = {}
+    for day, entry in day_means.day_entries(pass_.owner, first, end, shared=True).items():
+        projected = project_entry(entry, ["checkins"])
+        if set(projected) - {"n"}:
+            found[day] = projected
+    return found
+
+
 def project_entry(entry: dict[str, Any], scopes: Iterable[str]) -> dict[str, Any]:
     """A day's means (``day_means.day_entries(…, shared=True)``) reduced to the keys ``scopes``
     cover; indicator means only under ``indicators``."""
@@ -324,6 +342,7 @@ def entry_fields(entry: JournalEntry) -> dict[str, Any]:
     payload = entry.payload
     return {
         "day": entry.day,
+        "text": str(payload.get("body") or ""),  # as written (Markdown), for the API
         "title": str(payload.get("title") or ""),
         "body": render_entry(str(payload.get("body") or "")),
         "mood": payload.get("mood"),

@@ -264,6 +264,10 @@ class ApiArea:
     label: str | Promise
     description: str | Promise = ""
     order: int = 100
+    # What others share with the token's owner (the circle), not the owner's own space: read
+    # only, off unless ticked, never opened by "every area" (a token made before it existed, or
+    # made with one scope for every area).
+    others: bool = False
 
 
 api_areas: Registry[ApiArea] = Registry("API area")

@@ -315,3 +315,20 @@ def get_response(request: HttpRequest, response_id: uuid.UUID) -> dict[str, Any]
 def delete_response(request: HttpRequest, response_id: uuid.UUID) -> Status[Any]:
     services.delete_response(get_response_of(owner_of(request), response_id))
     return Status(204, None)
+
+
+class PrivateIn(Input):
+    private: bool = Field(description="“Reste privé”: never shown to anyone the person shares with.")
+
+
+@router.patch(
+    "/questionnaire-responses/{response_id}",
+    response={200: ResponseOut, **ITEM_WRITE_ERRORS},
+    operation_id="markQuestionnaireResponsePrivate",
+    summary="Keep a response private, or share it again",
+    description="Answers are never changed once given; only whether the response stays private. "
+    "A crisis moment it caused follows it.",
+)
+def mark_private(request: HttpRequest, response_id: uuid.UUID, data: PrivateIn) -> dict[str, Any]:
+    row = get_response_of(owner_of(request), response_id)
+    return response_out(services.mark_response_private(row, private=data.private))

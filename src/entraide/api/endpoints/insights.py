@@ -91,7 +91,7 @@ class ComparisonOut(Schema):
     sentences: list[str] = Field(description="The comparison in plain words, never causal.")
 
 
-def _measure_out(m: insights.Measure) -> dict[str, Any]:
+def measure_out(m: insights.Measure) -> dict[str, Any]:
     return {
         "key": m.key,
         "label": str(m.label),
@@ -102,7 +102,7 @@ def _measure_out(m: insights.Measure) -> dict[str, Any]:
     }
 
 
-def _find(measures: list[insights.Measure], key: str) -> insights.Measure:
+def find_measure(measures: list[insights.Measure], key: str) -> insights.Measure:
     for measure in measures:
         if measure.key == key:
             return measure
@@ -116,7 +116,7 @@ def _find(measures: list[insights.Measure], key: str) -> insights.Measure:
     summary="List the measures",
 )
 def list_measures(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_measure_out(m) for m in insights.measures_of(owner_of(request))]
+    return [measure_out(m) for m in insights.measures_of(owner_of(request))]
 
 
 @router.get(
@@ -124,13 +124,21 @@ def list_measures(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def get_trend(request: HttpRequest, query: Query[TrendQuery]) -> dict[str, Any]:
     owner = owner_of(request)
-    measure = _find(insights.measures_of(owner), query.measure)
+    measure = find_measure(insights.measures_of(owner), query.measure)
     end = timezone.localdate()
     start = end - timedelta(days=int(query.days) - 1)
     points = insights.daily_values(owner, [measure], start, end)[measure.key]
+    return trend_out(measure, points, start, end)
+
+
+def trend_out(
+    measure: insights.Measure, points: list[tuple[date, float]], start: date, end: date
+) -> dict[str, Any]:
+    """A measure's day means and their 7-day means (``TrendOut``): the person's own trend, and
+    the one a supporter reads through the circle."""
     smoothed = trailing_mean(points)
     return {
-        "measure": _measure_out(measure),
+        "measure": measure_out(measure),
         "start": start,
         "end": end,
         "days_with_data": len(points),
@@ -153,14 +161,14 @@ def get_trend(request: HttpRequest, query: Query[TrendQuery]) -> dict[str, Any]:
 def compare_measures(request: HttpRequest, query: Query[ComparisonQuery]) -> dict[str, Any]:
     owner = owner_of(request)
     measures = insights.measures_of(owner)
-    x, y = _find(measures, query.x), _find(measures, query.y)
+    x, y = find_measure(measures, query.x), find_measure(measures, query.y)
     end = timezone.localdate()
     start = end - timedelta(days=int(query.days) - 1) if query.days else date(1900, 1, 1)
     values = insights.daily_values(owner, [x, y] if x.key != y.key else [x], start, end)
     c = insights.compare(x, y, values[x.key], values[y.key], lag=int(query.lag))
     return {
-        "x": _measure_out(x),
-        "y": _measure_out(y),
+        "x": measure_out(x),
+        "y": measure_out(y),
         "lag": c.lag,
         "pairs": c.pairs,
         "spearman": c.rho,

@@ -35,6 +35,51 @@ def make_token() -> Callable[..., str]:
     return make
 
 
+def every_area_token(user: Any) -> str:
+    """A read and write token of every area, with the area of what others share (read only,
+    opened only when named): for the tests that try every operation."""
+    from entraide.core.registries import api_areas
+
+    areas = {area.key: "read" if area.others else "read_write" for area in api_areas.ordered()}
+    return services.create_token(user, name="Tout", days=90, areas=areas)[1]
+
+
+@pytest.fixture
+def circle_of(owner: Any) -> dict[str, list[str]]:
+    """Both sides of the owner's circle, for the tests that try every operation: the owner shares
+    their goals with a friend (a link, a grant) and holds an invitation by code; another person
+    shares every data scope with the owner (who therefore uses a second factor)."""
+    from conftest import enrol_totp, link_people, make_user
+    from entraide.circle import services as circle
+
+    enrol_totp(owner)
+    friend = make_user("Ami")
+    enrol_totp(friend)
+    mine = link_people(owner, friend, scopes=("goals",))
+    invitation, _ = circle.invite_person(owner, kind="other")
+    sharing = make_user("Partage")
+    scopes = (
+        "checkins",
+        "notes",
+        "indicators",
+        "thoughts",
+        "goals",
+        "assessments",
+        "safety_plan",
+        "treatments",
+    )
+    link_people(sharing, owner, scopes=scopes)
+    journal.record_checkin(
+        sharing, moment=datetime.fromisoformat("2026-11-02T09:00:00+01:00"), values={"mood": 5}
+    )
+    return {
+        "person_id": [str(sharing.pk)],
+        "link_id": [str(mine.pk)],
+        "invitation_id": [str(invitation.pk)],
+        "scope": ["goals"],
+    }
+
+
 @pytest.fixture
 def owner_api(owner: Any, make_token: Callable[..., str]) -> Client:
     return api_client(make_token(owner))

@@ -35,7 +35,26 @@ def test_every_api_route_declares_its_audience():
     }
     assert found.pop("openapi-json") == "public"
     assert found.pop("api-root") == "public"
-    assert found and set(found.values()) == {"owner"}
+    assert found and set(found.values()) == {"owner", "gate"}
+    # The gate's operations are those of what others share with the token's owner, and only they.
+    gate_paths = {
+        str(p.pattern)
+        for p in resolver.url_patterns
+        if isinstance(p, URLPattern) and audience_of(p.callback, p.name) == "gate"
+    }
+    assert gate_paths and all(path.startswith("circle/people") for path in gate_paths), gate_paths
+
+
+def test_an_audience_belongs_to_a_router_and_is_owner_or_gate():
+    from entraide.api.auth import area_router
+
+    assert area_router("journal").entraide_audience == "owner"
+    assert area_router("circle_shared", audience="gate").entraide_audience == "gate"
+    with pytest.raises(ValueError, match="owner or passes the gate"):
+        area_router("journal", audience="public")
+    for _method, path, operation in bound_operations():
+        audience = getattr(operation.run, "entraide_audience", None)
+        assert audience == ("gate" if path.startswith("/circle/people") else "owner"), path
 
 
 @pytest.mark.parametrize(("method", "path"), operations())

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from entraide.api.tests.conftest import every_area_token
 from entraide.api.tests.test_schemathesis import (  # noqa: F401  # fixtures
     assessments_of,
     goals_of,
@@ -88,6 +89,7 @@ MORE: dict[str, dict[str, Any]] = {
     "createThoughtRecord": {"thought": "Exemple"},
     "updateThoughtRecord": {"thought": "Exemple"},
     "setThoughtFollowUp": {"note": "Mieux"},
+    "setCircleGrant": {"until": None, "visible_from": None},  # a sampled date is today: not after
 }
 
 
@@ -196,6 +198,7 @@ def test_no_hostile_value_makes_a_server_error(
     assessments_of,  # noqa: F811
     safety_of,  # noqa: F811
     treatments_of,  # noqa: F811
+    circle_of,
 ):
     started = time.monotonic()
     ids = {
@@ -215,13 +218,14 @@ def test_no_hostile_value_makes_a_server_error(
         "schedule_id": str(treatments_of["schedules"][1].pk),  # on demand: it can be started
         "dose_at": treatments_of["doses"][1],
         "note_id": str(treatments_of["notes"][0].pk),
+        **{name: values[0] for name, values in circle_of.items()},
     }
     # A dose is of the daily schedule; a goal's step of that goal.
     dose_ids = ids | {
         "schedule_id": str(treatments_of["schedules"][0].pk),
         "dose_at": treatments_of["doses"][0],
     }
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {make_token(owner)}", HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {every_area_token(owner)}", HTTP_ACCEPT_LANGUAGE="en")
     client.raise_request_exception = False
     errors: list[str] = []
     invalid: list[str] = []  # operations whose valid request is not: their fields reach no service

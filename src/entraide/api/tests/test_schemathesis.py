@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from entraide.api.tests.conftest import every_area_token
 from entraide.api.v1 import api
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,7 @@ def test_no_generated_request_makes_a_server_error(
     assessments_of,
     safety_of,
     treatments_of,
+    circle_of,
 ):
     # Rate limits are off in these tests (api/tests/conftest.py): hundreds of requests with one
     # token would meet 429s that hide the rest.
@@ -123,6 +125,7 @@ def test_no_generated_request_makes_a_server_error(
         "schedule_id": [str(s.pk) for s in treatments_of["schedules"]],
         "dose_at": treatments_of["doses"],
         "note_id": [str(n.pk) for n in treatments_of["notes"]],
+        **circle_of,  # person_id (someone who shares with the owner), link_id, invitation_id, scope
     }
     names = [p.name for p in operation.path_parameters]
     strategies = [operation.as_strategy(mode)]
@@ -136,7 +139,7 @@ def test_no_generated_request_makes_a_server_error(
             ]
         # A random date is nearly always in the future or before 1900 (a 422): often a recent one.
         strategies += [s.map(recent_dates) for s in strategies]
-    headers = {"Authorization": f"Bearer {make_token(owner)}", "Accept-Language": "en"}
+    headers = {"Authorization": f"Bearer {every_area_token(owner)}", "Accept-Language": "en"}
 
     @given(case=st.one_of(strategies))
     @settings(

@@ -97,12 +97,18 @@ def test_token_creation_and_revocation_are_recorded_and_mailed(owner, mailoutbox
     assert SecurityEvent.objects.filter(user=owner, kind=SecurityEvent.Kind.API_TOKEN_REVOKED).count() == 1
 
 
-def test_scope_shorthand_opens_every_area_registered_now(owner):
+def test_scope_shorthand_opens_every_area_of_the_persons_space_registered_now(owner):
     token, _secret = services.create_token(owner, name="Script", scope="read", days=30)
-    assert sorted(token.areas) == sorted(f"{area.key}:read" for area in api_areas.ordered())
+    own = [area for area in api_areas.ordered() if not area.others]
+    assert sorted(token.areas) == sorted(f"{area.key}:read" for area in own)
+    # What others share with the person is never part of "every area": it is named, read only.
+    assert [area.key for area in api_areas.ordered() if area.others] == ["circle_shared"]
+    assert token.scope_for("circle_shared") is None
 
 
-@pytest.mark.parametrize("areas", [{}, {"journal": "admin"}, {"nowhere": "read"}])
+@pytest.mark.parametrize(
+    "areas", [{}, {"journal": "admin"}, {"nowhere": "read"}, {"circle_shared": "read_write"}]
+)
 def test_create_token_refuses_unknown_areas_and_scopes(owner, areas):
     with pytest.raises(ValueError):
         services.create_token(owner, name="Script", areas=areas, days=30)
@@ -112,9 +118,12 @@ def test_create_token_refuses_unknown_areas_and_scopes(owner, areas):
 def test_a_token_made_before_areas_opens_every_area_with_its_old_scope(owner):
     token, _secret = services.create_token(owner, name="Script", areas={"journal": "read"}, days=30)
     token.areas = ["*:read_write"]  # as the migration leaves a read and write token
-    assert [token.scope_for(area.key) for area in api_areas.ordered()] == ["read_write"] * len(
-        api_areas.ordered()
-    )
+    own = [area for area in api_areas.ordered() if not area.others]
+    assert [token.scope_for(area.key) for area in own] == ["read_write"] * len(own)
+    assert token.scope_for("circle_shared") is None  # what others share: only when named
+    token.areas = ["*:read_write", "circle_shared:read_write"]  # a hand-edited row: still read only
+    assert token.scope_for("circle_shared") == "read"
+    token.areas = ["*:read_write"]
     assert token.scope_for("an area added later") == "read_write"
     with translation.override("en"):
         assert token.described_areas() == [("Every area", "Read and write")]

@@ -30,7 +30,7 @@ from entraide.circle.scopes import BY_KEY
 from entraide.core.charts import line_chart
 from entraide.core.web.routes import audience
 from entraide.journal import insights
-from entraide.journal.views.insights import PERIODS, _int_choice, _measure
+from entraide.journal.views.insights import PERIODS, choose_measure, int_choice
 from entraide.safety.views.common import is_empty, plan_steps
 
 RECENTLY_ENDED = timedelta(days=30)  # links the person ended stay listed, without a reason
@@ -124,7 +124,7 @@ def _indicators(request: HttpRequest, passed: gate.Pass) -> dict[str, Any]:
     """The person's own indicators' trends (numbers, yes/no, durations), from shared check-ins."""
     measures = projections.indicator_measures(passed)
     context = _trend(request, passed, measures, "", projections.indicator_daily_values)
-    days = _int_choice(request.GET.get("periode"), PERIODS, 30)
+    days = int_choice(request.GET.get("periode"), PERIODS, 30)
     end = timezone.localdate(timezone=_zone(passed.owner))
     choices = projections.choice_counts(passed, end - timedelta(days=days - 1), end)
     return {**context, "choices": choices, "days": days, "periods": PERIODS}
@@ -139,8 +139,8 @@ def _trend(
 ) -> dict[str, Any]:
     if not measures:
         return {"measure": None, "visible_from": passed.visible_from}
-    measure = _measure(measures, request.GET.get("mesure"), default or measures[0].key)
-    days = _int_choice(request.GET.get("periode"), PERIODS, 30)
+    measure = choose_measure(measures, request.GET.get("mesure"), default or measures[0].key)
+    days = int_choice(request.GET.get("periode"), PERIODS, 30)
     end = timezone.localdate(timezone=_zone(passed.owner))
     start = end - timedelta(days=days - 1)
     points = values(passed, [measure], start, end)[measure.key]

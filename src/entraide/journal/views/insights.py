@@ -27,7 +27,9 @@ PERIODS = (7, 30, 90, 365)
 COMPARE_PERIODS = (90, 365, 0)  # 0: everything
 
 
-def _int_choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
+def int_choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
+    """A number from a query string, if it is one of ``allowed`` (else ``default``); also read by
+    the circle's pages of what a person shares."""
     try:
         value = int(raw or "")
     except ValueError:
@@ -35,7 +37,8 @@ def _int_choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
     return value if value in allowed else default
 
 
-def _measure(measures: list[insights.Measure], key: str | None, default: str) -> insights.Measure:
+def choose_measure(measures: list[insights.Measure], key: str | None, default: str) -> insights.Measure:
+    """The measure named in a query string, else ``default``, else the first."""
     by_key = {m.key: m for m in measures}
     return by_key.get(key or "", by_key.get(default, measures[0]))
 
@@ -46,8 +49,8 @@ def _measure(measures: list[insights.Measure], key: str | None, default: str) ->
 def trends(request: HttpRequest) -> HttpResponse:
     user = request.user
     measures = insights.measures_of(user, include_binary=False)
-    measure = _measure(measures, request.GET.get("mesure"), "mood")
-    days = _int_choice(request.GET.get("periode"), PERIODS, 30)
+    measure = choose_measure(measures, request.GET.get("mesure"), "mood")
+    days = int_choice(request.GET.get("periode"), PERIODS, 30)
     end = timezone.localdate()
     start = end - timedelta(days=days - 1)
     points = insights.daily_values(user, [measure], start, end)[measure.key]
@@ -142,10 +145,10 @@ def compare(request: HttpRequest) -> HttpResponse:
     """Self-analysis: two measures, the same day or the next one, in plain words with numbers."""
     user = request.user
     measures = insights.measures_of(user)
-    x = _measure(measures, request.GET.get("x"), "sleep")
-    y = _measure(measures, request.GET.get("y"), "mood")
-    lag = _int_choice(request.GET.get("decalage"), insights.LAGS, 1 if x.key == "sleep" else 0)
-    days = _int_choice(request.GET.get("periode"), COMPARE_PERIODS, 365)
+    x = choose_measure(measures, request.GET.get("x"), "sleep")
+    y = choose_measure(measures, request.GET.get("y"), "mood")
+    lag = int_choice(request.GET.get("decalage"), insights.LAGS, 1 if x.key == "sleep" else 0)
+    days = int_choice(request.GET.get("periode"), COMPARE_PERIODS, 365)
     end = timezone.localdate()
     start = end - timedelta(days=days - 1) if days else date(1900, 1, 1)
     values = insights.daily_values(user, [x, y] if x.key != y.key else [x], start, end)
