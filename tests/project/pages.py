@@ -63,6 +63,7 @@ SAMPLE_KWARGS: dict[str, object] = {
     "space_id": "00000000-0000-4000-8000-000000000071",
     "topic_id": "00000000-0000-4000-8000-000000000072",
     "image_id": "00000000-0000-4000-8000-000000000073",
+    "post_id": "00000000-0000-4000-8000-000000000074",  # the topic's opening post
     "token_id": "00000000-0000-4000-8000-000000000004",  # an API token: revoking is POST only
     # The circle (test_pages creates them): a link of the person walking the pages, and one of
     # their invitations; the sample person (person_id) shares check-ins and safety plan with them.

@@ -293,6 +293,7 @@ def community_samples(author):
     )
     body = "Un *premier* message."
     Post.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["post_id"])),
         topic=topic,
         author=author,
         number=1,

@@ -8,7 +8,8 @@ class CommunityConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Community")
 
     def ready(self) -> None:
-        from entraide.community import personal_data, settings_section
+        from entraide.community import hooks, personal_data, settings_section, tasks  # noqa: F401 — tasks: jobs
 
         personal_data.register()
         settings_section.register()
+        hooks.register()
