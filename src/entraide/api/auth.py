@@ -59,10 +59,12 @@ class AreaNotAllowedError(Exception):
         self.area = area
 
 
-def area_router(area: str, **kwargs: Any) -> Router:
+def area_router(area: str, *, audience: str = "owner", **kwargs: Any) -> Router:
     """A router whose every operation belongs to ``area`` (core.registries.api_areas): a token
     must open that area (to read), with ``read_write`` to change anything. An operation outside
-    such a router has no area and refuses every token."""
+    such a router has no area and refuses every token. ``audience`` is its operations' audience
+    for core.routes: ``owner`` (the token owner's own data) unless the area serves what any
+    member reads (the community: ``login``)."""
     router = Router(**kwargs)
 
     def in_area(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -78,6 +80,7 @@ def area_router(area: str, **kwargs: Any) -> Router:
     router.add_decorator(in_area, mode="view")
     router.add_decorator(idempotency.idempotent)  # after authentication and validation
     router.entraide_area = area  # type: ignore[attr-defined]  # read by the tests and the docs
+    router.entraide_audience = audience  # type: ignore[attr-defined]  # read by api.v1's URLs
     return router
 
 

@@ -32,12 +32,13 @@ from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
 
 DESCRIPTION = """\
-A person's own check-ins, custom indicators and journal entries.
+A person's own check-ins, custom indicators and journal entries, and the community spaces they
+may read (under their pseudonym).
 
 Authenticate with a personal access token, created on the site (My account → API access
 tokens): `Authorization: Bearer ent_…`. A token opens some areas (each operation's tag says
-which: journal, goals, thoughts, questionnaires, safety plan, treatments), each read only or read
-and write; any other area, or a change with a read-only area, gets 403.
+which: journal, goals, thoughts, questionnaires, safety plan, treatments, community), each read
+only or read and write; any other area, or a change with a read-only area, gets 403.
 
 Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 `{"detail": [{"field": "mood", "message": "…"}]}`. The journal's messages follow `Accept-Language`
@@ -45,7 +46,8 @@ Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 """
 
 # Which routes may be reached by whom (core.routes): the schema is public; every operation
-# serves the token owner's own data.
+# serves the token owner's own data ("owner"), except the community's, which serve what any
+# member may read ("login"; its router says so: api.auth.area_router).
 PUBLIC_URL_NAMES = frozenset({"openapi-json", "api-root"})
 
 
@@ -77,11 +79,20 @@ class EntraideAPI(NinjaAPI):
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         patterns = super()._get_urls()
+        # Each operation's URL name (its function's name) → its router's audience.
+        audiences = {
+            self.get_operation_url_name(operation, router=bound.template): getattr(
+                bound.template, "entraide_audience", "owner"
+            )
+            for bound in self._get_bound_routers()
+            for path_view in bound.path_operations.values()
+            for operation in path_view.operations
+        }
         for pattern in patterns:
             if not isinstance(pattern, URLPattern):
                 continue
             pattern.callback.audience = (  # type: ignore[attr-defined]  # core.routes' marker
-                "public" if pattern.name in PUBLIC_URL_NAMES else "owner"
+                "public" if pattern.name in PUBLIC_URL_NAMES else audiences.get(pattern.name or "", "owner")
             )
         return patterns
 
@@ -104,6 +115,7 @@ api.add_router("", "entraide.api.endpoints.goals.router")
 api.add_router("", "entraide.api.endpoints.assessments.router")
 api.add_router("", "entraide.api.endpoints.safety.router")
 api.add_router("", "entraide.api.endpoints.treatments.router")
+api.add_router("", "entraide.api.endpoints.community.router")
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -35,6 +35,9 @@ def test_every_api_route_declares_its_audience():
     }
     assert found.pop("openapi-json") == "public"
     assert found.pop("api-root") == "public"
+    # The community's operations serve what any member reads (login); the others, the owner's own.
+    community = {name for name in found if name.startswith("community_")}
+    assert community and {found.pop(name) for name in community} == {"login"}
     assert found and set(found.values()) == {"owner"}
 
 

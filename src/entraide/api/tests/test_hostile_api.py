@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from entraide.api.tests.test_schemathesis import (  # noqa: F401  # fixtures
     assessments_of,
+    community_of,
     goals_of,
     safety_of,
     thoughts_of,
@@ -195,6 +196,7 @@ def test_no_hostile_value_makes_a_server_error(
     assessments_of,  # noqa: F811
     safety_of,  # noqa: F811
     treatments_of,  # noqa: F811
+    community_of,  # noqa: F811
 ):
     started = time.monotonic()
     ids = {
@@ -214,6 +216,9 @@ def test_no_hostile_value_makes_a_server_error(
         "schedule_id": str(treatments_of["schedules"][1].pk),  # on demand: it can be started
         "dose_at": treatments_of["doses"][1],
         "note_id": str(treatments_of["notes"][0].pk),
+        "space_slug": community_of["space"].slug,
+        "topic_id": str(community_of["topic"].pk),
+        "post_id": str(community_of["post"].pk),
     }
     # A dose is of the daily schedule; a goal's step of that goal.
     dose_ids = ids | {
