@@ -175,23 +175,24 @@ def with_read_numbers(member: Any, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     )
 
 
-def filter_unread_topics_for(member: Any) -> QuerySet[Topic]:
-    """The topics ``member`` has opened (or posted in) that have posts beyond where they stopped,
-    in spaces they still read, except muted ones; most recently active first. The join on the
-    member's own read position uses its unique (member, topic) index."""
+def filter_unread_positions_of(member: Any) -> QuerySet[ReadPosition]:
+    """The member's read positions on topics with posts beyond them (topics they opened or
+    wrote in), in spaces they still read, except muted ones; most recently active first, each
+    with its topic, space and topic author. It starts from the member's own rows (their unique
+    (member, topic) index) and joins each one topic."""
     muted_topics = Subscription.objects.filter(member=member, level=Level.MUTED, topic__isnull=False)
     muted_spaces = Subscription.objects.filter(member=member, level=Level.MUTED, space__isnull=False)
     return (
-        Topic.objects.filter(
-            read_positions__member=member,
-            post_count__gt=F("read_positions__last_read_number"),
-            status=Status.PUBLISHED,
-            space_id__in=visible_spaces(member).values("pk"),
+        ReadPosition.objects.filter(
+            member=member,
+            topic__post_count__gt=F("last_read_number"),
+            topic__status=Status.PUBLISHED,
+            topic__space_id__in=visible_spaces(member).values("pk"),
         )
-        .exclude(pk__in=muted_topics.values("topic_id"))
-        .exclude(space_id__in=muted_spaces.values("space_id"))
-        .annotate(last_read=F("read_positions__last_read_number"))
-        .order_by("-last_post_at", "-id")
+        .exclude(topic_id__in=muted_topics.values("topic_id"))
+        .exclude(topic__space_id__in=muted_spaces.values("space_id"))
+        .select_related("topic__space", "topic__author")
+        .order_by("-topic__last_post_at", "-topic_id")
     )
 
 

@@ -108,9 +108,16 @@ def _page_number(request: HttpRequest) -> str:
     return page if page.isdigit() and len(page) < 7 else "1"
 
 
+_UNCHANGED = "unchanged"
+
+
 def _level(request: HttpRequest) -> str | None:
-    value = request.POST.get("level", "")
-    return value if value in Level.values else None
+    """ "following" or "muted"; empty: neither (the space's choice, or nothing); anything else
+    leaves the choice as it is."""
+    value = request.POST.get("level", _UNCHANGED)
+    if value == "":
+        return None
+    return value if value in Level.values else _UNCHANGED
 
 
 @audience("login")
@@ -120,7 +127,8 @@ def _level(request: HttpRequest) -> str | None:
 def topic_follow(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpResponse:
     """``level``: "following", "muted", or anything else for "as the space says"."""
     _, topic = _writable(request, space_slug, topic_id)
-    services.set_topic_level(request.user, topic, level=_level(request))
+    if (level := _level(request)) != _UNCHANGED:
+        services.set_topic_level(request.user, topic, level=level)
     return redirect(f"{topic_url(topic)}?page={_page_number(request)}#suivi")
 
 
@@ -132,7 +140,8 @@ def space_follow(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = access.get_space_for(request.user, space_slug)
     if not access.can_write(request.user, space):
         raise Http404
-    services.set_space_level(request.user, space, level=_level(request))
+    if (level := _level(request)) != _UNCHANGED:
+        services.set_space_level(request.user, space, level=level)
     return redirect(f"{reverse('community:space', kwargs={'space_slug': space.slug})}#suivi")
 
 
@@ -191,10 +200,11 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
 @require_safe
 def unread(request: HttpRequest) -> HttpResponse:
     """ "Non lus": topics the member opened or wrote in that have new posts since."""
-    topics = access.filter_unread_topics_for(request.user).select_related("space", "author")
-    page = Paginator(topics, PER_PAGE).get_page(request.GET.get("page"))
-    listed = name_authors(list(page.object_list), when="last_post_at")
-    for topic in listed:
-        topic.unread = topic.post_count - topic.last_read
-        topic.url = topic_url(topic, number=topic.last_read + 1, page_always=True)
+    page = Paginator(access.filter_unread_positions_of(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    listed = name_authors([position.topic for position in page.object_list], when="last_post_at")
+    for topic, position in zip(listed, page.object_list, strict=True):
+        topic.unread = topic.post_count - position.last_read_number
+        topic.url = topic_url(topic, number=position.last_read_number + 1, page_always=True)
     return render(request, "community/unread/index.html", {"page_obj": page, "topics": listed})
