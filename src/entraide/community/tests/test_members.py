@@ -276,6 +276,7 @@ def test_member_pages_make_a_fixed_number_of_queries(owner, member, django_asser
 
     services.bookmark_post(member, opening(topic), keep=True)
     services.mark_read_up_to(member, topic, 1)
+    services.add_reply(owner, topic, body="Une ligne dans « Non lus »")
     before = {url: count(url) for url in urls}
     for n in range(8):
         other = make_topic(make_user(f"Auteur{n}"), space, title=f"Sujet {n}")

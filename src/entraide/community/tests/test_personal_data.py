@@ -111,9 +111,9 @@ def test_export_holds_reactions_bookmarks_follows_and_read_positions(owner, stra
     parts = parts_of(owner)
     assert [(r["topic"], r["number"]) for r in parts["community.reactions"]] == [("Sujet suivi", 1)]
     assert [(b["topic"], b["number"]) for b in parts["community.bookmarks"]] == [("Sujet suivi", 1)]
-    assert sorted((f["topic"], f["space"], f["level"]) for f in parts["community.follows"]) == [
-        (None, "Entraide", "muted"),
-        ("Sujet suivi", None, "following"),
+    assert sorted((f["topic"] or "", f["space"] or "", f["level"]) for f in parts["community.follows"]) == [
+        ("", "Entraide", "muted"),
+        ("Sujet suivi", "", "following"),
     ]
     assert [(p["topic"], p["last_read_number"]) for p in parts["community.read_positions"]] == [
         ("Sujet suivi", 1)
