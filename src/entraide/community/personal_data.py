@@ -161,9 +161,9 @@ def export_follows(person: Any) -> ExportedPart:
         ),
         records=[
             {
-                "space": s.space.title if s.space_id else None,
+                "space": s.space.title if s.space is not None else None,
                 "topic_id": str(s.topic_id) if s.topic_id else None,
-                "topic": s.topic.title if s.topic_id else None,
+                "topic": s.topic.title if s.topic is not None else None,
                 "level": s.level,
                 "updated_at": s.updated_at,
             }

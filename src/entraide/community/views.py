@@ -168,8 +168,8 @@ def _topic_page(
     mine: dict[str, Any] = {}
     if member:
         mine = {
-            "supported": Exists(Reaction.objects.filter(post=OuterRef("pk"), member=request.user)),
-            "bookmarked": Exists(Bookmark.objects.filter(post=OuterRef("pk"), member=request.user)),
+            "supported": Exists(Reaction.objects.filter(post=OuterRef("pk"), member_id=request.user.pk)),
+            "bookmarked": Exists(Bookmark.objects.filter(post=OuterRef("pk"), member_id=request.user.pk)),
         }
     posts = access.filter_posts_in(topic).values(
         "id",

@@ -57,7 +57,7 @@ def post_support(
     if support is not None:
         post = services.support_post(request.user, post, support=support)
     if request.htmx:
-        supported = post.reactions.filter(member=request.user).exists()
+        supported = post.reactions.filter(member_id=request.user.pk).exists()
         return render(
             request,
             "community/topic/support.html",
@@ -93,7 +93,7 @@ def post_bookmark(
             {
                 "post": {
                     "number": post.number,
-                    "bookmarked": post.bookmarks.filter(member=request.user).exists(),
+                    "bookmarked": post.bookmarks.filter(member_id=request.user.pk).exists(),
                     "bookmark_url": request.path,
                 }
             },

@@ -106,7 +106,7 @@ class ReplyIn(PostFields):
 
 
 def _author(row: Topic | Post) -> str | None:
-    if row.author_left or row.author_id is None or row.anonymous:
+    if row.author_left or row.author is None or row.anonymous:
         return None
     return str(row.author.pseudonym)
 
