@@ -225,6 +225,9 @@ def _member_context(
         post["support_url"] = support_url.replace(sample, post_id)
         post["bookmark_url"] = bookmark_url.replace(sample, post_id)
         post["mine"] = post["author_id"] == request.user.pk
+        # What each button sends and says, set here rather than by filters in the loop.
+        post["support_next"], post["pressed"] = ("no", "true") if post["supported"] else ("yes", "false")
+        post["keep_next"] = "no" if post["bookmarked"] else "yes"
     read_number = getattr(topic, "read_number", None)  # access.get_topic_in(…, reader=…)
     last_on_page = posts[-1]["number"] if posts else 0
     return {
