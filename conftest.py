@@ -17,7 +17,8 @@ from hypothesis import settings as hypothesis_settings
 
 from entraide.accounts.models import User
 from entraide.accounts.services import create_administrator, record_signup_consents
-from entraide.core import crypto, datadir, instance, jobs
+from entraide.core import datadir, instance, jobs
+from entraide.core.encryption import crypto
 from tests.processes import Server, free_port, kill_group, start_server
 from tests.smtp import SMTPRecorder
 

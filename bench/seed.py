@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from entraide.accounts.models import User
-from entraide.core import crypto
+from entraide.core.encryption import crypto
 from entraide.core.localtime import local_date, occurrence
 from entraide.journal import day_means, services
 from entraide.journal.access import filter_checkins_of

@@ -25,7 +25,7 @@ from django.utils import timezone
 from entraide.accounts.models import User
 from entraide.assessments import engine, services
 from entraide.assessments.access import filter_responses_of
-from entraide.core import crypto
+from entraide.core.encryption import crypto
 from entraide.core.localtime import local_date
 
 YEARS = 3

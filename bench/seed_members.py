@@ -30,7 +30,8 @@ from django.utils.crypto import get_random_string
 from entraide.accounts.middleware import LOGIN_AT
 from entraide.accounts.models import User
 from entraide.accounts.services import record_signup_consents
-from entraide.core import crypto, formtokens
+from entraide.core.encryption import crypto
+from entraide.core.forms import formtokens
 from entraide.core.localtime import local_date
 from entraide.journal import day_means
 from entraide.journal.models import Checkin

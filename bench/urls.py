@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 from entraide.urls import handler400, handler403, handler404, handler500
 from entraide.urls import urlpatterns as product
 

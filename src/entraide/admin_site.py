@@ -134,7 +134,7 @@ def _to_allauth_login(next_url: str) -> HttpResponse:
 
 
 def _declare_role_audience(entry: URLResolver | URLPattern) -> None:
-    """Every admin route is for a role (see entraide.core.routes)."""
+    """Every admin route is for a role (see entraide.core.web.routes)."""
     if isinstance(entry, URLResolver):
         for child in entry.url_patterns:
             _declare_role_audience(child)

@@ -96,31 +96,31 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "entraide.core.middleware.PageGZipMiddleware",
+    "entraide.core.web.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "entraide.core.middleware.InstanceLocaleMiddleware",
+    "entraide.core.web.middleware.InstanceLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "entraide.core.middleware.NormalizedInputMiddleware",  # after CSRF: it has read the form
+    "entraide.core.web.middleware.NormalizedInputMiddleware",  # after CSRF: it has read the form
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "entraide.core.middleware.KeptFormMiddleware",
+    "entraide.core.web.middleware.KeptFormMiddleware",
     "entraide.accounts.middleware.SessionLimitsMiddleware",
     "entraide.accounts.middleware.SecondFactorRequiredMiddleware",
     "entraide.accounts.middleware.ConsentRequiredMiddleware",
     "entraide.accounts.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "entraide.core.middleware.DocumentCSPMiddleware",  # django-csp's, not on redirects
+    "entraide.core.web.middleware.DocumentCSPMiddleware",  # django-csp's, not on redirects
     "django_htmx.middleware.HtmxMiddleware",
-    "entraide.core.middleware.PrivacyHeadersMiddleware",
+    "entraide.core.web.middleware.PrivacyHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "entraide.urls"
-# Django's form renderer, with the label and the simple inputs written in Python (core/form_renderer.py):
+# Django's form renderer, with the label and the simple inputs written in Python (core/forms/form_renderer.py):
 # a declared exception, measured in docs/performance.md.
-FORM_RENDERER = "entraide.core.form_renderer.FastFormRenderer"
+FORM_RENDERER = "entraide.core.forms.form_renderer.FastFormRenderer"
 WSGI_APPLICATION = "entraide.wsgi.application"
 
 TEMPLATES = [
@@ -134,7 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "entraide.core.context_processors.instance_facts",
+                "entraide.core.web.context_processors.instance_facts",
             ],
         },
     },
@@ -276,7 +276,7 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
-# --- Uploads (core/uploads.py): never served as static files, always through an app's view ------
+# --- Uploads (core/content/uploads.py): never served as static files, always through an app's view ------
 MEDIA_ROOT = DATA_DIR / "uploads"
 ENTRAIDE_UPLOAD_MAX_BYTES = envint("ENTRAIDE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 

@@ -22,7 +22,7 @@ from conftest import client_for, enrol_totp, link_people, make_user
 from entraide.assessments.services import mark_response_private, record_response
 from entraide.circle import services as circle_services
 from entraide.circle.views.shared import PAGE_OF_SLUG
-from entraide.core.routes import audience_of
+from entraide.core.web.routes import audience_of
 from entraide.goals.services import create_goal
 from entraide.journal import services as journal_services
 from entraide.journal.services import create_entry, mark_entry_private

@@ -19,7 +19,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from entraide.core import crypto, formtokens, instance
+from entraide.core import instance
+from entraide.core.encryption import crypto
+from entraide.core.forms import formtokens
 from tests.project.hostile import TWICE, as_typed, kinds_for
 from tests.project.test_pages import _clients, html_pages, people_samples, published  # noqa: F401
 

@@ -18,7 +18,7 @@ from entraide.accounts import services as account_services
 from entraide.accounts.models import Invitation, Role
 from entraide.accounts.services import issue_setup_token
 from entraide.core import services
-from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
+from entraide.core.web.routes import PRIVATE_AUDIENCES, audience_of
 from entraide.goals.models import CopingStrategy, Goal, RecoveryAssessment, StrategyUse
 from entraide.journal.models import Checkin, Indicator, JournalEntry
 from entraide.notifications.models import Reminder
@@ -273,7 +273,7 @@ def community_samples(author):
 
     from entraide.community import services as community_services
     from entraide.community.models import Image, Post, Space, Topic
-    from entraide.core import uploads
+    from entraide.core.content import uploads
 
     space = Space.objects.create(
         id=uuid.UUID(str(SAMPLE_KWARGS["space_id"])),

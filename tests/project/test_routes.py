@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from entraide.core.routes import AUDIENCES, THIRD_PARTY_AUDIENCES, audience_of
+from entraide.core.web.routes import AUDIENCES, THIRD_PARTY_AUDIENCES, audience_of
 from tests.project.pages import fill, walk
 
 

@@ -17,7 +17,8 @@ from django.utils.translation import get_language
 
 from entraide.accounts import devices
 from entraide.accounts.models import User
-from entraide.core import crypto, instance, mail
+from entraide.core import instance, mail
+from entraide.core.encryption import crypto
 from entraide.core.models import SignupMode
 
 MFA_SECRET_PREFIX = "e1:"  # noqa: S105 — a format marker, not a secret

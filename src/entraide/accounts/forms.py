@@ -10,7 +10,7 @@ from django.utils.translation import get_language, pgettext, pgettext_lazy
 from entraide.accounts import services
 from entraide.accounts.forms_profile import validate_pseudonym
 from entraide.accounts.models import User
-from entraide.core.forms import GeneralSettingsForm
+from entraide.core.forms.manage import GeneralSettingsForm
 from entraide.core.instance import load_settings
 
 

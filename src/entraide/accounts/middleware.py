@@ -20,8 +20,9 @@ from django.utils.translation import pgettext
 
 from entraide.accounts import devices, roles, services
 from entraide.accounts.models import ConsentKind
-from entraide.core import formstash, instance
-from entraide.core.routes import audience_of
+from entraide.core import instance
+from entraide.core.forms import formstash
+from entraide.core.web.routes import audience_of
 
 # What such a person may open before enrolling: enrolment itself, logging out, help and the
 # pages anyone may read.

@@ -16,7 +16,8 @@ from entraide.accounts import roles
 from entraide.accounts import services as account_services
 from entraide.api import idempotency, services
 from entraide.api.models import PersonalToken, TokenScope
-from entraide.core import instance, ratelimits
+from entraide.core import instance
+from entraide.core.web import ratelimits
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The API takes JSON. Form bodies are refused (415) rather than parsed: Django parses them

@@ -27,7 +27,7 @@ from entraide.api.auth import (
     TokenAuth,
 )
 from entraide.api.endpoints import checkins, entries, indicators, insights
-from entraide.core import text
+from entraide.core.content import text
 from entraide.core.errors import InvalidValuesError
 from entraide.journal.services import IndicatorLimitError
 

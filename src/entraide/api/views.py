@@ -24,8 +24,8 @@ from entraide.api import services
 from entraide.api.access import filter_tokens_of, get_token_of
 from entraide.api.forms import TokenForm
 from entraide.api.models import PersonalToken
-from entraide.core import formstash, formtokens
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 
 PER_PAGE = 25
 V = TypeVar("V", bound=Callable[..., HttpResponse])

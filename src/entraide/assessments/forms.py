@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from entraide.assessments import engine
 from entraide.assessments import values as v
 from entraide.core.errors import ServiceErrorsMixin
-from entraide.core.widgets import AnswerRadios
+from entraide.core.forms.widgets import AnswerRadios
 
 
 def _choices(options: tuple[engine.Option, ...], language: str) -> list[tuple[str, str]]:

@@ -319,7 +319,7 @@ def adherence(pass_: Pass, today: date) -> list[dict[str, Any]]:
 
 def entry_fields(entry: JournalEntry) -> dict[str, Any]:
     """What a supporter reads of one shared journal entry."""
-    from entraide.core.markdown import render_entry
+    from entraide.core.content.markdown import render_entry
 
     payload = entry.payload
     return {

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext_lazy
 
 from entraide.community.models import Visibility
-from entraide.core import uploads
+from entraide.core.content import uploads
 from entraide.core.errors import InvalidValuesError
 
 

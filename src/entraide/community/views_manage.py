@@ -19,8 +19,8 @@ from entraide.community import services
 from entraide.community.forms import MemberForm, SpaceForm
 from entraide.community.models import Space, Visibility
 from entraide.community.permissions import check_manage_spaces_permission
-from entraide.core import formtokens
-from entraide.core.routes import audience
+from entraide.core.forms import formtokens
+from entraide.core.web.routes import audience
 
 
 @audience("role")

@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Model
 
-from entraide.core import crypto
+from entraide.core.encryption import crypto
 
 
 class Ciphertext(bytes):

@@ -20,7 +20,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from entraide.core import crypto, datadir, mail
+from entraide.core import datadir, mail
+from entraide.core.encryption import crypto
 from entraide.core.models import DataKey
 from entraide.core.registries import erasures, exports
 

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from entraide.core import crypto, instance, keyring
+from entraide.core import instance
+from entraide.core.encryption import crypto, keyring
 from entraide.core.models import DataKey, InstanceSettings, LegalDocument
 from entraide.core.registries import SectionForm
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import pgettext_lazy
 
-from entraide.core.forms import GeneralSettingsForm, crisis_numbers_form
+from entraide.core.forms.manage import GeneralSettingsForm, crisis_numbers_form
 from entraide.core.registries import SettingsSection, register_settings_section
 
 register_settings_section(

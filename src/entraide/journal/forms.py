@@ -14,7 +14,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from entraide.core import dates
 from entraide.core.errors import InvalidValuesError, ServiceErrorsMixin
-from entraide.core.widgets import ChipsWidget, InlineRadios, ScaleWidget
+from entraide.core.forms.widgets import ChipsWidget, InlineRadios, ScaleWidget
 from entraide.journal import values as v
 from entraide.journal.models import Indicator, IndicatorKind
 

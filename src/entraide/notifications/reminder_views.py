@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 from entraide.notifications import reminders
 from entraide.notifications.models import Reminder
 

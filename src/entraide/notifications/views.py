@@ -20,8 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entraide.accounts.models import User
-from entraide.core.htmx import HtmxHttpRequest
-from entraide.core.routes import audience
+from entraide.core.web.htmx import HtmxHttpRequest
+from entraide.core.web.routes import audience
 from entraide.notifications import services
 from entraide.notifications.access import filter_notifications_of
 from entraide.notifications.forms import PreferencesForm

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.core import formstash, formtokens, private_records
+from entraide.core import private_records
 from entraide.core.charts import line_chart, number
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.journal.services import journal_settings_of
 from entraide.thoughts import services
 from entraide.thoughts import values as v

@@ -17,7 +17,7 @@ from entraide.accounts.forms import SignupExtraForm
 from entraide.accounts.middleware import CONSENT_SESSION_KEY
 from entraide.accounts.models import ConsentKind
 from entraide.core import instance
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 
 class ConsentForm(forms.Form):

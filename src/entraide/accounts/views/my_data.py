@@ -19,7 +19,7 @@ from entraide.accounts import profile as services
 from entraide.accounts.forms_profile import DeleteAccountForm
 from entraide.accounts.models import User
 from entraide.core import instance
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 

@@ -21,7 +21,7 @@ from entraide.accounts.forms_people import InvitationForm, PeopleSearchForm, Rol
 from entraide.accounts.invitations import Status
 from entraide.accounts.models import Invitation, Role, RoleGrant, User
 from entraide.core import instance
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 PER_PAGE = 50
 

@@ -16,7 +16,7 @@ from entraide.accounts import profile as services
 from entraide.accounts.forms_profile import ProfileForm
 from entraide.accounts.models import User
 from entraide.core import instance
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:

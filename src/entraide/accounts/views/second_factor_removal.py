@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from entraide.accounts import second_factor_removal as removals
 from entraide.accounts.models import Role, SecondFactorRemoval, User
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 

@@ -15,7 +15,7 @@ from entraide.accounts import services
 from entraide.accounts.forms import SetupForm
 from entraide.core import instance
 from entraide.core.models import SignupMode
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 
 @audience("public")

@@ -20,7 +20,7 @@ from entraide.api.schemas import (
     Day,
     Input,
 )
-from entraide.core.markdown import render_entry
+from entraide.core.content.markdown import render_entry
 from entraide.journal import services
 from entraide.journal import values as v
 from entraide.journal.access import filter_entries_of, get_entry_of

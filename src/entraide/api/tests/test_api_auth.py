@@ -16,7 +16,7 @@ from entraide.api.auth import in_owner_zone
 from entraide.api.models import PersonalToken
 from entraide.api.tests.conftest import api_client, json_post
 from entraide.api.v1 import api
-from entraide.core.routes import audience_of
+from entraide.core.web.routes import audience_of
 from entraide.journal import values
 
 pytestmark = pytest.mark.django_db
@@ -280,7 +280,7 @@ def test_requests_are_limited_per_token_with_retry_after(owner, make_token, monk
     from entraide.api import auth
 
     settings.RATE_LIMITS = True
-    from entraide.core import ratelimits
+    from entraide.core.web import ratelimits
 
     monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=3, per=60))
     first, second = api_client(make_token(owner)), api_client(make_token(owner))
@@ -296,7 +296,7 @@ def test_requests_are_limited_per_address_before_the_token_is_read(owner, make_t
     from entraide.api import auth
 
     settings.RATE_LIMITS = True
-    from entraide.core import ratelimits
+    from entraide.core.web import ratelimits
 
     monkeypatch.setattr(auth, "PER_ADDRESS", ratelimits.Limit("api-address-test", limit=2, per=60))
     clients = [api_client(make_token(owner)), api_client(make_token(owner)), api_client("ent_" + "x" * 43)]
@@ -306,7 +306,7 @@ def test_requests_are_limited_per_address_before_the_token_is_read(owner, make_t
 
 def test_rate_limits_are_off_for_the_benchmark(owner, make_token, monkeypatch, settings):
     from entraide.api import auth
-    from entraide.core import ratelimits
+    from entraide.core.web import ratelimits
 
     settings.RATE_LIMITS = False  # what bench/settings.py sets
     monkeypatch.setattr(auth, "PER_TOKEN", ratelimits.Limit("api-token-test", limit=1, per=60))

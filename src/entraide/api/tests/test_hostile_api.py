@@ -31,7 +31,8 @@ from entraide.api.tests.test_schemathesis import (  # noqa: F401  # fixtures
     treatments_of,
 )
 from entraide.api.v1 import api
-from entraide.core import crypto, instance
+from entraide.core import instance
+from entraide.core.encryption import crypto
 from tests.project.hostile import MEGABYTE
 
 pytestmark = [pytest.mark.hostile, pytest.mark.django_db, pytest.mark.timeout(600)]

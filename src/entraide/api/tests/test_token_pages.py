@@ -16,7 +16,7 @@ from conftest import PASSWORD, client_for
 from entraide.api import services
 from entraide.api.models import PersonalToken
 from entraide.api.tests.conftest import api_client
-from entraide.core import formtokens
+from entraide.core.forms import formtokens
 from entraide.core.registries import api_areas
 
 pytestmark = pytest.mark.django_db

@@ -29,8 +29,9 @@ from entraide.assessments.access import (
 )
 from entraide.assessments.forms import QuestionnaireForm, ScheduleForm
 from entraide.assessments.models import QuestionnaireResponse
-from entraide.core import formstash, formtokens, private_records
-from entraide.core.routes import audience
+from entraide.core import private_records
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 
 PER_PAGE = 12  # about six months of fortnightly answers; the chart table has the whole period
 PERIODS = {"365": 365, "730": 730, "tout": None}  # ?periode=; a year by default

@@ -13,7 +13,7 @@ from entraide.circle import services
 from entraide.circle.models import Grant, Link
 from entraide.core import instance
 from entraide.core import services as core_services
-from entraide.core.formtokens import new_token
+from entraide.core.forms.formtokens import new_token
 from entraide.journal.services import record_checkin
 from entraide.safety.services import save_safety_plan
 

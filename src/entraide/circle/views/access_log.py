@@ -18,7 +18,7 @@ from entraide.accounts.models import User
 from entraide.circle import access
 from entraide.circle.models import Channel
 from entraide.circle.scopes import BY_KEY, SCOPES
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 PER_PAGE = 50
 

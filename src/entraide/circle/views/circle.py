@@ -23,8 +23,8 @@ from entraide.circle import access, services
 from entraide.circle.forms import InviteForm, SharingForm, sharing_scopes
 from entraide.circle.models import GrantChange, Link
 from entraide.circle.scopes import BY_KEY, DEFAULT_GRANT_DAYS, PRESETS
-from entraide.core import formstash, formtokens
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 
 SHOWN_CODE_KEY = "_entraide_circle_code"  # the code just made, shown once on the next page
 PAUSE_ACTIONS = (GrantChange.Action.PAUSED, GrantChange.Action.RESUMED)

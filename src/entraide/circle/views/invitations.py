@@ -15,7 +15,7 @@ from entraide.circle import services
 from entraide.circle.forms import CodeForm
 from entraide.circle.hooks import INVITATION_SESSION_KEY, held_invitation
 from entraide.circle.services import invitations_without_account_allowed
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 
 def _keep(request: HttpRequest, invitation: object) -> None:

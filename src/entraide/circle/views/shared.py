@@ -28,7 +28,7 @@ from entraide.circle.access import filter_links_supported_by, get_link_of
 from entraide.circle.models import Channel
 from entraide.circle.scopes import BY_KEY
 from entraide.core.charts import line_chart
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 from entraide.journal import insights
 from entraide.journal.views.insights import PERIODS, _int_choice, _measure
 from entraide.safety.views.common import is_empty, plan_steps

@@ -14,7 +14,8 @@ from conftest import client_for
 from entraide.community import services
 from entraide.community.models import Image, Post, Space, Topic
 from entraide.community.tests.factories import make_space, make_topic, png_file
-from entraide.core import instance, personal_data, uploads
+from entraide.core import instance, personal_data
+from entraide.core.content import uploads
 
 pytestmark = pytest.mark.django_db
 

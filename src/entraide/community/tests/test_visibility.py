@@ -12,7 +12,7 @@ from conftest import make_user
 from entraide.community import services
 from entraide.community.models import Image, Visibility
 from entraide.community.tests.factories import make_space, make_topic, png_file
-from entraide.core import uploads
+from entraide.core.content import uploads
 from tests.project.test_pages import html_pages
 
 SENTINEL = "SENTINELLE-7f3a"

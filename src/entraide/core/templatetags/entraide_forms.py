@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from entraide.core import formtokens
+from entraide.core.forms import formtokens
 
 register = template.Library()
 

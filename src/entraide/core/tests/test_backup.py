@@ -30,7 +30,7 @@ from psycopg import sql
 
 from conftest import IN_CI
 from entraide.core import backup, datadir
-from entraide.core.keyring import KeyRing
+from entraide.core.encryption.keyring import KeyRing
 from tests.processes import run_entraide
 
 pytestmark = pytest.mark.timeout(120)
@@ -180,7 +180,8 @@ def target(tmp_path: Path, databases: Any, postgres_tools: None) -> Instance:
 SEED = """
 import base64, json
 from django.contrib.auth import get_user_model
-from entraide.core import crypto, services
+from entraide.core import services
+from entraide.core.encryption import crypto
 from entraide.core.models import InstanceSettings
 
 User = get_user_model()
@@ -209,7 +210,7 @@ print(json.dumps({p.pseudonym: str(p.pk) for p in people}))
 SNAPSHOT = """
 import base64, json
 from django.contrib.auth import get_user_model
-from entraide.core import crypto
+from entraide.core.encryption import crypto
 from entraide.core.models import DataKey, InstanceSettings, LegalDocument
 
 def opened(owner, blob):
@@ -587,7 +588,7 @@ def test_damaged_archive_is_refused_before_anything_is_written(tmp_path):
         "database": {"vendor": "sqlite", "member": member},
         "members": {},
     }
-    backup._write_archive(archive, [(member, database)], manifest)
+    backup.archive.write_archive(archive, [(member, database)], manifest)
     backup.unpack_archive(archive, tmp_path / "good")  # intact: accepted
 
     members = archive_members(archive)
@@ -619,4 +620,4 @@ def test_copy_rows_reads_pg_restore_output():
         "owner_id": None,
     }
     assert rows[1]["key_id"] == "ab\tcd"
-    assert backup._bytea(rows[0]["wrapped"]) == b"\x01\x02\xff"
+    assert backup.databases._bytea(rows[0]["wrapped"]) == b"\x01\x02\xff"

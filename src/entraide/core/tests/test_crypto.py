@@ -14,7 +14,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from conftest import make_user
-from entraide.core import crypto, keyring, personal_data, services
+from entraide.core import personal_data, services
+from entraide.core.encryption import crypto, keyring
 from entraide.core.models import DataKey
 from tests.testapp.models import InstanceSecret, Note
 

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from entraide.core.form_renderer import FAST, FastFormRenderer
+from entraide.core.forms.form_renderer import FAST, FastFormRenderer
 
 DJANGO, FAST_RENDERER = DjangoTemplates(), FastFormRenderer()
 

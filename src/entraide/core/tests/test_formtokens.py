@@ -13,8 +13,8 @@ from django.db import IntegrityError, connection
 from django.test import RequestFactory
 from django.utils.translation import pgettext
 
-from entraide.core import formtokens
 from entraide.core.errors import InvalidValuesError
+from entraide.core.forms import formtokens
 from entraide.core.models import FormSubmission
 
 SAVED = "Saved."

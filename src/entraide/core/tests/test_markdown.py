@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from entraide.core.markdown import ALLOWED_TAGS, plain_start, render_entry
+from entraide.core.content.markdown import ALLOWED_TAGS, plain_start, render_entry
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -166,7 +166,7 @@ def test_render_entry_never_outputs_anything_unsafe(text):
 
 
 def test_render_post_shows_only_images_the_caller_accepts():
-    from entraide.core.markdown import render_post
+    from entraide.core.content.markdown import render_post
 
     own = "/communaute/images/00000000-0000-4000-8000-000000000001/"
     html = render_post(
@@ -178,7 +178,7 @@ def test_render_post_shows_only_images_the_caller_accepts():
 
 
 def test_render_post_neutralises_html_and_script_links():
-    from entraide.core.markdown import render_post
+    from entraide.core.content.markdown import render_post
 
     html = render_post(
         "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) [ok](/communaute/)",

@@ -13,7 +13,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from entraide.core import crypto, personal_data
+from entraide.core import personal_data
+from entraide.core.encryption import crypto
 from entraide.core.models import DataKey
 from entraide.core.registries import erasures, exports
 from tests.testapp.models import Note

@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from entraide.core import ratelimits
+from entraide.core.web import ratelimits
 
 pytestmark = pytest.mark.django_db
 

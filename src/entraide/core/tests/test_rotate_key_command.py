@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from entraide.core import crypto, keyring
+from entraide.core.encryption import crypto, keyring
 from entraide.core.models import DataKey
 
 

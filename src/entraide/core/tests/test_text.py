@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import QueryDict
 
-from entraide.core import text
+from entraide.core.content import text
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import struct
 import pytest
 from PIL import Image
 
-from entraide.core import uploads
+from entraide.core.content import uploads
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from entraide.core.widgets import AnswerRadios, ChipsWidget, InlineRadios, ScaleWidget
+from entraide.core.forms.widgets import AnswerRadios, ChipsWidget, InlineRadios, ScaleWidget
 
 CHOICES = [("a&b", '<b>"gras"</b>'), ("c", mark_safe("<i>sûr</i>")), ("", "Pas noté"), ("7", "7")]
 

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, pgettext
 from django.views.decorators.csrf import requires_csrf_token
 
 from entraide.core import instance
-from entraide.core.context_processors import layout_links
+from entraide.core.web.context_processors import layout_links
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from entraide.core import jobs
 from entraide.core.models import OutgoingMail, WorkerHeartbeat
-from entraide.core.permissions import check_administer_instance_permission
-from entraide.core.routes import audience
+from entraide.core.web.permissions import check_administer_instance_permission
+from entraide.core.web.routes import audience
 
 FAILED_SHOWN = 50
 

@@ -11,11 +11,11 @@ from django.utils.translation import get_language, pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entraide.core import instance, legal, services
-from entraide.core.forms import legal_document_form
+from entraide.core.forms.manage import legal_document_form
 from entraide.core.models import LegalKind
-from entraide.core.permissions import check_administer_instance_permission
 from entraide.core.registries import settings_sections
-from entraide.core.routes import audience
+from entraide.core.web.permissions import check_administer_instance_permission
+from entraide.core.web.routes import audience
 
 
 def _settings_page(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 import entraide
 from entraide.core import instance, jobs, legal
 from entraide.core.models import LegalDocument
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 
 @audience("public")

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens
-from entraide.core.htmx import HtmxHttpRequest
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.htmx import HtmxHttpRequest
+from entraide.core.web.routes import audience
 from entraide.goals import services
 from entraide.goals.access import filter_goals_of, find_step, get_goal_of
 from entraide.goals.forms import GoalForm, StepForm

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import dates, formstash, formtokens
-from entraide.core.routes import audience
+from entraide.core import dates
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_assessments_of, get_assessment_of

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens
 from entraide.core.charts import number
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.goals import services
 from entraide.goals import values as v
 from entraide.goals.access import filter_uses_of, get_strategy_of, get_use_of

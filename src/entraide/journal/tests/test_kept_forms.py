@@ -14,8 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import PASSWORD, client_for
-from entraide.core import formstash, ratelimits
+from entraide.core.forms import formstash
 from entraide.core.models import StashedForm
+from entraide.core.web import ratelimits
 from entraide.journal.models import Checkin
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.core import dates, formstash, formtokens, private_records
-from entraide.core.routes import audience
+from entraide.core import dates, private_records
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.journal import display, services
 from entraide.journal.access import filter_checkins_of, get_checkin_of
 from entraide.journal.forms import CheckinForm

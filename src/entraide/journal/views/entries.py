@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.core import formstash, formtokens, private_records
-from entraide.core.markdown import plain_start, render_entry
-from entraide.core.routes import audience
+from entraide.core import private_records
+from entraide.core.content.markdown import plain_start, render_entry
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_entries_of, get_entry_of
 from entraide.journal.forms_entries import EntryForm

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens
-from entraide.core.htmx import HtmxHttpRequest
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.htmx import HtmxHttpRequest
+from entraide.core.web.routes import audience
 from entraide.journal import services
 from entraide.journal.access import filter_indicators_of, get_indicator_of
 from entraide.journal.forms_indicators import IndicatorForm

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from entraide.core import dates
 from entraide.core.charts import line_chart, number
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 from entraide.journal import insights
 from entraide.journal import values as v
 from entraide.journal.access import filter_checkins_of, filter_entries_of

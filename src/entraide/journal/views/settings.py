@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
-from entraide.core import formstash, formtokens
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.journal import services
 from entraide.journal.forms import JournalSettingsForm
 

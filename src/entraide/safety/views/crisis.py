@@ -16,8 +16,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.core.registries import crisis_actions, crisis_notices
-from entraide.core.routes import audience
 from entraide.core.signals import crisis_signalled
+from entraide.core.web.routes import audience
 from entraide.safety import services
 from entraide.safety.access import filter_moments_of, find_plan_of, get_moment_of
 from entraide.safety.views.common import is_empty, plan_steps

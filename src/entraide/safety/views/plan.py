@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens
-from entraide.core.routes import audience
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.safety import services
 from entraide.safety.access import filter_moments_of, find_plan_of
 from entraide.safety.forms import PlanForm

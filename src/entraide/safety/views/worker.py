@@ -14,7 +14,7 @@ from pathlib import Path
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 
 SCRIPT = Path(__file__).resolve().parent.parent / "static" / "safety" / "sw.js"
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from entraide.core.charts import line_chart
 from entraide.core.errors import InvalidValuesError
 from entraide.core.localtime import occurrence
-from entraide.core.routes import audience
+from entraide.core.web.routes import audience
 from entraide.treatments import services
 from entraide.treatments import values as v
 from entraide.treatments.access import filter_records_of, get_schedule_of

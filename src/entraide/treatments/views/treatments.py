@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from entraide.core import formstash, formtokens, jobs
-from entraide.core.routes import audience
+from entraide.core import jobs
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 from entraide.treatments import services
 from entraide.treatments.access import (
     filter_notes_of,

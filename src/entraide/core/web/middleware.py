@@ -13,7 +13,9 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
-from entraide.core import formstash, instance, text
+from entraide.core import instance
+from entraide.core.content import text
+from entraide.core.forms import formstash
 
 
 def _accepted_language(request: HttpRequest) -> str | None:

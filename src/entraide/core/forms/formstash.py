@@ -33,9 +33,11 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from entraide.core import crypto, formtokens, ratelimits
+from entraide.core.encryption import crypto
+from entraide.core.forms import formtokens
 from entraide.core.models import StashedForm
-from entraide.core.routes import audience_of
+from entraide.core.web import ratelimits
+from entraide.core.web.routes import audience_of
 
 COOKIE = "entraide_kept_form"
 KEEP_FOR = timedelta(minutes=30)

@@ -21,7 +21,7 @@ from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from entraide.core.keyring import KeyRing, KeyRingError, load_keyring
+from entraide.core.encryption.keyring import KeyRing, KeyRingError, load_keyring
 
 OwnerId = uuid.UUID | None  # None: the instance data key
 FORMAT_VERSION = 1

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from entraide.core import instance
-from entraide.core.routes import PRIVATE_AUDIENCES, audience_of
+from entraide.core.web.routes import PRIVATE_AUDIENCES, audience_of
 
 # The layout's links, reversed once per process: URL patterns never change at run time, and
 # reversing a dozen names on every page cost about a millisecond.
