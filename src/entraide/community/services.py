@@ -32,9 +32,10 @@ from entraide.community.models import (
     Topic,
     Visibility,
 )
-from entraide.core import instance, jobs, uploads
+from entraide.core import instance, jobs
+from entraide.core.content import uploads
+from entraide.core.content.markdown import render_post
 from entraide.core.errors import InvalidValuesError
-from entraide.core.markdown import render_post
 
 TITLE_MAX = 150
 BODY_MAX = 20000

@@ -24,9 +24,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from entraide.community import access, services
 from entraide.community.forms import ReplyForm, TopicForm
 from entraide.community.models import Bookmark, Reaction, Space, Topic
-from entraide.core import formstash, formtokens, uploads
-from entraide.core.markdown import render_post
-from entraide.core.routes import audience
+from entraide.core.content import uploads
+from entraide.core.content.markdown import render_post
+from entraide.core.forms import formstash, formtokens
+from entraide.core.web.routes import audience
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = services.POSTS_PER_PAGE

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 from entraide.community import access, services
 from entraide.community.models import Level, Post, Space, Topic
 from entraide.community.views import members_only_to_login, name_authors, topic_url
-from entraide.core.htmx import HtmxHttpRequest
-from entraide.core.routes import audience
+from entraide.core.web.htmx import HtmxHttpRequest
+from entraide.core.web.routes import audience
 
 PER_PAGE = 30
 
