@@ -449,6 +449,14 @@ SCENARIOS: list[Scenario] = [
         dynamic_headers=logged_in_headers,
         prepare=seed_community,
     ),
+    # The bench person's "Non lus": 400 topics with new posts (bench/seed_community.py), 30 a page.
+    Scenario(
+        "community unread list (16 connections)",
+        "/communaute/non-lus/",
+        connections=16,
+        dynamic_headers=logged_in_headers,
+        prepare=seed_community,
+    ),
     # A reply per request, to another topic than the one measured above.
     Scenario(
         "community reply POST",

@@ -32,7 +32,7 @@ from bench.scenarios import COMMUNITY_SPACE_SLUG as SPACE_SLUG
 from bench.scenarios import community_topic_id as topic_id
 from entraide.accounts.models import User
 from entraide.accounts.pseudonyms import canonical
-from entraide.community.models import Post, Space, Topic
+from entraide.community.models import Post, ReadPosition, Space, Topic
 from entraide.community.services import render_body
 
 MEMBERS = 2_000
@@ -173,10 +173,25 @@ def restore_cache() -> None:
             cursor.execute("DETACH DATABASE seed")
 
 
+READ_TOPICS_PER_SPACE = 40  # topics the bench person opened in each space: half have new posts
+
+
+def read_positions(email: str) -> None:
+    """The bench person's read positions (not cached: their id differs from run to run): topics
+    1–40 of each space opened, the even ones two posts short of their end (the "Non lus" list:
+    400 topics, 30 a page), the odd ones read to the end."""
+    person = User.objects.get(email=email)
+    rows = []
+    for s in range(SPACES):
+        for n in range(1, READ_TOPICS_PER_SPACE + 1):
+            last = _posts_in(n) - (2 if n % 2 == 0 else 0)
+            rows.append(ReadPosition(member=person, topic_id=topic_id(s, n), last_read_number=last))
+    ReadPosition.objects.bulk_create(rows, batch_size=BATCH)
+
+
 def main(email: str) -> None:
-    """Seed the community unless done; prints one line for the harness (``email`` is unused: the
-    bench person reads every space as any member does)."""
-    del email
+    """Seed the community unless done, and the bench person's read positions; prints one line
+    for the harness (the bench person reads every space as any member does)."""
     if Space.objects.filter(slug=SPACE_SLUG.format(1)).exists():
         print("seed: community already seeded")
         return
@@ -192,6 +207,7 @@ def main(email: str) -> None:
         if sqlite:
             save_cache()
             how += f", cached as {cache_path().name}"
+    read_positions(email)
     print(
         f"seed: {MEMBERS} members, {SPACES} spaces, {Topic.objects.count()} topics, "
         f"{Post.objects.count()} posts ({how}, {time.monotonic() - started:.1f} s)"

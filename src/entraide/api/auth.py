@@ -61,7 +61,7 @@ class AreaNotAllowedError(Exception):
 
 
 AUDIENCE = "entraide_audience"  # on each operation's run, read by api.v1 for core.routes
-AUDIENCES = frozenset({"owner", "gate"})
+AUDIENCES = frozenset({"owner", "gate", "login"})
 
 
 def area_router(area: str, *, audience: str = "owner", **kwargs: Any) -> Router:
@@ -70,9 +70,12 @@ def area_router(area: str, *, audience: str = "owner", **kwargs: Any) -> Router:
     such a router has no area and refuses every token.
 
     ``audience`` (core.routes) is the router's, not a URL pattern's: ``owner`` serves the token
-    owner's own data; ``gate`` another person's, each operation passing ``circle.gate``."""
+    owner's own data; ``gate`` another person's, each operation passing ``circle.gate``;
+    ``login`` what any member may read (the community)."""
     if audience not in AUDIENCES:
-        raise ValueError(f"an API router serves its owner or passes the gate, not {audience!r}")
+        raise ValueError(
+            f"an API router serves its owner, passes the gate or serves members, not {audience!r}"
+        )
     router = Router(**kwargs)
 
     def in_area(run: Callable[..., Any]) -> Callable[..., Any]:

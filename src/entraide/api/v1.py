@@ -36,15 +36,16 @@ from entraide.journal.services import IndicatorLimitError
 
 DESCRIPTION = """\
 A person's own check-ins, custom indicators and journal entries; their circle (invitations,
-links, what they share, the pause, who saw what); and what others share with them.
+links, what they share, the pause, who saw what); what others share with them; and the community
+spaces they may read (under their pseudonym).
 
 Authenticate with a personal access token, created on the site (My account → API access
 tokens): `Authorization: Bearer ent_…`. A token opens some areas (each operation's tag says
-which: journal, goals, thoughts, questionnaires, safety plan, treatments, circle), each read only
-or read and write; any other area, or a change with a read-only area, gets 403. What others share
-with the token's owner (`/circle/people/…`, tag "shared with me") opens only with a token that names
-that area, read only: each read passes the person's consent gate, shows in their "who saw what", and
-is a 404 as soon as they stop sharing.
+which: journal, goals, thoughts, questionnaires, safety plan, treatments, circle, community), each
+read only or read and write; any other area, or a change with a read-only area, gets 403. What
+others share with the token's owner (`/circle/people/…`, tag "shared with me") opens only with a
+token that names that area, read only: each read passes the person's consent gate, shows in their
+"who saw what", and is a 404 as soon as they stop sharing.
 
 Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 `{"detail": [{"field": "mood", "message": "…"}]}`. The journal's messages follow `Accept-Language`
@@ -52,7 +53,8 @@ Errors are JSON: `{"detail": "…"}`, or for invalid values (422)
 """
 
 # Which routes may be reached by whom (core.routes): the schema is public; every operation has
-# its router's audience (owner, or gate for what others share with the token's owner).
+# its router's audience (owner; gate for what others share with the token's owner; login for the
+# community, which serves what any member may read).
 PUBLIC_URL_NAMES = frozenset({"openapi-json", "api-root"})
 
 
@@ -126,6 +128,7 @@ api.add_router("", "entraide.api.endpoints.safety.router")
 api.add_router("", "entraide.api.endpoints.treatments.router")
 api.add_router("", "entraide.api.endpoints.circle.router")  # the person's circle (owner)
 api.add_router("", "entraide.api.endpoints.circle_shared.router")  # what others share (gate)
+api.add_router("", "entraide.api.endpoints.community.router")
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

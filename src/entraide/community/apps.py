@@ -8,9 +8,17 @@ class CommunityConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Community")
 
     def ready(self) -> None:
-        from entraide.community import notification_kinds, personal_data, reportables, settings_section
+        from entraide.community import (  # noqa: F401 — tasks: jobs
+            hooks,
+            notification_kinds,
+            personal_data,
+            reportables,
+            settings_section,
+            tasks,
+        )
 
         personal_data.register()
         settings_section.register()
         reportables.register()
         notification_kinds.register()
+        hooks.register()

@@ -124,12 +124,20 @@ class SpaceForm(ServiceErrorsMixin, forms.Form):
     position = forms.IntegerField(
         label=pgettext_lazy("space form", "Position in the list"), min_value=0, max_value=1000, initial=100
     )
+    mentions_enabled = forms.BooleanField(
+        label=pgettext_lazy("space form", "Members may mention one another with @pseudonym"),
+        required=False,
+        initial=True,
+        help_text=pgettext_lazy(
+            "space form",
+            "Untick it for a space where nobody should be pulled in, such as a space for hard moments.",
+        ),
+    )
+
+    FIELDS = ("title", "slug", "description", "charter", "visibility", "position", "mentions_enabled")
 
     def values(self) -> dict[str, Any]:
-        return {
-            k: self.cleaned_data[k]
-            for k in ("title", "slug", "description", "charter", "visibility", "position")
-        }
+        return {k: self.cleaned_data[k] for k in self.FIELDS}
 
 
 class MemberForm(forms.Form):

@@ -49,6 +49,9 @@ class Space(models.Model):
     last_post_at = models.DateTimeField(null=True, blank=True)
     # Slow mode set by the moderators: a member waits this long between two posts in the space.
     slow_mode_seconds = models.PositiveIntegerField(default=0)
+    # "@pseudo" tells the person named. A space may turn it off: a crisis space should not pull
+    # people in (docs/community.md, "Mentions").
+    mentions_enabled = models.BooleanField(default=True)
 
     class Meta:
         ordering = ("position", "title")
@@ -126,6 +129,8 @@ class Post(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     # Why the moderators changed this post, shown under it ("" when they did not).
     moderation_note = models.CharField(max_length=500, blank=True)
+    # How many members said "je te soutiens": kept by services.support_post, never counted on a page.
+    support_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = (models.Index(fields=("topic", "number"), name="post_order"),)
@@ -157,6 +162,110 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class Reaction(models.Model):
+    """One member's "je te soutiens" on a post: the only reaction there is (no dislike). The
+    post's ``support_count`` follows every change (services.support_post)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_reactions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("post", "member"), name="one_reaction_per_post"),)
+        indexes = (models.Index(fields=("member", "-created_at"), name="reaction_of_member"),)
+
+    def __str__(self) -> str:
+        return f"{self.member_id} supports {self.post_id}"
+
+
+class Bookmark(models.Model):
+    """A post a member keeps to read again ("Mes favoris")."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_bookmarks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("member", "post"), name="one_bookmark_per_post"),)
+        indexes = (models.Index(fields=("member", "-created_at"), name="bookmark_list"),)
+
+    def __str__(self) -> str:
+        return f"{self.member_id} keeps {self.post_id}"
+
+
+class Level(models.TextChoices):
+    FOLLOWING = "following", pgettext_lazy("follow level", "Following")
+    MUTED = "muted", pgettext_lazy("follow level", "Muted")
+
+
+class Subscription(models.Model):
+    """A member follows or mutes one topic or one space (exactly one of the two). A topic's row
+    wins over its space's; without a row, a member is told only of replies to them and mentions.
+    Posting in a topic follows it, unless the member muted it."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_subscriptions"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(topic__isnull=True, space__isnull=False)
+                | models.Q(topic__isnull=False, space__isnull=True),
+                name="subscription_topic_or_space",
+            ),
+            models.UniqueConstraint(
+                fields=("member", "topic"),
+                condition=models.Q(topic__isnull=False),
+                name="one_topic_subscription",
+            ),
+            models.UniqueConstraint(
+                fields=("member", "space"),
+                condition=models.Q(space__isnull=False),
+                name="one_space_subscription",
+            ),
+        )
+        # Who follows this topic or space, when a post is announced.
+        indexes = (
+            models.Index(fields=("topic", "level"), name="subscription_topic_level"),
+            models.Index(fields=("space", "level"), name="subscription_space_level"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.level} {self.topic_id or self.space_id}"
+
+
+class ReadPosition(models.Model):
+    """How far a member has read a topic: the highest post number seen. Only ever moves forward,
+    by a POST (services.mark_read_up_to); the topic opens at the next one, and the topic is
+    unread while its ``post_count`` is beyond it."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_read_positions"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="read_positions")
+    last_read_number = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("member", "topic"), name="one_read_position"),)
+
+    def __str__(self) -> str:
+        return f"{self.member_id} read {self.topic_id} to {self.last_read_number}"
 
 
 # --- Moderation: flags, the queue, actions, trust --------------------------------------------------

@@ -1,5 +1,6 @@
-"""A member's posts (anonymous ones included), topics, images and closed-group memberships in
-their export; on erasure, their posts are emptied (or deleted, by the instance's choice)."""
+"""A member's posts (anonymous ones included), topics, images, closed-group memberships,
+reactions, bookmarks, follows and read positions in their export; on erasure, their posts are
+emptied (or deleted, by the instance's choice) and the rest deleted."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ from typing import Any
 
 from entraide.community import moderation, services
 from entraide.community.models import (
+    Bookmark,
     Flag,
     Image,
     MemberStanding,
     ModerationAction,
     ModerationCase,
     Post,
+    Reaction,
+    ReadPosition,
     SpaceMember,
+    Subscription,
     Topic,
 )
 from entraide.core.registries import (
@@ -98,6 +103,92 @@ def export_memberships(person: Any) -> ExportedPart:
         records=[
             {"space": m.space.title, "added_at": m.added_at}
             for m in SpaceMember.objects.filter(member=person).select_related("space").order_by("added_at")
+        ],
+        tabular=True,
+    )
+
+
+def export_reactions(person: Any) -> ExportedPart:
+    rows = (
+        Reaction.objects.filter(member=person)
+        .select_related("post__topic__space")
+        .order_by("created_at", "id")
+    )
+    return ExportedPart(
+        description="The messages you said “je te soutiens” to: space, topic, message number, when.",
+        records=[
+            {
+                "post_id": str(r.post_id),
+                "space": r.post.topic.space.title,
+                "topic": r.post.topic.title,
+                "number": r.post.number,
+                "created_at": r.created_at,
+            }
+            for r in rows
+        ],
+        tabular=True,
+    )
+
+
+def export_bookmarks(person: Any) -> ExportedPart:
+    rows = (
+        Bookmark.objects.filter(member=person)
+        .select_related("post__topic__space")
+        .order_by("created_at", "id")
+    )
+    return ExportedPart(
+        description="Your bookmarks (“Mes favoris”): space, topic, message number, when.",
+        records=[
+            {
+                "post_id": str(b.post_id),
+                "space": b.post.topic.space.title,
+                "topic": b.post.topic.title,
+                "number": b.post.number,
+                "created_at": b.created_at,
+            }
+            for b in rows
+        ],
+        tabular=True,
+    )
+
+
+def export_follows(person: Any) -> ExportedPart:
+    rows = (
+        Subscription.objects.filter(member=person)
+        .select_related("topic", "space")
+        .order_by("updated_at", "id")
+    )
+    return ExportedPart(
+        description=(
+            "The topics and spaces you follow (told of what is new) or muted (told of nothing): "
+            "which, your choice, when."
+        ),
+        records=[
+            {
+                "space": s.space.title if s.space is not None else None,
+                "topic_id": str(s.topic_id) if s.topic_id else None,
+                "topic": s.topic.title if s.topic is not None else None,
+                "level": s.level,
+                "updated_at": s.updated_at,
+            }
+            for s in rows
+        ],
+        tabular=True,
+    )
+
+
+def export_read_positions(person: Any) -> ExportedPart:
+    rows = ReadPosition.objects.filter(member=person).select_related("topic").order_by("updated_at", "id")
+    return ExportedPart(
+        description="How far you have read each topic you opened: the last message number read, when.",
+        records=[
+            {
+                "topic_id": str(p.topic_id),
+                "topic": p.topic.title,
+                "last_read_number": p.last_read_number,
+                "updated_at": p.updated_at,
+            }
+            for p in rows
         ],
         tabular=True,
     )
@@ -210,5 +301,25 @@ def register() -> None:
     register_erasure(
         ErasureRegistration(
             key="community.memberships", models=(SpaceMember,), erase=_erase_memberships, order=60
+        )
+    )
+    for key, model, export in (
+        ("community.reactions", Reaction, export_reactions),
+        ("community.bookmarks", Bookmark, export_bookmarks),
+        ("community.follows", Subscription, export_follows),
+        ("community.read_positions", ReadPosition, export_read_positions),
+    ):
+        register_export(ExportRegistration(key=key, models=(model,), export=export, order=61))
+    register_erasure(
+        ErasureRegistration(
+            key="community.reactions", models=(Reaction,), erase=services.erase_reactions_of, order=61
+        )
+    )
+    register_erasure(
+        ErasureRegistration(
+            key="community.keeping",
+            models=(Bookmark, Subscription, ReadPosition),
+            erase=services.erase_keeping_of,
+            order=61,
         )
     )

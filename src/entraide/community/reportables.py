@@ -115,6 +115,8 @@ def _approve(post: Post) -> dict[str, object]:
         Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
         Space.objects.filter(pk=topic.space_id).update(post_count=F("post_count") + 1, last_post_at=now)
     moderation.count_published(post.author)
+    post.status, post.number = Status.PUBLISHED, number
+    services.after_publishing(post.author, topic, post)  # follows, read position, notifications
     topic.space = post.topic.space
     return {"link": _topic_url(topic, number)}
 

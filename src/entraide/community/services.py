@@ -1,5 +1,6 @@
-"""Every write of the community: spaces and their members, topics, replies, and what happens to
-a person's posts when their account is erased."""
+"""Every write of the community: spaces and their members, topics, replies, reactions, bookmarks,
+follows and read positions, the notifications a post sends, and what happens to a person's posts
+when their account is erased."""
 
 from __future__ import annotations
 
@@ -7,25 +8,53 @@ import re
 import uuid
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, F
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
-from entraide.community import moderation
-from entraide.community.models import Image, Post, Space, SpaceMember, Status, Topic, Visibility
-from entraide.core import instance
+from entraide.accounts.pseudonyms import canonical
+from entraide.community import blocking, moderation
+from entraide.community.models import (
+    Bookmark,
+    Image,
+    Level,
+    Post,
+    Reaction,
+    ReadPosition,
+    Space,
+    SpaceMember,
+    Status,
+    Subscription,
+    Topic,
+    Visibility,
+)
+from entraide.core import instance, jobs
 from entraide.core.content import uploads
 from entraide.core.content.markdown import render_post
 from entraide.core.errors import InvalidValuesError
 
 TITLE_MAX = 150
+
+
 BODY_MAX = 20000
+
+
 WARNING_MAX = 100
+
+
 UPLOAD_FOLDER = "community"
+
+
+POSTS_PER_PAGE = 50  # a topic's page; here because notifications link to a post's page
+
+
 # The kinds of things members may report (``core.registries.reportables``, see reportables.py).
 POST_KIND, TOPIC_KIND, MEMBER_KIND = "community.post", "community.topic", "community.member"
+
 
 # Only images uploaded here are shown inline: an <img> to another host would tell it who reads.
 _OWN_IMAGE = re.compile(r"^/communaute/images/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/$")
@@ -39,11 +68,11 @@ def render_body(body: str) -> str:
     return str(render_post(body, keep_image=is_own_image))
 
 
-# --- Spaces ---------------------------------------------------------------------------------------
+# --- Spaces --------------------------------------------------------------------------------------
 
 
 RESERVED_SLUGS = frozenset(
-    {"images", "nouveau", "gestion", "moderation"}
+    {"images", "nouveau", "gestion", "moderation", "favoris", "non-lus"}
 )  # addresses of the community's own pages
 
 
@@ -61,7 +90,15 @@ def _space_values(*, title: str, slug: str, visibility: str) -> None:
 
 @transaction.atomic
 def create_space(
-    by: Any, *, slug: str, title: str, description: str, charter: str, visibility: str, position: int = 100
+    by: Any,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    charter: str,
+    visibility: str,
+    position: int = 100,
+    mentions_enabled: bool = True,
 ) -> Space:
     _space_values(title=title, slug=slug, visibility=visibility)
     if Space.objects.filter(slug=slug).exists():
@@ -73,19 +110,29 @@ def create_space(
         charter=charter.strip(),
         visibility=visibility,
         position=position,
+        mentions_enabled=mentions_enabled,
         created_by=by,
     )
 
 
 @transaction.atomic
 def update_space(
-    space: Space, *, slug: str, title: str, description: str, charter: str, visibility: str, position: int
+    space: Space,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    charter: str,
+    visibility: str,
+    position: int,
+    mentions_enabled: bool = True,
 ) -> Space:
     _space_values(title=title, slug=slug, visibility=visibility)
     if Space.objects.filter(slug=slug).exclude(pk=space.pk).exists():
         raise InvalidValuesError({"slug": pgettext("space form", "Another space already has this address.")})
     space.slug, space.title, space.visibility, space.position = slug, title.strip(), visibility, position
     space.description, space.charter = description.strip(), charter.strip()
+    space.mentions_enabled = mentions_enabled
     space.save()
     return space
 
@@ -197,6 +244,7 @@ def start_topic(
         topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
     )
     moderation.count_published(author)
+    after_publishing(author, topic, post)
     return topic
 
 
@@ -242,6 +290,8 @@ def add_reply(
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
     Space.objects.filter(pk=locked.space_id).update(post_count=F("post_count") + 1, last_post_at=now)
     moderation.count_published(author)
+    topic.post_count = post.number
+    after_publishing(author, topic, post)
     return post
 
 
@@ -249,6 +299,230 @@ def quote_of(post: Post) -> str:
     """The text a reply quoting ``post`` starts with: its lines behind "> ", then a blank line."""
     lines = (post.body or "").strip().splitlines() or [""]
     return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+
+
+def after_publishing(author: Any, topic: Topic, post: Post) -> None:
+    """The author follows the topic (unless they muted it) and has read up to their own post;
+    the post's notifications go out from a job (a topic with many followers must not slow the
+    reply down), now if it is published, or when the moderators approve it (``reportables._approve``)."""
+    follow_by_default(author, topic)
+    mark_read_up_to(author, topic, post.number)
+    if post.status == Status.PUBLISHED:
+        queue_announcement(post)
+
+
+def queue_announcement(post: Post) -> None:
+    """Tell, from a job, who should know of this newly published post. Moderation calls it when it
+    publishes a held post."""
+    from entraide.community.tasks import announce_post_job
+
+    jobs.enqueue(announce_post_job, str(post.pk))
+
+
+@transaction.atomic
+def support_post(member: Any, post: Post, *, support: bool) -> Post:
+    """Say "je te soutiens" (``support=True``) or take it back. Saying what it should be rather
+    than toggling makes a second POST harmless. One's own post is left as it is. The post's
+    ``support_count`` follows, and is set on ``post`` as it is now."""
+    if post.author_id != member.pk:
+        if support:
+            _, created = Reaction.objects.get_or_create(post=post, member=member)
+            change = 1 if created else 0
+        else:
+            deleted, _ = Reaction.objects.filter(post=post, member=member).delete()
+            change = -1 if deleted else 0
+        if change:
+            Post.objects.filter(pk=post.pk).update(support_count=F("support_count") + change)
+    post.support_count = Post.objects.filter(pk=post.pk).values_list("support_count", flat=True).get()
+    return post
+
+
+@transaction.atomic
+def bookmark_post(member: Any, post: Post, *, keep: bool) -> None:
+    """Keep the post in "Mes favoris", or take it out (again: harmless twice)."""
+    if keep:
+        Bookmark.objects.get_or_create(post=post, member=member)
+    else:
+        Bookmark.objects.filter(post=post, member=member).delete()
+
+
+def _set_level(member: Any, level: str | None, **target: Any) -> None:
+    if level is None:
+        Subscription.objects.filter(member=member, **target).delete()
+        return
+    if level not in Level.values:
+        raise InvalidValuesError({"level": pgettext("follow", "Choose to follow or to mute.")})
+    Subscription.objects.update_or_create(member=member, **target, defaults={"level": level})
+
+
+@transaction.atomic
+def set_topic_level(member: Any, topic: Topic, *, level: str | None) -> None:
+    """Follow (``"following"``) or mute (``"muted"``) a topic, or go back to the space's choice (None)."""
+    _set_level(member, level, topic=topic)
+
+
+@transaction.atomic
+def set_space_level(member: Any, space: Space, *, level: str | None) -> None:
+    """Follow a space (told of each new topic in it) or mute it (told of nothing in it), or neither."""
+    _set_level(member, level, space=space)
+
+
+def follow_by_default(member: Any, topic: Topic) -> None:
+    """Posting in a topic follows it, unless the member chose otherwise for it before."""
+    try:
+        with transaction.atomic():
+            Subscription.objects.get_or_create(
+                member=member, topic=topic, defaults={"level": Level.FOLLOWING}
+            )
+    except IntegrityError:
+        pass  # a concurrent request made the row: the member's choice stands
+
+
+def mark_read_up_to(member: Any, topic: Topic, number: int) -> int:
+    """Move the member's read position on ``topic`` forward to ``number`` (never back, never past
+    the topic's last post). Returns the position now."""
+    number = max(0, min(int(number), topic.post_count))
+    with transaction.atomic():
+        row, created = ReadPosition.objects.get_or_create(
+            member=member, topic=topic, defaults={"last_read_number": number}
+        )
+        if not created and row.last_read_number < number:
+            ReadPosition.objects.filter(pk=row.pk, last_read_number__lt=number).update(
+                last_read_number=number, updated_at=timezone.now()
+            )
+            return number
+    return row.last_read_number
+
+
+# "@" then a pseudonym written without spaces ("@JeanPaul" for "Jean Paul": pseudonyms compare by
+# their canonical form), not inside a word nor an address ("a@b.fr"), nor in a quoted line.
+_MENTION = re.compile(r"(?<![\w@/.])@([^\W_][\w.-]{0,39})")
+
+
+MAX_MENTIONS = 10  # beyond, a post is a roll call: only the first ten are told
+
+
+KIND_REPLY = "community.reply"
+
+
+KIND_MENTION = "community.mention"
+
+
+KIND_FOLLOWED = "community.followed"
+
+
+def mentioned_keys(body: str) -> list[str]:
+    """The canonical pseudonyms ``body`` mentions, in order, at most MAX_MENTIONS; quoted lines
+    ("> …", another person's words) mention nobody."""
+    keys: list[str] = []
+    for line in body.splitlines():
+        if line.lstrip().startswith(">"):
+            continue
+        for match in _MENTION.finditer(line):
+            key = canonical(match.group(1))
+            if key and key not in keys:
+                keys.append(key)
+    return keys[:MAX_MENTIONS]
+
+
+def post_path(post: Post, topic: Topic, space: Space) -> str:
+    """The post's place: its topic's page that holds it, at its anchor."""
+    url = reverse("community:topic", kwargs={"space_slug": space.slug, "topic_id": topic.pk})
+    page = (post.number - 1) // POSTS_PER_PAGE + 1
+    return f"{url}?page={page}#message-{post.number}" if page > 1 else f"{url}#message-{post.number}"
+
+
+def _readers_among(space: Space, person_ids: set[Any]) -> set[Any]:
+    """Those of ``person_ids`` who may read ``space`` now, with an active account."""
+    if not person_ids:
+        return set()
+    people = get_user_model().objects.filter(pk__in=person_ids, is_active=True)
+    if space.visibility == Visibility.RESTRICTED:
+        people = people.filter(space_memberships__space=space)
+    return set(people.values_list("pk", flat=True))
+
+
+def recipients_of(post: Post) -> dict[Any, str]:
+    """{person id: notification kind} for a newly published post: those it mentions (if its
+    space allows mentions), the author of the post it quotes and the topic's opener (a reply),
+    then the topic's followers — or, for a new topic, the space's. One kind per person, in that
+    order. Never its author, nobody who muted the topic or its space (or, later, who blocks or
+    ignores the author: ``blocking``), and nobody who cannot read the space."""
+    topic = post.topic
+    space = topic.space
+    wanted: dict[Any, str] = {}
+    if space.mentions_enabled:
+        keys = mentioned_keys(post.body)
+        if keys:
+            named = get_user_model().objects.filter(pseudonym_key__in=keys).values_list("pk", flat=True)
+            for person_id in named:
+                wanted.setdefault(person_id, KIND_MENTION)
+    if post.number > 1:
+        if post.quoted_id:
+            quoted_author = Post.objects.filter(pk=post.quoted_id).values_list("author_id", flat=True).first()
+            if quoted_author:
+                wanted.setdefault(quoted_author, KIND_REPLY)
+        if topic.author_id:
+            wanted.setdefault(topic.author_id, KIND_REPLY)
+        followers = Subscription.objects.filter(topic=topic, level=Level.FOLLOWING)
+    else:
+        followers = Subscription.objects.filter(space=space, level=Level.FOLLOWING)
+    for person_id in followers.values_list("member_id", flat=True):
+        wanted.setdefault(person_id, KIND_FOLLOWED)
+    wanted.pop(post.author_id, None)
+    if not wanted:
+        return {}
+    # Muted: the topic's choice wins over the space's (following a topic of a muted space counts).
+    levels = Subscription.objects.filter(member_id__in=list(wanted)).filter(
+        Q(topic_id=topic.pk) | Q(space_id=space.pk)
+    )
+    on_topic: dict[Any, str] = {}
+    on_space: dict[Any, str] = {}
+    for member_id, topic_id, level in levels.values_list("member_id", "topic_id", "level"):
+        (on_topic if topic_id else on_space)[member_id] = level
+    silenced = {p for p in wanted if on_topic.get(p, on_space.get(p)) == Level.MUTED}
+    if post.author_id:
+        silenced |= blocking.ignoring(post.author_id, set(wanted))
+    readers = _readers_among(space, set(wanted) - silenced)
+    return {p: kind for p, kind in wanted.items() if p in readers}
+
+
+def notification_title(kind: str, *, new_topic: bool) -> str:
+    """In the active language. Titles name no topic, post, space nor person: the digest email
+    lists them, and a closed group's name must not travel by email."""
+    if kind == KIND_REPLY:
+        return pgettext("community notification", "A reply to you in the community")
+    if kind == KIND_MENTION:
+        return pgettext("community notification", "Someone mentioned you in the community")
+    if new_topic:
+        return pgettext("community notification", "A new topic in a space you follow")
+    return pgettext("community notification", "A new message in a topic you follow")
+
+
+def announce_post(post_id: uuid.UUID | str) -> int:
+    """Notify the recipients of a published post (``recipients_of``), once each: safe to run
+    again (one notification per person, kind and post). Returns how many were told."""
+    from entraide.notifications.services import notify
+
+    post = (
+        Post.objects.filter(pk=post_id, status=Status.PUBLISHED, topic__status=Status.PUBLISHED)
+        .select_related("topic__space")
+        .first()
+    )
+    if post is None:
+        return 0  # gone, hidden or held meanwhile: nothing to say
+    topic, space = post.topic, post.topic.space
+    wanted = recipients_of(post)
+    link = post_path(post, topic, space)
+    told = 0
+    people = get_user_model().objects.filter(pk__in=list(wanted))
+    for person in people:
+        kind = wanted[person.pk]
+        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            title = notification_title(kind, new_topic=post.number == 1)
+        if notify(person, kind, title=title, link=link, dedupe_key=f"post:{post.pk}") is not None:
+            told += 1
+    return told
 
 
 # --- A person's account erased --------------------------------------------------------------------
@@ -294,3 +568,16 @@ def erase_posts_of(person: Any) -> None:
             uploads.remove(name)
 
     transaction.on_commit(remove_files)
+
+
+def erase_reactions_of(person: Any) -> None:
+    """Their "je te soutiens" go, and the counts with them (a count must match its rows)."""
+    Post.objects.filter(reactions__member=person).update(support_count=F("support_count") - 1)
+    Reaction.objects.filter(member=person).delete()
+
+
+def erase_keeping_of(person: Any) -> None:
+    """Bookmarks, follows and read positions: only ever the person's own."""
+    Bookmark.objects.filter(member=person).delete()
+    Subscription.objects.filter(member=person).delete()
+    ReadPosition.objects.filter(member=person).delete()

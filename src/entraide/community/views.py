@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 from entraide.accounts.roles import roles_of
 from entraide.community import access, moderation, rules, services
 from entraide.community.forms import FlagForm, ReplyForm, TopicForm
-from entraide.community.models import CaseStatus, Flag, FlagReason, ModerationCase, Space, Status, Topic
+from entraide.community.models import (
+    Bookmark,
+    CaseStatus,
+    Flag,
+    FlagReason,
+    ModerationCase,
+    Reaction,
+    Space,
+    Status,
+    Topic,
+)
 from entraide.community.permissions import is_moderator
 from entraide.core import instance
 from entraide.core.content import uploads
@@ -36,7 +46,14 @@ from entraide.core.web import ratelimits
 from entraide.core.web.routes import audience
 
 TOPICS_PER_PAGE = 30
-POSTS_PER_PAGE = 50
+
+
+POSTS_PER_PAGE = services.POSTS_PER_PAGE
+
+
+# A post's own address, built once per page with this id then replaced per post: 50 reverse()
+# calls per action would cost more than the rest of the loop.
+_SAMPLE_POST = uuid.UUID(int=0)
 
 
 def members_only_to_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -97,12 +114,14 @@ def name_post_authors(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return posts
 
 
-def topic_url(topic: Topic, *, number: int | None = None) -> str:
+def topic_url(topic: Topic, *, number: int | None = None, page_always: bool = False) -> str:
+    """The topic's address, or a post's place in it (``page_always``: with ``?page=`` on page 1
+    too, for a redirect from the bare address, which must not redirect again)."""
     url = reverse("community:topic", kwargs={"space_slug": topic.space.slug, "topic_id": topic.pk})
     if number is None:
         return url
     page = (number - 1) // POSTS_PER_PAGE + 1
-    return f"{url}?page={page}#message-{number}" if page > 1 else f"{url}#message-{number}"
+    return f"{url}?page={page}#message-{number}" if page > 1 or page_always else f"{url}#message-{number}"
 
 
 @audience("public")
@@ -120,7 +139,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = access.get_space_for(request.user, space_slug)
     topics = (
-        access.filter_topics_in(space)
+        access.with_read_numbers(request.user, access.filter_topics_in(space))
         .select_related("author")
         .only(
             "id",
@@ -134,15 +153,22 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
         )
     )
     page = _page(topics, TOPICS_PER_PAGE, request.GET.get("page"), space.topic_count)
+    listed = name_authors(list(page.object_list), when="last_post_at")
+    for topic in listed:
+        # Posts beyond where the member stopped; None for a topic never opened (or logged out).
+        read = getattr(topic, "read_number", None)
+        topic.unread = None if read is None else topic.post_count - read
+    can_write = access.can_write(request.user, space)
     return render(
         request,
         "community/space/index.html",
         {
             "space": space,
             "page_obj": page,
-            "topics": name_authors(list(page.object_list), when="last_post_at"),
+            "topics": listed,
             "charter": render_post(space.charter, keep_image=services.is_own_image) if space.charter else "",
-            "can_write": access.can_write(request.user, space),
+            "can_write": can_write,
+            "space_level": access.space_level_for(request.user, space) if can_write else None,
             "moderation_hours": _hours(rules.Rules.of(instance.settings_for(request))),
         },
     )
@@ -156,9 +182,20 @@ def _topic_page(
     *,
     page_number: Any,
     status: int = 200,
+    member: bool | None = None,
 ) -> HttpResponse:
     # values(), not model instances: 50 posts with their authors and quotes would build 200
     # objects per page, a fifth of its time; the template reads the same names from dicts.
+    # The reader's own reaction and bookmark come in the same query (one EXISTS per row, on the
+    # unique (post, member) indexes): the page makes no query per post.
+    if member is None:  # a reply form means a member; a locked topic has none, say so
+        member = form is not None
+    mine: dict[str, Any] = {}
+    if member:
+        mine = {
+            "supported": Exists(Reaction.objects.filter(post=OuterRef("pk"), member_id=request.user.pk)),
+            "bookmarked": Exists(Bookmark.objects.filter(post=OuterRef("pk"), member_id=request.user.pk)),
+        }
     posts = access.filter_posts_in(topic).values(
         "id",
         "number",
@@ -170,17 +207,24 @@ def _topic_page(
         "created_at",
         "quoted_id",
         "moderation_note",
+        "support_count",
         pseudonym=F("author__pseudonym"),
         quoted_number=F("quoted__number"),
         quoted_hides_author=Q(quoted__anonymous=True) | Q(quoted__author_left=True),
         quoted_pseudonym=F("quoted__author__pseudonym"),
+        **mine,
     )
     page = _page(posts, POSTS_PER_PAGE, page_number, topic.post_count)
     listed = name_post_authors(list(page.object_list))
+    context: dict[str, Any] = {}
+    if member:
+        context = _member_context(request, space, topic, listed)
     return render(
         request,
         "community/topic/index.html",
         {
+            **context,
+            "member": member,
             "space": space,
             "topic": topic,
             "page_obj": page,
@@ -192,6 +236,38 @@ def _topic_page(
         },
         status=status,
     )
+
+
+def _member_context(
+    request: HttpRequest, space: Space, topic: Topic, posts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What a member sees beyond the posts: the actions on each post, their follow state, and
+    the form that records how far they read (sent by htmx once the page is shown, or by the
+    "next page" button without JavaScript)."""
+    kwargs = {"space_slug": space.slug, "topic_id": topic.pk, "post_id": _SAMPLE_POST}
+    support_url = reverse("community:post-support", kwargs=kwargs)
+    bookmark_url = reverse("community:post-bookmark", kwargs=kwargs)
+    sample = str(_SAMPLE_POST)
+    for post in posts:
+        post_id = str(post["id"])
+        post["support_url"] = support_url.replace(sample, post_id)
+        post["bookmark_url"] = bookmark_url.replace(sample, post_id)
+        post["mine"] = post["author_id"] == request.user.pk
+        # What each button sends and says, set here rather than by filters in the loop.
+        post["support_next"], post["pressed"] = ("no", "true") if post["supported"] else ("yes", "false")
+        post["keep_next"] = "no" if post["bookmarked"] else "yes"
+    read_number = getattr(topic, "read_number", None)  # access.get_topic_in(…, reader=…)
+    last_on_page = posts[-1]["number"] if posts else 0
+    return {
+        "read_url": reverse("community:topic-read", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
+        "follow_url": reverse(
+            "community:topic-follow", kwargs={"space_slug": space.slug, "topic_id": topic.pk}
+        ),
+        "last_on_page": last_on_page,
+        "unread_here": read_number is None or last_on_page > read_number,
+        "topic_level": getattr(topic, "topic_level", None),
+        "space_level": getattr(topic, "space_level", None),
+    }
 
 
 def _moderation_context(request: HttpRequest, topic: Topic, posts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -222,15 +298,27 @@ def _moderation_context(request: HttpRequest, topic: Topic, posts: list[dict[str
 @require_safe
 def topic_detail(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpResponse:
     space = access.get_space_for(request.user, space_slug)
-    topic = access.get_topic_in(space, topic_id)
+    topic = access.get_topic_in(space, topic_id, reader=request.user)
     form = None
-    if access.can_write(request.user, space) and not topic.locked:
+    can_write = access.can_write(request.user, space)
+    if can_write:
+        read_number = getattr(topic, "read_number", None)
+        if (
+            "page" not in request.GET
+            and "citer" not in request.GET
+            and read_number is not None
+            and read_number < topic.post_count
+        ):
+            # Open where the member stopped: the first post they have not read (a GET that only
+            # reads; the position moves by a POST, once the page is shown).
+            return redirect(topic_url(topic, number=read_number + 1, page_always=True))
+    if can_write and not topic.locked:
         initial: dict[str, str] = {}
         quoted = access.get_post_in(topic, request.GET["citer"]) if "citer" in request.GET else None
         if quoted is not None:
             initial = {"body": services.quote_of(quoted), "quoted": str(quoted.pk)}
         form = ReplyForm(formstash.posted_or_kept(request), initial=initial)
-    return _topic_page(request, space, topic, form, page_number=request.GET.get("page"))
+    return _topic_page(request, space, topic, form, page_number=request.GET.get("page"), member=can_write)
 
 
 @audience("login")
@@ -241,7 +329,7 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
     """A reply (the form at the bottom of the topic). A GET shows the topic's last page with its
     reply form, holding the reply typed before a session ended if there is one."""
     space = access.get_space_for(request.user, space_slug)
-    topic = access.get_topic_in(space, topic_id)
+    topic = access.get_topic_in(space, topic_id, reader=request.user)
     if not access.can_write(request.user, space):
         raise Http404
     last = (topic.post_count - 1) // POSTS_PER_PAGE + 1

@@ -63,9 +63,7 @@ def space_new(request: HttpRequest) -> HttpResponse:
 def space_edit(request: HttpRequest, space_id: uuid.UUID) -> HttpResponse:
     check_manage_spaces_permission(request.user)
     space = get_object_or_404(Space, pk=space_id)
-    initial = {
-        k: getattr(space, k) for k in ("title", "slug", "description", "charter", "visibility", "position")
-    }
+    initial = {k: getattr(space, k) for k in SpaceForm.FIELDS}
     form = SpaceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
 

@@ -35,6 +35,9 @@ def test_every_api_route_declares_its_audience():
     }
     assert found.pop("openapi-json") == "public"
     assert found.pop("api-root") == "public"
+    # The community's operations serve what any member reads (login).
+    community = {name for name in found if name.startswith("community_")}
+    assert community and {found.pop(name) for name in community} == {"login"}
     assert found and set(found.values()) == {"owner", "gate"}
     # The gate's operations are those of what others share with the token's owner, and only they.
     gate_paths = {
@@ -45,16 +48,24 @@ def test_every_api_route_declares_its_audience():
     assert gate_paths and all(path.startswith("circle/people") for path in gate_paths), gate_paths
 
 
-def test_an_audience_belongs_to_a_router_and_is_owner_or_gate():
+def test_an_audience_belongs_to_a_router_and_is_owner_gate_or_login():
     from entraide.api.auth import area_router
 
     assert area_router("journal").entraide_audience == "owner"
     assert area_router("circle_shared", audience="gate").entraide_audience == "gate"
-    with pytest.raises(ValueError, match="owner or passes the gate"):
+    assert area_router("community", audience="login").entraide_audience == "login"
+    with pytest.raises(ValueError, match="passes the gate"):
         area_router("journal", audience="public")
     for _method, path, operation in bound_operations():
         audience = getattr(operation.run, "entraide_audience", None)
-        assert audience == ("gate" if path.startswith("/circle/people") else "owner"), path
+        expected = (
+            "gate"
+            if path.startswith("/circle/people")
+            else "login"
+            if path.startswith("/community")
+            else "owner"
+        )
+        assert audience == expected, path
 
 
 @pytest.mark.parametrize(("method", "path"), operations())

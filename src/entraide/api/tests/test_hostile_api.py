@@ -25,6 +25,7 @@ from django.utils import timezone
 from entraide.api.tests.conftest import every_area_token
 from entraide.api.tests.test_schemathesis import (  # noqa: F401  # fixtures
     assessments_of,
+    community_of,
     goals_of,
     safety_of,
     thoughts_of,
@@ -199,6 +200,7 @@ def test_no_hostile_value_makes_a_server_error(
     safety_of,  # noqa: F811
     treatments_of,  # noqa: F811
     circle_of,
+    community_of,  # noqa: F811
 ):
     started = time.monotonic()
     ids = {
@@ -219,6 +221,9 @@ def test_no_hostile_value_makes_a_server_error(
         "dose_at": treatments_of["doses"][1],
         "note_id": str(treatments_of["notes"][0].pk),
         **{name: values[0] for name, values in circle_of.items()},
+        "space_slug": community_of["space"].slug,
+        "topic_id": str(community_of["topic"].pk),
+        "post_id": str(community_of["post"].pk),
     }
     # A dose is of the daily schedule; a goal's step of that goal.
     dose_ids = ids | {

@@ -102,6 +102,7 @@ def test_no_generated_request_makes_a_server_error(
     safety_of,
     treatments_of,
     circle_of,
+    community_of,
 ):
     # Rate limits are off in these tests (api/tests/conftest.py): hundreds of requests with one
     # token would meet 429s that hide the rest.
@@ -126,6 +127,9 @@ def test_no_generated_request_makes_a_server_error(
         "dose_at": treatments_of["doses"],
         "note_id": [str(n.pk) for n in treatments_of["notes"]],
         **circle_of,  # person_id (someone who shares with the owner), link_id, invitation_id, scope
+        "space_slug": [community_of["space"].slug],
+        "topic_id": [str(community_of["topic"].pk)],
+        "post_id": [str(community_of["post"].pk)],
     }
     names = [p.name for p in operation.path_parameters]
     strategies = [operation.as_strategy(mode)]
@@ -239,3 +243,17 @@ def treatments_of(owner):
         "doses": [first[daily.pk], first[on_demand.pk]],
         "notes": [note, note],
     }
+
+
+@pytest.fixture
+def community_of(owner):
+    """A members' space with a topic by another member, replied to by ``owner``; ``post`` is the
+    other member's opening post, which ``owner`` may support (entraide.community)."""
+    from conftest import make_user
+    from entraide.community import services as community
+    from entraide.community.tests.factories import make_space, make_topic
+
+    space = make_space(slug="entraide-api")
+    topic = make_topic(make_user("Autrice"), space, title="Bonjour")
+    community.add_reply(owner, topic, body="Merci")
+    return {"space": space, "topic": topic, "post": topic.posts.get(number=1)}

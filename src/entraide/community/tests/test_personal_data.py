@@ -98,3 +98,45 @@ def test_erasure_removes_a_topic_left_empty_in_delete_mode(owner):
     personal_data.erase_person(owner)
     assert not Topic.objects.exists()
     assert Space.objects.get().topic_count == 0
+
+
+def test_export_holds_reactions_bookmarks_follows_and_read_positions(owner, stranger):
+    space = make_space()
+    topic = make_topic(stranger, space, title="Sujet suivi")
+    post = topic.posts.get()
+    services.support_post(owner, post, support=True)
+    services.bookmark_post(owner, post, keep=True)
+    services.set_topic_level(owner, topic, level="following")
+    services.set_space_level(owner, space, level="muted")
+    services.mark_read_up_to(owner, topic, 1)
+    parts = parts_of(owner)
+    assert [(r["topic"], r["number"]) for r in parts["community.reactions"]] == [("Sujet suivi", 1)]
+    assert [(b["topic"], b["number"]) for b in parts["community.bookmarks"]] == [("Sujet suivi", 1)]
+    assert sorted((f["topic"] or "", f["space"] or "", f["level"]) for f in parts["community.follows"]) == [
+        ("", "Entraide", "muted"),
+        ("Sujet suivi", "", "following"),
+    ]
+    assert [(p["topic"], p["last_read_number"]) for p in parts["community.read_positions"]] == [
+        ("Sujet suivi", 1)
+    ]
+    assert "Sujet suivi" not in json.dumps(parts_of(stranger).get("community.reactions", []))
+
+
+def test_erasure_takes_the_reactions_back_and_forgets_what_was_kept(owner, stranger):
+    from entraide.community.models import Bookmark, Reaction, ReadPosition, Subscription
+
+    topic = make_topic(stranger, make_space())
+    post = topic.posts.get()
+    services.support_post(owner, post, support=True)
+    services.bookmark_post(owner, post, keep=True)
+    services.add_reply(owner, topic, body="Je suis là")  # follows and reads the topic
+    mine = Post.objects.get(author=owner)
+    services.support_post(stranger, mine, support=True)
+    personal_data.erase_person(owner)
+    post.refresh_from_db()
+    assert post.support_count == 0
+    for model in (Reaction, Bookmark, Subscription, ReadPosition):
+        assert not model.objects.exclude(member=stranger).exists(), model
+    # The stranger's support of the erased post stays counted with its row.
+    mine.refresh_from_db()
+    assert mine.support_count == Reaction.objects.filter(post=mine).count() == 1

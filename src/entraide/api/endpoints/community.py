@@ -1,0 +1,309 @@
+"""The community: ``/community/…``. Spaces, topics and posts the token's owner may read (the same
+visibility as the pages: a closed group they are not on is a 404), posting a topic or a reply,
+and "je te soutiens". Every write goes through community.services, so the rules of the site
+(moderation's approval included, once it exists) hold through this door too.
+
+Audience ``login``: these operations serve what any member may read, not the owner's own data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest
+from ninja import Field, Path, Query, Schema
+from ninja.responses import Status
+
+from entraide.api.auth import area_router, in_owner_zone, owner_of
+from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, Input, Page
+from entraide.community import access, services
+from entraide.community.models import Post, Reaction, Space, Topic
+
+router = area_router("community", audience="login", tags=["community"])
+router.add_decorator(in_owner_zone)
+
+Visibility = Literal["members", "public", "restricted"]
+# A space's address as SlugField allows it: anything else is a 422 before any query.
+SpaceSlug = Annotated[
+    str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=60, description="The space's address.")
+]
+PostStatus = Literal["published", "held", "hidden"]
+
+
+class SpaceOut(Schema):
+    slug: str
+    title: str
+    description: str
+    charter: str = Field(description="The space's own rules, in Markdown.")
+    visibility: Visibility
+    mentions_enabled: bool = Field(description="Whether “@pseudonym” tells the person named, here.")
+    topic_count: int
+    post_count: int
+    last_post_at: datetime | None
+
+
+class TopicOut(Schema):
+    id: uuid.UUID
+    space: str = Field(description="The space's slug.")
+    title: str = Field(description="Empty when its author left (“Sujet d'un membre parti”).")
+    author: str | None = Field(description="The author's pseudonym; null when anonymous or gone.")
+    anonymous: bool
+    author_left: bool
+    status: PostStatus
+    post_count: int
+    created_at: datetime
+    last_post_at: datetime
+
+
+class PostOut(Schema):
+    id: uuid.UUID
+    topic_id: uuid.UUID
+    number: int = Field(description="1 for the topic's opening post, then in order.")
+    author: str | None = Field(description="The author's pseudonym; null when anonymous or gone.")
+    anonymous: bool
+    author_left: bool
+    body: str = Field(description="Markdown, as written (empty when its author left).")
+    html: str = Field(description="The body as the site shows it (safe HTML).")
+    content_warning: str = Field(description="Readers see the post folded under it when not empty.")
+    quoted_id: uuid.UUID | None
+    status: PostStatus = Field(description="“held”: waiting for the moderators before others see it.")
+    support_count: int = Field(description="How many members said “je te soutiens”.")
+    supported: bool = Field(description="Whether the token's owner did.")
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class SpaceList(Schema):
+    count: int
+    items: list[SpaceOut]
+
+
+class TopicList(Schema):
+    count: int = Field(description="How many topics the space lists, over all pages.")
+    items: list[TopicOut]
+
+
+class PostList(Schema):
+    count: int = Field(description="How many posts the topic shows, over all pages.")
+    items: list[PostOut]
+
+
+class PostFields(Input):
+    body: str = Field(max_length=services.BODY_MAX, description="Markdown (the site's safe subset).")
+    content_warning: str = Field("", max_length=services.WARNING_MAX)
+    anonymous: bool = Field(False, description="Post as “Membre anonyme”: nobody sees the pseudonym.")
+
+
+class TopicIn(PostFields):
+    title: str = Field(max_length=services.TITLE_MAX)
+
+
+class ReplyIn(PostFields):
+    quoted_id: uuid.UUID | None = Field(None, description="A post of the same topic that this one quotes.")
+
+
+def _author(row: Topic | Post) -> str | None:
+    if row.author_left or row.author is None or row.anonymous:
+        return None
+    return str(row.author.pseudonym)
+
+
+def space_out(space: Space) -> dict[str, Any]:
+    return {
+        "slug": space.slug,
+        "title": space.title,
+        "description": space.description,
+        "charter": space.charter,
+        "visibility": space.visibility,
+        "mentions_enabled": space.mentions_enabled,
+        "topic_count": space.topic_count,
+        "post_count": space.post_count,
+        "last_post_at": space.last_post_at,
+    }
+
+
+def topic_out(topic: Topic, space_slug: str) -> dict[str, Any]:
+    return {
+        "id": topic.pk,
+        "space": space_slug,
+        "title": topic.title,
+        "author": _author(topic),
+        "anonymous": topic.anonymous and not topic.author_left,
+        "author_left": topic.author_left,
+        "status": topic.status,
+        "post_count": topic.post_count,
+        "created_at": topic.created_at,
+        "last_post_at": topic.last_post_at,
+    }
+
+
+def post_out(post: Post, *, supported: bool) -> dict[str, Any]:
+    return {
+        "id": post.pk,
+        "topic_id": post.topic_id,
+        "number": post.number,
+        "author": _author(post),
+        "anonymous": post.anonymous and not post.author_left,
+        "author_left": post.author_left,
+        "body": post.body,
+        "html": post.body_html,
+        "content_warning": post.content_warning,
+        "quoted_id": post.quoted_id,
+        "status": post.status,
+        "support_count": post.support_count,
+        "supported": supported,
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+    }
+
+
+def _supported(member: Any, post: Post) -> bool:
+    return Reaction.objects.filter(post=post, member=member).exists()
+
+
+def _writable_topic(member: Any, topic_id: uuid.UUID) -> Topic:
+    topic = access.get_topic_for(member, topic_id)
+    if not access.can_write(member, topic.space):
+        raise Http404
+    return topic
+
+
+@router.get(
+    "/community/spaces",
+    response={200: SpaceList, **READ_ERRORS},
+    operation_id="listCommunitySpaces",
+    summary="List the community spaces",
+    description="The spaces the token's owner may read, in the site's order.",
+)
+def community_spaces(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    spaces = access.visible_spaces(owner_of(request))
+    rows = spaces[page.offset : page.offset + page.limit]
+    return {"count": spaces.count(), "items": [space_out(s) for s in rows]}
+
+
+@router.get(
+    "/community/spaces/{space_slug}",
+    response={200: SpaceOut, **ITEM_ERRORS},
+    operation_id="getCommunitySpace",
+    summary="Read a community space",
+)
+def community_space(request: HttpRequest, space_slug: SpaceSlug) -> dict[str, Any]:
+    return space_out(access.get_space_for(owner_of(request), space_slug))
+
+
+@router.get(
+    "/community/spaces/{space_slug}/topics",
+    response={200: TopicList, **ITEM_ERRORS},
+    operation_id="listCommunityTopics",
+    summary="List a space's topics",
+    description="Most recently active first.",
+)
+def community_topics(request: HttpRequest, space_slug: SpaceSlug, page: Query[Page]) -> dict[str, Any]:
+    space = access.get_space_for(owner_of(request), space_slug)
+    topics = access.filter_topics_in(space).select_related("author")
+    rows = topics[page.offset : page.offset + page.limit]
+    return {"count": space.topic_count, "items": [topic_out(t, space.slug) for t in rows]}
+
+
+@router.post(
+    "/community/spaces/{space_slug}/topics",
+    response={201: TopicOut, **ITEM_WRITE_ERRORS},
+    operation_id="createCommunityTopic",
+    summary="Open a topic",
+    description="The topic and its opening post. Its author then follows it.",
+)
+def community_topic_new(request: HttpRequest, space_slug: SpaceSlug, data: TopicIn) -> Status[Any]:
+    member = owner_of(request)
+    space = access.get_space_for(member, space_slug)
+    if not access.can_write(member, space):
+        raise Http404
+    topic = services.start_topic(member, space, **data.model_dump())
+    return Status(201, topic_out(topic, space.slug))
+
+
+@router.get(
+    "/community/topics/{topic_id}",
+    response={200: TopicOut, **ITEM_ERRORS},
+    operation_id="getCommunityTopic",
+    summary="Read a topic",
+)
+def community_topic(request: HttpRequest, topic_id: uuid.UUID) -> dict[str, Any]:
+    topic = access.get_topic_for(owner_of(request), topic_id)
+    return topic_out(topic, topic.space.slug)
+
+
+@router.get(
+    "/community/topics/{topic_id}/posts",
+    response={200: PostList, **ITEM_ERRORS},
+    operation_id="listCommunityPosts",
+    summary="List a topic's posts",
+    description="In order, the opening post first.",
+)
+def community_posts(request: HttpRequest, topic_id: uuid.UUID, page: Query[Page]) -> dict[str, Any]:
+    member = owner_of(request)
+    topic = access.get_topic_for(member, topic_id)
+    posts = access.filter_posts_in(topic).select_related("author")
+    rows = posts.annotate(
+        mine=Exists(Reaction.objects.filter(post=OuterRef("pk"), member=member)),
+    )[page.offset : page.offset + page.limit]
+    return {"count": posts.count(), "items": [post_out(p, supported=p.mine) for p in rows]}
+
+
+@router.post(
+    "/community/topics/{topic_id}/posts",
+    response={201: PostOut, **ITEM_WRITE_ERRORS},
+    operation_id="createCommunityPost",
+    summary="Reply in a topic",
+    description="A reply at the end of the topic; its author then follows the topic.",
+)
+def community_reply(request: HttpRequest, topic_id: uuid.UUID, data: ReplyIn) -> Status[Any]:
+    member = owner_of(request)
+    topic = _writable_topic(member, topic_id)
+    quoted = access.get_post_in(topic, data.quoted_id) if data.quoted_id else None
+    post = services.add_reply(member, topic, quoted=quoted, **data.model_dump(exclude={"quoted_id"}))
+    return Status(201, post_out(post, supported=False))
+
+
+@router.get(
+    "/community/posts/{post_id}",
+    response={200: PostOut, **ITEM_ERRORS},
+    operation_id="getCommunityPost",
+    summary="Read a post",
+)
+def community_post(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
+    member = owner_of(request)
+    post = access.get_post_for(member, post_id)
+    return post_out(post, supported=_supported(member, post))
+
+
+def _support(request: HttpRequest, post_id: uuid.UUID, *, support: bool) -> dict[str, Any]:
+    member = owner_of(request)
+    post = access.get_post_for(member, post_id)
+    if not access.can_write(member, post.topic.space):
+        raise Http404
+    post = services.support_post(member, post, support=support)
+    return post_out(post, supported=_supported(member, post))
+
+
+@router.put(
+    "/community/posts/{post_id}/support",
+    response={200: PostOut, **ITEM_WRITE_ERRORS},
+    operation_id="supportCommunityPost",
+    summary="Say “je te soutiens”",
+    description="Idempotent: saying it twice counts once. One's own post is left as it is.",
+)
+def community_support(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
+    return _support(request, post_id, support=True)
+
+
+@router.delete(
+    "/community/posts/{post_id}/support",
+    response={200: PostOut, **ITEM_WRITE_ERRORS},
+    operation_id="unsupportCommunityPost",
+    summary="Take back “je te soutiens”",
+)
+def community_unsupport(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
+    return _support(request, post_id, support=False)
