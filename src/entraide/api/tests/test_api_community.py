@@ -11,11 +11,18 @@ from conftest import make_user
 from entraide.api.tests.conftest import api_client, json_post
 from entraide.community import services
 from entraide.community.models import Post, Reaction, Topic, Visibility
-from entraide.community.tests.factories import make_space, make_topic
+from entraide.community.tests.factories import make_space, make_topic, set_rules
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/community"
 SENTINEL = "SENTINELLE-api-5c1"
+
+
+@pytest.fixture(autouse=True)
+def _posts_published_at_once(db):
+    """People made a moment ago are new members, whose posts wait for a moderator; these tests
+    are about the API, not approval (community/tests/test_moderation.py): posts publish at once."""
+    set_rules(approvals=0)
 
 
 @pytest.fixture

@@ -251,8 +251,9 @@ def community_of(owner):
     other member's opening post, which ``owner`` may support (entraide.community)."""
     from conftest import make_user
     from entraide.community import services as community
-    from entraide.community.tests.factories import make_space, make_topic
+    from entraide.community.tests.factories import make_space, make_topic, set_rules
 
+    set_rules(approvals=0)  # people made a moment ago are new members: their posts would be held
     space = make_space(slug="entraide-api")
     topic = make_topic(make_user("Autrice"), space, title="Bonjour")
     community.add_reply(owner, topic, body="Merci")
