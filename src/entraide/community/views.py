@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.translation import pgettext
+from django.utils.translation import npgettext, pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.accounts.roles import roles_of
@@ -111,6 +111,40 @@ def name_post_authors(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
             post["by"] = post["pseudonym"]
         if post["quoted_hides_author"]:
             post["quoted_pseudonym"] = None
+    return posts
+
+
+def describe_posts(posts: list[dict[str, Any]], *, reader_pk: Any) -> list[dict[str, Any]]:
+    """Set the words and values a post's actions show, once per post here rather than by
+    ``blocktranslate`` and numbers localized in the loop (with the per-post forms, those were
+    half of a member's topic page). Shared by the topic page and the htmx answers of its buttons
+    (``community/topic/support.html``, ``bookmark.html``), so that both give the same markup.
+
+    ``n``: the post's number as text; ``which``: "message 12", for screen readers; ``mine``;
+    ``support_text``: "3 members support this" (or "… support you" to the author), "" at 0;
+    and, when the reader's reaction and bookmark were read, what each button sends next."""
+    message = pgettext("community post", "message")
+    for post in posts:
+        n = str(post["number"])
+        post["n"] = n
+        post["which"] = f"{message} {n}"
+        mine = reader_pk is not None and post["author_id"] == reader_pk
+        post["mine"] = mine
+        count = post["support_count"]
+        if not count:
+            post["support_text"] = ""
+        elif mine:
+            post["support_text"] = npgettext(
+                "community post", "%(n)s member supports you", "%(n)s members support you", count
+            ) % {"n": count}
+        else:
+            post["support_text"] = npgettext(
+                "community post", "%(n)s member supports this", "%(n)s members support this", count
+            ) % {"n": count}
+        if "supported" in post:
+            post["support_next"], post["pressed"] = ("no", "true") if post["supported"] else ("yes", "false")
+        if "bookmarked" in post:
+            post["keep_next"] = "no" if post["bookmarked"] else "yes"
     return posts
 
 
@@ -215,7 +249,7 @@ def _topic_page(
         **mine,
     )
     page = _page(posts, POSTS_PER_PAGE, page_number, topic.post_count)
-    listed = name_post_authors(list(page.object_list))
+    listed = describe_posts(name_post_authors(list(page.object_list)), reader_pk=request.user.pk)
     context: dict[str, Any] = {}
     if member:
         context = _member_context(request, space, topic, listed)
@@ -252,10 +286,6 @@ def _member_context(
         post_id = str(post["id"])
         post["support_url"] = support_url.replace(sample, post_id)
         post["bookmark_url"] = bookmark_url.replace(sample, post_id)
-        post["mine"] = post["author_id"] == request.user.pk
-        # What each button sends and says, set here rather than by filters in the loop.
-        post["support_next"], post["pressed"] = ("no", "true") if post["supported"] else ("yes", "false")
-        post["keep_next"] = "no" if post["bookmarked"] else "yes"
     read_number = getattr(topic, "read_number", None)  # access.get_topic_in(…, reader=…)
     last_on_page = posts[-1]["number"] if posts else 0
     return {

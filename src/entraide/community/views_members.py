@@ -6,6 +6,7 @@ page comes back at the post. A post, topic or space the member cannot read is a 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from entraide.community import access, services
 from entraide.community.models import Level, Post, Space, Topic
-from entraide.community.views import members_only_to_login, name_authors, topic_url
+from entraide.community.views import describe_posts, members_only_to_login, name_authors, topic_url
 from entraide.core.web.htmx import HtmxHttpRequest
 from entraide.core.web.routes import audience
 
@@ -36,6 +37,13 @@ def _post(topic: Topic, post_id: uuid.UUID) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+def _described(request: HttpRequest, post: Post, **values: Any) -> dict[str, Any]:
+    """The post as the topic page's loop reads it (``views.describe_posts``): the htmx answer
+    of a button gives the markup the page wrote."""
+    row = {"number": post.number, "author_id": post.author_id, "support_count": post.support_count, **values}
+    return describe_posts([row], reader_pk=request.user.pk)[0]
 
 
 def _yes(request: HttpRequest, name: str) -> bool | None:
@@ -62,13 +70,13 @@ def post_support(
             request,
             "community/topic/support.html",
             {
-                "post": {
-                    "number": post.number,
-                    "support_count": post.support_count,
-                    "supported": supported,
-                    "mine": post.author_id == request.user.pk,
-                    "support_url": request.path,
-                }
+                "post": _described(
+                    request,
+                    post,
+                    supported=supported,
+                    bookmarked=False,  # the bookmark button is not in this answer
+                    support_url=request.path,
+                )
             },
         )
     return redirect(topic_url(topic, number=post.number, page_always=True))
@@ -91,11 +99,13 @@ def post_bookmark(
             request,
             "community/topic/bookmark.html",
             {
-                "post": {
-                    "number": post.number,
-                    "bookmarked": post.bookmarks.filter(member_id=request.user.pk).exists(),
-                    "bookmark_url": request.path,
-                }
+                "post": _described(
+                    request,
+                    post,
+                    supported=False,  # the support button is not in this answer
+                    bookmarked=post.bookmarks.filter(member_id=request.user.pk).exists(),
+                    bookmark_url=request.path,
+                )
             },
         )
     if request.POST.get("from") == "favoris":  # the button on "Mes favoris" itself

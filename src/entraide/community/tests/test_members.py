@@ -4,6 +4,8 @@ a member outside a closed group and a visitor who is not logged in; no GET chang
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -70,6 +72,38 @@ def test_support_with_htmx_answers_the_button_alone(owner, member):
     html = response.content.decode()
     assert html.startswith("<form") and 'aria-pressed="true"' in html and 'value="no"' in html
     assert "1 member supports this" in html
+
+
+def _unmasked(html: str) -> str:
+    """The markup with its CSRF token left out: each response masks the token afresh."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html).strip()
+
+
+@pytest.mark.parametrize(("action", "field"), [("post-support", "support"), ("post-bookmark", "keep")])
+def test_the_htmx_answer_of_a_button_is_the_form_the_page_wrote(owner, member, action, field):
+    """The topic page writes each post's buttons out in its loop, their htmx answers come from
+    partials: both must give the same markup, pressed or not, counted or not."""
+    post = opening(make_topic(owner, make_space()))
+    services.support_post(make_user("Sacha"), post, support=True)  # a count to show
+    client = client_for(member)
+    url = post_action(action, post)
+    form = re.compile(rf'<form method="post" action="{re.escape(url)}".*?</form>')
+    for value in ("yes", "no", "yes"):
+        page = client.get(topic_url(post.topic)).content.decode()
+        answer = client.post(url, {field: value}, **HTMX).content.decode()
+        after = client.get(topic_url(post.topic)).content.decode()
+        assert _unmasked(form.search(page).group()) != _unmasked(answer)  # the button changed
+        assert _unmasked(form.search(after).group()) == _unmasked(answer)
+
+
+def test_the_author_sees_the_same_count_in_the_page_and_after_pressing(owner, member):
+    post = opening(make_topic(owner, make_space()))
+    services.support_post(member, post, support=True)
+    client = client_for(owner)
+    page = client.get(topic_url(post.topic)).content.decode()
+    answer = client.post(post_action("post-support", post), {"support": "yes"}, **HTMX).content.decode()
+    assert answer.strip() == '<span class="support-count">1 member supports you</span>'
+    assert answer.strip() in page
 
 
 def test_the_author_cannot_support_their_own_post_but_sees_the_count(owner, member):
