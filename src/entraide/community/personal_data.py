@@ -108,47 +108,36 @@ def export_memberships(person: Any) -> ExportedPart:
     )
 
 
-def export_reactions(person: Any) -> ExportedPart:
+def _marked_posts(model: Any, person: Any, description: str) -> ExportedPart:
+    """The posts a member marked (a ``Reaction`` or a ``Bookmark``: both are (post, member, when))."""
     rows = (
-        Reaction.objects.filter(member=person)
-        .select_related("post__topic__space")
-        .order_by("created_at", "id")
+        model.objects.filter(member=person).select_related("post__topic__space").order_by("created_at", "id")
     )
     return ExportedPart(
-        description="The messages you said “je te soutiens” to: space, topic, message number, when.",
+        description=description,
         records=[
             {
-                "post_id": str(r.post_id),
-                "space": r.post.topic.space.title,
-                "topic": r.post.topic.title,
-                "number": r.post.number,
-                "created_at": r.created_at,
+                "post_id": str(row.post_id),
+                "space": row.post.topic.space.title,
+                "topic": row.post.topic.title,
+                "number": row.post.number,
+                "created_at": row.created_at,
             }
-            for r in rows
+            for row in rows
         ],
         tabular=True,
+    )
+
+
+def export_reactions(person: Any) -> ExportedPart:
+    return _marked_posts(
+        Reaction, person, "The messages you said “je te soutiens” to: space, topic, message number, when."
     )
 
 
 def export_bookmarks(person: Any) -> ExportedPart:
-    rows = (
-        Bookmark.objects.filter(member=person)
-        .select_related("post__topic__space")
-        .order_by("created_at", "id")
-    )
-    return ExportedPart(
-        description="Your bookmarks (“Mes favoris”): space, topic, message number, when.",
-        records=[
-            {
-                "post_id": str(b.post_id),
-                "space": b.post.topic.space.title,
-                "topic": b.post.topic.title,
-                "number": b.post.number,
-                "created_at": b.created_at,
-            }
-            for b in rows
-        ],
-        tabular=True,
+    return _marked_posts(
+        Bookmark, person, "Your bookmarks (“Mes favoris”): space, topic, message number, when."
     )
 
 
