@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.community import figures, moderation, rules
+from entraide.community import access, figures, moderation, rules
 from entraide.community.forms import ActionForm, CannedReplyForm
 from entraide.community.models import (
     ActionKind,
@@ -30,7 +30,6 @@ from entraide.community.models import (
     ModerationAction,
     ModerationCase,
     Post,
-    Space,
 )
 from entraide.community.permissions import check_moderate_permission
 from entraide.community.services import POST_KIND
@@ -87,8 +86,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _spaces() -> list[tuple[str, str]]:
-    return [(str(s.pk), s.title) for s in Space.objects.only("pk", "title")]
+def _spaces(moderator: Any) -> list[tuple[str, str]]:
+    """Where a topic may be moved: the spaces the moderator reads. A closed group they are not on
+    stays unnamed to them (moderating its reports needs no list of the others' groups)."""
+    return [(str(s.pk), s.title) for s in access.visible_spaces(moderator).only("pk", "title")]
 
 
 def _action_choices(kind_key: str, case: ModerationCase | None, item: ReportedItem) -> list[tuple[str, Any]]:
@@ -120,7 +121,10 @@ def _act_page(
         post = Post.objects.filter(pk=target_id).only("body").first()
         initial["body"] = post.body if post else ""
     form = ActionForm(
-        request.POST if request.method == "POST" else None, initial=initial, actions=choices, spaces=_spaces()
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        actions=choices,
+        spaces=_spaces(request.user),
     )
     if request.method == "POST" and form.is_valid():
         user = request.user
