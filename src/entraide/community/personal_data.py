@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from entraide.community import moderation, services
+from entraide.community import access, moderation, services
 from entraide.community.models import (
     Bookmark,
     Flag,
@@ -108,18 +108,26 @@ def export_memberships(person: Any) -> ExportedPart:
     )
 
 
+def _readable(person: Any) -> set[Any]:
+    """The ids of the spaces ``person`` reads now. Their reactions, bookmarks, follows and read
+    positions in a closed group they left stay in their export (their own rows), without the
+    group's title or its topics' (others' words, which they no longer read): null instead."""
+    return set(access.visible_spaces(person).values_list("pk", flat=True))
+
+
 def _marked_posts(model: Any, person: Any, description: str) -> ExportedPart:
     """The posts a member marked (a ``Reaction`` or a ``Bookmark``: both are (post, member, when))."""
     rows = (
         model.objects.filter(member=person).select_related("post__topic__space").order_by("created_at", "id")
     )
+    readable = _readable(person)
     return ExportedPart(
         description=description,
         records=[
             {
                 "post_id": str(row.post_id),
-                "space": row.post.topic.space.title,
-                "topic": row.post.topic.title,
+                "space": row.post.topic.space.title if row.post.topic.space_id in readable else None,
+                "topic": row.post.topic.title if row.post.topic.space_id in readable else None,
                 "number": row.post.number,
                 "created_at": row.created_at,
             }
@@ -131,13 +139,19 @@ def _marked_posts(model: Any, person: Any, description: str) -> ExportedPart:
 
 def export_reactions(person: Any) -> ExportedPart:
     return _marked_posts(
-        Reaction, person, "The messages you said “je te soutiens” to: space, topic, message number, when."
+        Reaction,
+        person,
+        "The messages you said “je te soutiens” to: space, topic, message number, when (space and "
+        "topic are null for a closed group you left).",
     )
 
 
 def export_bookmarks(person: Any) -> ExportedPart:
     return _marked_posts(
-        Bookmark, person, "Your bookmarks (“Mes favoris”): space, topic, message number, when."
+        Bookmark,
+        person,
+        "Your bookmarks (“Mes favoris”): space, topic, message number, when (space and topic are null "
+        "for a closed group you left).",
     )
 
 
@@ -147,16 +161,17 @@ def export_follows(person: Any) -> ExportedPart:
         .select_related("topic", "space")
         .order_by("updated_at", "id")
     )
+    readable = _readable(person)
     return ExportedPart(
         description=(
             "The topics and spaces you follow (told of what is new) or muted (told of nothing): "
-            "which, your choice, when."
+            "which, your choice, when (the names are null for a closed group you left)."
         ),
         records=[
             {
-                "space": s.space.title if s.space is not None else None,
+                "space": s.space.title if s.space is not None and s.space_id in readable else None,
                 "topic_id": str(s.topic_id) if s.topic_id else None,
-                "topic": s.topic.title if s.topic is not None else None,
+                "topic": s.topic.title if s.topic is not None and s.topic.space_id in readable else None,
                 "level": s.level,
                 "updated_at": s.updated_at,
             }
@@ -168,12 +183,16 @@ def export_follows(person: Any) -> ExportedPart:
 
 def export_read_positions(person: Any) -> ExportedPart:
     rows = ReadPosition.objects.filter(member=person).select_related("topic").order_by("updated_at", "id")
+    readable = _readable(person)
     return ExportedPart(
-        description="How far you have read each topic you opened: the last message number read, when.",
+        description=(
+            "How far you have read each topic you opened: the last message number read, when (the "
+            "topic's title is null in a closed group you left)."
+        ),
         records=[
             {
                 "topic_id": str(p.topic_id),
-                "topic": p.topic.title,
+                "topic": p.topic.title if p.topic.space_id in readable else None,
                 "last_read_number": p.last_read_number,
                 "updated_at": p.updated_at,
             }
