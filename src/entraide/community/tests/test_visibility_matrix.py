@@ -89,6 +89,8 @@ class Group:
         self.open = make_space(slug="ouvert", title="Ouvert")
         self.open_topic = make_topic(owner, self.open, title="Bonjour", body="Premier message ouvert")
         services.add_reply(stranger, self.open_topic, body="Réponse ouverte")
+        # A public space: a logged-out visitor gets past the login there, to the topic lookup.
+        make_space(slug="public", title="Public", visibility=Visibility.PUBLIC)
 
         self.space = make_space(slug=SLUG, title=TITLE, visibility=Visibility.RESTRICTED)
         self.space = services.update_space(
@@ -217,6 +219,10 @@ def guessed_urls(group: Group) -> list[tuple[str, str]]:
         )
     )
     pairs.append((_url("community:image", image_id=g.image.pk), _url("community:image", image_id=image)))
+    for name in ("community:topic", "community:reply"):
+        pairs.append(
+            (_url(name, space_slug="public", topic_id=t.pk), _url(name, space_slug="public", topic_id=topic))
+        )
     return pairs
 
 
@@ -275,7 +281,10 @@ def _pages_as(group: Group, who: str) -> None:
         assert response.status_code == twin.status_code, (who, url, response.status_code, twin.status_code)
         assert response.content == twin.content, (who, url)
         assert not leaked(group, response.content.decode()), (who, url)
-        if who == "anonymous":  # sent to log in, known address or not
+        assert not leaked(group, str(response.headers), asked=url), (who, url)
+        if who == "anonymous" and "/public/" in url and "repondre" not in url:  # no such topic there
+            assert response.status_code == 404, url
+        elif who == "anonymous":  # sent to log in, known address or not
             assert response.status_code == 302, url
             assert response["Location"] == redirect_to_login(url).url, url
             assert twin["Location"] == redirect_to_login(nowhere).url, nowhere
@@ -354,7 +363,8 @@ def _api_as(group: Group, who: str) -> None:
     base = "/api/v1/community"
     spaces = client.get(f"{base}/spaces")
     assert spaces.status_code == 200 and not leaked(group, spaces.content.decode())
-    assert [s["slug"] for s in spaces.json()["items"]] == ["ouvert"] and spaces.json()["count"] == 1
+    assert [s["slug"] for s in spaces.json()["items"]] == ["ouvert", "public"]
+    assert spaces.json()["count"] == 2
     open_posts = client.get(f"{base}/topics/{group.open_topic.pk}/posts")
     assert open_posts.status_code == 200 and not leaked(group, open_posts.content.decode())
     topic, post, other = group.topic.pk, group.opening.pk, uuid.uuid4()
@@ -421,8 +431,9 @@ def test_counts_leave_the_group_out(group):
     open topic only, and the former member's bookmark and position in the group are gone."""
     former = client_for(group.people["former"])
     spaces = former.get(_url("community:spaces")).content.decode()
-    assert spaces.count('class="card"') == 1
-    assert re.search(r"\b1 topic\b", spaces)  # the open space's one topic, not the group's two
+    assert spaces.count('class="card"') == 2  # the open space and the public one
+    # The open space's one topic and the public space's none, not the group's two.
+    assert re.findall(r"\b(\d+) topics?\b", spaces) == ["1", "0"]
     # The former member's read position in the group (1 of 4) gives no "N new" anywhere.
     unread = former.get(_url("community:unread")).content.decode()
     assert not re.search(r"\d+ new\b", unread) and "Nothing new in the topics you read." in unread
@@ -611,6 +622,11 @@ def test_hostile_text_is_escaped_on_every_page(hostile, owner, moderator, admin_
     )
     assert refused.status_code == 400 and not unsafe(refused.content.decode())
     assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in refused.content.decode()
+    refused = client_for(owner).post(
+        _url("community:topic-new", space_slug="hostile"), {"title": SCRIPT, "body": ""}
+    )
+    assert refused.status_code == 400 and not unsafe(refused.content.decode())
+    assert 'value="&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"' in refused.content.decode()
     # Notification emails, at once and in the digest: plain text only (no HTML part to escape).
     at = datetime.now(UTC).replace(hour=12, minute=0) + timedelta(days=1)
     assert notifications.send_digest(owner.pk, at)
