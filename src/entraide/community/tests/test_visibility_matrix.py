@@ -573,7 +573,11 @@ def hostile(owner, admin_user, moderator):
         image_description=f'"><script>alert(9)</script>{ONERROR}',
     )
     services.set_topic_level(owner, topic, level="following")
-    services.add_reply(author, topic, body="Encore")
+    again = services.add_reply(author, topic, body="Encore")
+    # A moderator's reason, in their log and in the author's notification.
+    moderation.act(
+        moderator, target_kind=services.POST_KIND, target_id=str(again.pk), action="lock", reason=SCRIPT
+    )
     services.bookmark_post(owner, opening, keep=True)
     services.mark_read_up_to(owner, topic, 1)
     moderation.flag(
@@ -607,6 +611,7 @@ def test_hostile_text_is_escaped_on_every_page(hostile, owner, moderator, admin_
             _url("moderation:log"),
         ],
         admin_user: [_url("community_manage:spaces")],
+        hostile["author"]: [_url("notifications:centre")],
     }
     seen = 0
     for person, urls in pages.items():
@@ -616,6 +621,9 @@ def test_hostile_text_is_escaped_on_every_page(hostile, owner, moderator, admin_
             assert response.status_code == 200, url
             assert not unsafe(response.content.decode()), (url, unsafe(response.content.decode()))
             seen += 1
+    escaped = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"
+    for person in (owner, hostile["author"]):  # the payloads did reach the centres, escaped
+        assert escaped in client_for(person).get(_url("notifications:centre")).content.decode()
     # The payload typed again into a form refused: shown back, escaped.
     refused = client_for(owner).post(
         _url("community:reply", **kw), {"body": HOSTILE_BODY, "content_warning": "x" * 200}
@@ -635,7 +643,7 @@ def test_hostile_text_is_escaped_on_every_page(hostile, owner, moderator, admin_
     for message in sent:
         assert not message.alternatives, message.subject
         assert SCRIPT not in message.subject
-    assert seen == 12
+    assert seen == 13
 
 
 def test_the_api_gives_hostile_posts_as_data_and_their_html_sanitised(hostile, owner):
