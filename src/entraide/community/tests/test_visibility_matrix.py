@@ -119,7 +119,8 @@ class Group:
         # A report from inside: the moderators' queue holds it (and the public figures count it).
         moderation.flag(owner, target_kind=services.POST_KIND, target_id=str(self.opening.pk), reason="spam")
         run_jobs()
-        Notification.objects.all().delete()  # what the former member was told while a member stays theirs
+        # From here on: what a member was told while on the list stays theirs (docs/community.md).
+        Notification.objects.all().delete()
         services.remove_space_member(self.space, member=former)
         # Rows an outsider holds without ever having been in (made before, or by a script): a
         # follow of the space, so "told of every new topic" would reach them if nothing checked.
@@ -152,7 +153,7 @@ def group(owner, stranger, moderator) -> Group:
     people = {"owner": owner, "insider": insider, "former": former, "stranger": stranger}
     people["moderator"] = moderator
     for who in ("owner", "insider", "former", "stranger", "moderator"):
-        for kind in COMMUNITY_KINDS:  # every community notification by email at once: all visible
+        for kind in COMMUNITY_KINDS:  # by email at once for one, in the daily digest for the others
             notifications.set_channel(people[who], kind, "email" if who == "stranger" else "digest")
     return Group(people)
 
@@ -292,19 +293,21 @@ def _pages_as(group: Group, who: str) -> None:
             assert response.status_code == 404, (who, url)
 
 
-def _rows(person: Any) -> dict[str, int]:
-    mine = {
+def _rows(person: Any) -> dict[str, Any]:
+    """What a write could have stored for ``person``."""
+    return {
         "posts": Post.objects.filter(author=person).count(),
         "topics": Topic.objects.filter(author=person).count(),
         "flags": Flag.objects.filter(reporter=person).count(),
         "reactions": Reaction.objects.filter(member=person).count(),
         "bookmarks": Bookmark.objects.filter(member=person).count(),
-        "follows": Subscription.objects.filter(member=person).values_list("level", flat=True).count(),
-        "positions": list(
+        "follows": sorted(
+            map(str, Subscription.objects.filter(member=person).values_list("topic_id", "space_id", "level"))
+        ),
+        "positions": sorted(
             ReadPosition.objects.filter(member=person).values_list("last_read_number", flat=True)
         ),
     }
-    return {**mine, "positions": hash(tuple(mine["positions"]))}
 
 
 def test_every_write_into_the_group_is_the_same_404_and_stores_nothing(group):
