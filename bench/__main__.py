@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench import report
+from bench import postgres, report
 from bench.load import Request, measure
 from bench.memory import measure_tree
 from bench.noise import CpuWatch
@@ -145,8 +145,6 @@ def fresh_postgres(results: Results, scenarios: list[Scenario]) -> Iterator[Post
     """The bench database, made afresh and dropped after the run: a copy of the community's seed
     template when a scenario needs the community (the template seeded first if missing), else
     empty. The bench person's rows are made later, as on SQLite (Scenario.prepare)."""
-    from bench import postgres
-
     pg = Postgres.from_env()
     results.database_detail = pg.describe()
     started = time.monotonic()
