@@ -12,7 +12,8 @@ afresh, and the templates of other keys are dropped then. PostgreSQL copies a te
 nobody is connected to it: the seeding runs in processes that have exited before the copy, and
 nothing else ever connects to a template.
 
-Two runs against the same server at once would share ``entraide_bench``: give each its own name.
+Two runs against the same server at once would share ``entraide_bench``: give each its own name
+(ENTRAIDE_BENCH_PG_URL), and let one seed the template first: both would seed it under one name.
 """
 
 from __future__ import annotations
