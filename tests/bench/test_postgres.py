@@ -1,10 +1,11 @@
 """The benchmark's PostgreSQL databases (bench/postgres.py): the seed template made once and
 copied, stale templates dropped, sessions counted. Against the PostgreSQL server the benchmark
-uses (ENTRAIDE_BENCH_PG_URL, else the default), skipped when none answers; each test names its
+uses (ENTRAIDE_BENCH_PG_URL, else the default), skipped when none answers (a failure with CI=true); each test names its
 own databases and drops them. A table of three rows stands for the 200,000 posts."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,8 @@ def _server() -> Postgres:
     try:
         pg.connect().close()
     except psycopg.OperationalError:
+        if os.environ.get("CI") == "true":  # CI has a server: a missing one is a failure there
+            pytest.fail("no PostgreSQL server answers (ENTRAIDE_BENCH_PG_URL) and CI=true")
         pytest.skip("no PostgreSQL server answers (ENTRAIDE_BENCH_PG_URL)")
     return pg
 
