@@ -28,7 +28,7 @@ def _posts_published_at_once(db):
 @pytest.fixture
 def places(owner, stranger):
     """An open space with a topic by ``stranger``, and a closed group ``owner`` is not on."""
-    open_space = make_space(slug="ouvert", title="Ouvert")
+    open_space = make_space(slug="ouvert", title="Ouvert", anonymous_allowed=True)
     topic = make_topic(stranger, open_space, title="Bonjour", body="Premier")
     closed = make_space(
         slug="ferme", title=f"Fermé {SENTINEL}", visibility=Visibility.RESTRICTED, members=[stranger]
