@@ -348,6 +348,8 @@ def _link(lift: AnonymityLift) -> str:
 def _tell_author(lift: AnonymityLift) -> None:
     """In the author's language; the title names nothing, as every moderation notice."""
     author = lift.author
+    if author is None:  # erased meanwhile: nobody to tell
+        return
     with translation.override(author.preferred_language):
         body = "\n\n".join(
             (

@@ -87,10 +87,19 @@ def lift_request(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         )
         if done:
             return done
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect(back)
+    # The case page again, with the reason typed and what to change (nothing is lost).
+    from entraide.community import views_moderation  # which imports this module
+
+    views_moderation.describe([case])
+    return views_moderation._act_page(
+        request,
+        case=case,
+        kind_key=case.target_kind,
+        target_id=case.target_id,
+        item=case.item,  # type: ignore[attr-defined]
+        here=back,
+        lift_form=form,
+    )
 
 
 @audience("role")

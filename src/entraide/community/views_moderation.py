@@ -117,17 +117,18 @@ def _act_page(
     target_id: str,
     item: ReportedItem,
     here: str,
+    lift_form: Any = None,
 ) -> HttpResponse:
     """The item, its flags and the member's standing, and the action form (GET and POST)."""
     choices = _action_choices(kind_key, case, item)
+    # A lifting request refused (``views_lifts.lift_request``) shows this page again with it.
+    acting = request.method == "POST" and lift_form is None
     initial: dict[str, Any] = {}
     if kind_key == POST_KIND:
         post = Post.objects.filter(pk=target_id).only("body").first()
         initial["body"] = post.body if post else ""
-    form = ActionForm(
-        request.POST if request.method == "POST" else None, initial=initial, actions=choices, spaces=_spaces()
-    )
-    if request.method == "POST" and form.is_valid():
+    form = ActionForm(request.POST if acting else None, initial=initial, actions=choices, spaces=_spaces())
+    if acting and form.is_valid():
         user = request.user
         data = form.cleaned_data
 
@@ -209,6 +210,7 @@ def _act_page(
             "here": here,
             "canned": list(CannedReply.objects.all()),
             **anonymous,
+            **({"lift_form": lift_form} if lift_form is not None else {}),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -246,7 +246,8 @@ def test_a_lifting_needs_a_reason_and_a_second_person(
     anonymous_case, moderator, second_moderator, admin_user
 ):
     client = client_for(moderator)
-    assert request_through_the_page(client, anonymous_case, reason="Trop court").status_code == 302
+    short = request_through_the_page(client, anonymous_case, reason="Trop court")
+    assert short.status_code == 400 and "Trop court" in short.content.decode()
     assert not AnonymityLift.objects.exists()
     assert request_through_the_page(client, anonymous_case).status_code == 302
     lift = AnonymityLift.objects.get()
