@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,7 +111,9 @@ def lift_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     waiting = list(anonymity.pending(now).select_related("requested_by").order_by("requested_at", "id"))
     decided = list(
-        AnonymityLift.objects.exclude(status=LiftStatus.PENDING)
+        AnonymityLift.objects.filter(
+            ~Q(status=LiftStatus.PENDING) | Q(requested_at__lte=now - anonymity.EXPIRES_AFTER)
+        )
         .select_related("requested_by", "approved_by", "refused_by", "author")
         .order_by("-requested_at", "id")[:RECENT]
     )
@@ -120,6 +123,7 @@ def lift_list(request: HttpRequest) -> HttpResponse:
         lift.mine = lift.requested_by_id == request.user.pk  # type: ignore[attr-defined]
     for lift in decided:
         lift.sees_author = _sees_author(request.user, lift)  # type: ignore[attr-defined]
+        lift.expired = anonymity.is_expired(lift, now=now)  # type: ignore[attr-defined]
     return render(request, "community/moderation_lifts/index.html", {"waiting": waiting, "decided": decided})
 
 

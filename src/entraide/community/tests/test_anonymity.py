@@ -399,7 +399,9 @@ def test_an_unanswered_request_expires_after_seven_days(anonymous_case, moderato
     with pytest.raises(anonymity.LiftDecidedError):
         anonymity.approve_lift(second_moderator, lift)
     page = client_for(second_moderator).get(reverse("moderation:lift", kwargs={"lift_id": lift.pk}))
-    assert "It expired" in page.content.decode()
+    assert "It expired" in page.content.decode() and 'name="decision"' not in page.content.decode()
+    listed = client_for(second_moderator).get(reverse("moderation:lifts")).content.decode()
+    assert "Expired without an answer" in listed
 
 
 def test_a_double_submit_asks_once(anonymous_case, moderator):
