@@ -7,8 +7,22 @@ from django.db import migrations, models
 
 
 def allow_anonymity_where_it_was(apps, schema_editor):
-    """Spaces made before this setting allowed anonymous posts: nothing changes for them."""
+    """Spaces made before this setting allowed anonymous posts: nothing changes for them. The
+    moderators' log rows about anonymous posts and topics are marked, as new ones are, so that
+    the log shows "Membre anonyme" for them too."""
     apps.get_model("community", "Space").objects.update(anonymous_allowed=True)
+    action_model = apps.get_model("community", "ModerationAction")
+    for kind, model in (("community.post", "Post"), ("community.topic", "Topic")):
+        hidden = {
+            str(pk)
+            for pk in apps.get_model("community", model)
+            .objects.filter(anonymous=True)
+            .values_list("pk", flat=True)
+        }
+        for row in action_model.objects.filter(target_kind=kind).only("pk", "target_id", "extra"):
+            if row.target_id in hidden:
+                row.extra = {**row.extra, "anonymous": True}
+                row.save(update_fields=["extra"])
 
 
 class Migration(migrations.Migration):
