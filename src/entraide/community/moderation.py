@@ -18,6 +18,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import formats, timezone, translation
 from django.utils.translation import pgettext
 
+from entraide.community import anonymity, pause
 from entraide.community import rules as moderation_rules
 from entraide.community.models import (
     ActionKind,
@@ -75,6 +76,10 @@ class CaseTakenError(InvalidValuesError):
                 )
             }
         )
+
+
+def _anonymous(target_kind: str, target_id: str) -> bool:
+    return anonymity.is_anonymous(target_kind, target_id)
 
 
 def reportable(kind: str) -> Reportable:
@@ -242,6 +247,7 @@ def _off_hours_rule(
         target_kind=case.target_kind,
         target_id=case.target_id,
         member=case.member,
+        extra={"anonymous": True} if _anonymous(case.target_kind, case.target_id) else {},
         at=now,
     )
     if case.member is not None:
@@ -373,6 +379,9 @@ def act(
         if not resolved:
             raise CaseTakenError
     extra: dict[str, object] = {}
+    if _anonymous(target_kind, target_id):
+        # The log then shows "Membre anonyme" for this row, even once the post is gone.
+        extra["anonymous"] = True
     if action == ActionKind.WARN:
         MemberStanding.objects.get_or_create(member_id=member.pk)
         MemberStanding.objects.filter(member_id=member.pk).update(warnings=F("warnings") + 1)
@@ -523,15 +532,19 @@ def forget_reporter(person: Any) -> None:
 
 
 def check_may_post(author: Any, *, space: Any, topic: Any = None, now: datetime | None = None) -> bool:
-    """Raise ``InvalidValuesError`` (a kind message) when ``author`` may not post now: suspended,
-    a locked topic, or slow mode not yet over. Returns whether the post waits for approval (a new
+    """Raise ``InvalidValuesError`` (a kind message) when ``author`` may not post now: taking a
+    break (``pause``), suspended, a locked topic, or slow mode not yet over. Returns whether the post waits for approval (a new
     member's first posts). Moderators are never held nor slowed."""
-    if author is None or is_moderator(author):
+    if author is None:
         return False
     now = now or timezone.now()
     standing = MemberStanding.objects.filter(member_id=author.pk).first() or MemberStanding(
         member_id=author.pk
     )
+    if standing.paused_until is not None and standing.paused_until > now:
+        raise pause.refusal(standing.paused_until)  # their own choice: moderators too
+    if is_moderator(author):
+        return False
     if standing.suspended_until is not None and standing.suspended_until > now:
         raise InvalidValuesError(
             {

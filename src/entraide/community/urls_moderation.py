@@ -1,5 +1,6 @@
 from django.urls import path
 
+from entraide.community import views_lifts
 from entraide.community import views_moderation as views
 
 app_name = "moderation"
@@ -9,6 +10,9 @@ urlpatterns = [
     path("cas/<uuid:case_id>/prendre/", views.case_claim, name="case-claim"),
     path("cas/<uuid:case_id>/liberer/", views.case_release, name="case-release"),
     path("message/<uuid:post_id>/", views.post_moderate, name="post"),
+    path("cas/<uuid:case_id>/levee/", views_lifts.lift_request, name="lift-request"),
+    path("levees/", views_lifts.lift_list, name="lifts"),
+    path("levees/<uuid:lift_id>/", views_lifts.lift_detail, name="lift"),
     path("journal/", views.log, name="log"),
     path("reponses/", views.canned_list, name="canned"),
     path("reponses/<int:reply_id>/", views.canned_edit, name="canned-edit"),

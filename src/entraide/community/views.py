@@ -23,7 +23,7 @@ from django.utils.translation import npgettext, pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.accounts.roles import roles_of
-from entraide.community import access, moderation, rules, services
+from entraide.community import access, moderation, pause, rules, services
 from entraide.community.forms import FlagForm, ReplyForm, TopicForm
 from entraide.community.models import (
     Bookmark,
@@ -164,7 +164,11 @@ def topic_url(topic: Topic, *, number: int | None = None, page_always: bool = Fa
 def space_list(request: HttpRequest) -> HttpResponse:
     spaces = list(access.visible_spaces(request.user))
     moderating = request.user.is_authenticated and is_moderator(request.user, roles=roles_of(request))
-    return render(request, "community/spaces/index.html", {"spaces": spaces, "moderating": moderating})
+    return render(
+        request,
+        "community/spaces/index.html",
+        {"spaces": spaces, "moderating": moderating, "paused_until": pause.paused_until(request.user)},
+    )
 
 
 @audience("public")
@@ -203,6 +207,7 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
             "charter": render_post(space.charter, keep_image=services.is_own_image) if space.charter else "",
             "can_write": can_write,
             "space_level": access.space_level_for(request.user, space) if can_write else None,
+            "paused_until": pause.paused_until(request.user) if can_write else None,
             "moderation_hours": _hours(rules.Rules.of(instance.settings_for(request))),
         },
     )
@@ -289,6 +294,7 @@ def _member_context(
     read_number = getattr(topic, "read_number", None)  # access.get_topic_in(…, reader=…)
     last_on_page = posts[-1]["number"] if posts else 0
     return {
+        "paused_until": pause.paused_until(request.user),
         "read_url": reverse("community:topic-read", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
         "follow_url": reverse(
             "community:topic-follow", kwargs={"space_slug": space.slug, "topic_id": topic.pk}
@@ -347,7 +353,9 @@ def topic_detail(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> 
         quoted = access.get_post_in(topic, request.GET["citer"]) if "citer" in request.GET else None
         if quoted is not None:
             initial = {"body": services.quote_of(quoted), "quoted": str(quoted.pk)}
-        form = ReplyForm(formstash.posted_or_kept(request), initial=initial)
+        form = ReplyForm(
+            formstash.posted_or_kept(request), initial=initial, anonymous_allowed=space.anonymous_allowed
+        )
     return _topic_page(request, space, topic, form, page_number=request.GET.get("page"), member=can_write)
 
 
@@ -365,9 +373,9 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
     last = (topic.post_count - 1) // POSTS_PER_PAGE + 1
     data = formstash.posted_or_kept(request)
     if request.method != "POST":
-        form = None if topic.locked else ReplyForm(data)
+        form = None if topic.locked else ReplyForm(data, anonymous_allowed=space.anonymous_allowed)
         return _topic_page(request, space, topic, form, page_number=last)
-    form = ReplyForm(data, request.FILES)
+    form = ReplyForm(data, request.FILES, anonymous_allowed=space.anonymous_allowed)
     if form.is_valid() and (held := _held_or_error(request, form, space, topic)) is not None:
         user = request.user
 
@@ -398,7 +406,9 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = access.get_space_for(request.user, space_slug)
     if not access.can_write(request.user, space):
         raise Http404
-    form = TopicForm(formstash.posted_or_kept(request), request.FILES or None)
+    form = TopicForm(
+        formstash.posted_or_kept(request), request.FILES or None, anonymous_allowed=space.anonymous_allowed
+    )
     if (
         request.method == "POST"
         and form.is_valid()

@@ -27,7 +27,7 @@ def parts_of(person):
 
 
 def test_export_holds_the_posts_anonymous_ones_included(owner, stranger):
-    space = make_space()
+    space = make_space(anonymous_allowed=True)
     topic = make_topic(owner, space, title="Mon sujet", body="Visible")
     services.add_reply(owner, topic, body="En secret", anonymous=True, content_warning="deuil")
     services.add_reply(stranger, topic, body="Pas à Camille")
