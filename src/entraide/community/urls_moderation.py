@@ -1,6 +1,7 @@
 from django.urls import path
 
 from entraide.community import views_moderation as views
+from entraide.community import views_watch
 
 app_name = "moderation"
 urlpatterns = [
@@ -8,8 +9,10 @@ urlpatterns = [
     path("cas/<uuid:case_id>/", views.case_detail, name="case"),
     path("cas/<uuid:case_id>/prendre/", views.case_claim, name="case-claim"),
     path("cas/<uuid:case_id>/liberer/", views.case_release, name="case-release"),
+    path("cas/<uuid:case_id>/message-bienveillant/", views_watch.send_concern, name="case-concern"),
     path("message/<uuid:post_id>/", views.post_moderate, name="post"),
     path("journal/", views.log, name="log"),
+    path("veille/", views_watch.watch_settings, name="watch"),
     path("reponses/", views.canned_list, name="canned"),
     path("reponses/<int:reply_id>/", views.canned_edit, name="canned-edit"),
     path("reponses/<int:reply_id>/supprimer/", views.canned_delete, name="canned-delete"),
