@@ -272,19 +272,28 @@ def hold_for_approval(
 # --- The crisis-language watch ---------------------------------------------------------------------
 
 
-def watch_post(
-    target_kind: str, target_id: str, *, author: Any, now: datetime | None = None
-) -> ModerationCase:
+def watch_post(target_kind: str, target_id: str, *, author: Any, now: datetime | None = None) -> None:
     """A post whose words matched the crisis watch (``community.watch``): its open case (a held
     post's approval case, a reported post's case, or a new one) is marked ``watched`` and goes
-    first in the queue. Nothing is hidden, and nothing of the words is stored."""
-    case = _open_case(
-        target_kind, target_id, member=author, case_kind=CaseKind.FLAGS, now=now or timezone.now()
+    first in the queue. Nothing is hidden, and nothing of the words is stored. One update when
+    the post has a case, else one insert (one open case per target: a concurrent one is caught)."""
+    found = ModerationCase.objects.filter(
+        target_kind=target_kind, target_id=target_id, status=CaseStatus.OPEN
     )
-    if not case.watched:
-        ModerationCase.objects.filter(pk=case.pk).update(watched=True)
-        case.watched = True
-    return case
+    if found.update(watched=True):
+        return
+    try:
+        with transaction.atomic():
+            ModerationCase.objects.create(
+                kind=CaseKind.FLAGS,
+                target_kind=target_kind,
+                target_id=target_id,
+                member=author,
+                opened_at=now or timezone.now(),
+                watched=True,
+            )
+    except IntegrityError:
+        found.update(watched=True)
 
 
 # --- The caring message -----------------------------------------------------------------------------
