@@ -40,7 +40,9 @@ def test_a_matching_reply_carries_the_crisis_numbers(owner_api, topic):
 
 def test_a_new_members_matching_topic_is_held_with_the_numbers(owner_api, topic):
     set_rules(approvals=3)
-    answer = json_post(owner_api, f"{BASE}/spaces/ouvert/topics", {"title": "Ce soir", "body": "me scarifier"})
+    answer = json_post(
+        owner_api, f"{BASE}/spaces/ouvert/topics", {"title": "Ce soir", "body": "me scarifier"}
+    )
     assert answer.status_code == 201
     body = answer.json()
     assert body["status"] == "held" and body["crisis_numbers"] and body["help_url"] == "/aide/"
