@@ -170,7 +170,8 @@ class Watch:
         """Whether any phrase appears, as whole words, in any of ``texts`` once folded."""
         if not self.phrases:
             return False
-        folded = " " + " ".join(fold(t) for t in texts if t) + " "
+        # Two spaces between texts: a phrase (single spaces) never spans a title and a body.
+        folded = " " + "  ".join(fold(t) for t in texts if t) + " "
         if folded.isspace():
             return False
         return any(p in folded for p in self.phrases)

@@ -79,6 +79,8 @@ def test_phrases_match_whole_words_only():
     assert found.matches("Parfois j'ai envie de ME   TÛER!!")
     assert found.matches("mе tuеr")  # Cyrillic е
     assert found.matches("Titre", "", "avertissement : en finir")  # any of the texts
+    # Not across two texts: a title ending in "me", a body starting with "tuer".
+    assert not watch.compile_phrases(["me tuer"]).matches("Un titre qui finit par me", "tuer le temps")
     assert not found.matches("C'est intuerable, un vrai tueur de temps.")
     assert not found.matches("On en finira demain")  # "finira" is another word
     assert not found.matches("")
