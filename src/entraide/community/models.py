@@ -99,6 +99,8 @@ class Topic(models.Model):
     post_count = models.PositiveIntegerField(default=0)
     locked = models.BooleanField(default=False)  # by the moderators: nobody replies any more
     slow_mode_seconds = models.PositiveIntegerField(default=0)
+    # Not stored: set by the services on the topic they return when the crisis watch matched.
+    crisis_watch: bool = False
 
     class Meta:
         indexes = (models.Index(fields=("space", "status", "-last_post_at"), name="topic_list"),)
@@ -135,6 +137,8 @@ class Post(models.Model):
     moderation_note = models.CharField(max_length=500, blank=True)
     # How many members said "je te soutiens": kept by services.support_post, never counted on a page.
     support_count = models.PositiveIntegerField(default=0)
+    # Not stored: set by the services on the post they return when the crisis watch matched.
+    crisis_watch: bool = False
 
     class Meta:
         indexes = (models.Index(fields=("topic", "number"), name="post_order"),)
@@ -320,6 +324,9 @@ class ModerationCase(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     # Hidden on its own, outside moderation hours, until a moderator looks (the off-hours rule).
     hidden_off_hours = models.BooleanField(default=False)
+    # Opened (or marked) by the crisis-language watch (``community.watch``): first in the queue,
+    # with danger. Nothing of the words that matched is stored.
+    watched = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     upheld = models.BooleanField(null=True, blank=True)  # the flags were right (an action followed)
 
@@ -331,7 +338,11 @@ class ModerationCase(models.Model):
                 name="one_open_case_per_target",
             ),
         )
-        indexes = (models.Index(fields=("status", "-danger", "-weight", "opened_at"), name="queue_order"),)
+        indexes = (
+            models.Index(
+                fields=("status", "-danger", "-watched", "-weight", "opened_at"), name="queue_order"
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.target_kind}:{self.target_id}"
@@ -388,6 +399,7 @@ class ActionKind(models.TextChoices):
     LIFT_REQUEST = "lift_request", pgettext_lazy("moderation action", "Asked to know an anonymous author")
     LIFT_APPROVE = "lift_approve", pgettext_lazy("moderation action", "Approved an anonymity lifting")
     LIFT_REFUSE = "lift_refuse", pgettext_lazy("moderation action", "Refused an anonymity lifting")
+    CONCERN = "concern", pgettext_lazy("moderation action", "Caring message sent")
 
 
 class ModerationAction(models.Model):
@@ -434,6 +446,8 @@ class MemberStanding(models.Model):
     # "Faire une pause": the member's own choice, apart from the moderators' suspension, so that
     # "reprendre maintenant" can never end a suspension. Nobody else is ever shown it.
     paused_until = models.DateTimeField(null=True, blank=True)
+    # The last caring message the moderators sent them (``moderation.send_concern``): one a day.
+    last_concern_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.member_id)

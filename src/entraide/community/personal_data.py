@@ -254,14 +254,16 @@ def export_moderation(person: Any) -> ExportedPart:
                 "reason": (
                     f"published messages: {standing.published_posts}; warnings: {standing.warnings}; "
                     f"suspended until: {standing.suspended_until or '-'}; "
-                    f"taking a break until: {standing.paused_until or '-'}"
+                    f"taking a break until: {standing.paused_until or '-'}; "
+                    f"last caring message: {standing.last_concern_at or '-'}"
                 ),
             }
         )
     return ExportedPart(
         description=(
             "The moderation team's decisions about your messages or your account, with the reason you "
-            "were given, and your standing (published messages, warnings, suspension)."
+            "were given, and your standing (published messages, warnings, suspension, the last caring "
+            "message the team sent you)."
         ),
         records=records,
         tabular=True,

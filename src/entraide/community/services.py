@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from entraide.accounts.pseudonyms import canonical
-from entraide.community import anonymity, blocking, moderation, pause
+from entraide.community import anonymity, blocking, moderation, pause, watch
 from entraide.community.models import (
     Bookmark,
     Image,
@@ -215,7 +215,9 @@ def start_topic(
     image_description: str = "",
 ) -> Topic:
     """A new topic and its opening post (number 1). A new member's topic waits for approval
-    (``moderation.check_may_post``): held, it counts nowhere until a moderator publishes it."""
+    (``moderation.check_may_post``): held, it counts nowhere until a moderator publishes it.
+    Words of the crisis watch in its title, text or warning put it first in the moderators'
+    queue and set ``crisis_watch`` on the topic returned (published or held as usual)."""
     _post_values(body=body, content_warning=content_warning, has_image=image is not None, title=title)
     anonymity.check_anonymous_allowed(space, anonymous=anonymous)
     held = moderation.check_may_post(author, space=space)
@@ -245,6 +247,10 @@ def start_topic(
     )
     if held:
         moderation.hold_for_approval(POST_KIND, str(post.pk), author=author, now=now)
+    if watch.matches(title, body, content_warning):
+        moderation.watch_post(POST_KIND, str(post.pk), author=author, now=now)
+        topic.crisis_watch = post.crisis_watch = True
+    if held:
         return topic
     Space.objects.filter(pk=space.pk).update(
         topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
@@ -268,7 +274,8 @@ def add_reply(
 ) -> Post:
     """A reply at the end of the topic. The topic row is locked (PostgreSQL; SQLite writers take
     turns), so that two replies never get the same number. A new member's reply waits for
-    approval with number 0: it takes its place at the end of the topic when published."""
+    approval with number 0: it takes its place at the end of the topic when published. Words of
+    the crisis watch put it first in the queue and set ``crisis_watch`` on the post returned."""
     _post_values(body=body, content_warning=content_warning, has_image=image is not None)
     anonymity.check_anonymous_allowed(topic.space, anonymous=anonymous)
     locked = (
@@ -293,6 +300,10 @@ def add_reply(
     )
     if held:
         moderation.hold_for_approval(POST_KIND, str(post.pk), author=author, now=now)
+    if watch.matches(body, content_warning):
+        moderation.watch_post(POST_KIND, str(post.pk), author=author, now=now)
+        post.crisis_watch = True
+    if held:
         return post
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
     Space.objects.filter(pk=locked.space_id).update(post_count=F("post_count") + 1, last_post_at=now)

@@ -23,7 +23,7 @@ from django.utils.translation import npgettext, pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.accounts.roles import roles_of
-from entraide.community import access, moderation, pause, rules, services
+from entraide.community import access, moderation, pause, rules, services, views_watch
 from entraide.community.forms import FlagForm, ReplyForm, TopicForm
 from entraide.community.models import (
     Bookmark,
@@ -209,6 +209,7 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
             "space_level": access.space_level_for(request.user, space) if can_write else None,
             "paused_until": pause.paused_until(request.user) if can_write else None,
             "moderation_hours": _hours(rules.Rules.of(instance.settings_for(request))),
+            **views_watch.after_post_context(request),
         },
     )
 
@@ -269,6 +270,7 @@ def _topic_page(
             "page_obj": page,
             "posts": listed,
             **_moderation_context(request, topic, listed),
+            **views_watch.after_post_context(request),
             "form": form,
             "reply_url": reverse("community:reply", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
             "quote_query": f"?page={page.number}&citer=" if page.number > 1 else "?citer=",
@@ -379,10 +381,14 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
     if form.is_valid() and (held := _held_or_error(request, form, space, topic)) is not None:
         user = request.user
 
+        watched: list[bool] = []  # whether the post waits, when the crisis watch matched
+
         def save() -> str:
             quoted_id = form.cleaned_data["quoted"]
             quoted = access.get_post_in(topic, quoted_id) if quoted_id else None
             post = services.add_reply(user, topic, quoted=quoted, **form.values())
+            if post.crisis_watch:
+                watched.append(post.status == Status.HELD)
             if post.status == Status.HELD:
                 return topic_url(topic)
             return topic_url(topic, number=post.number)
@@ -394,6 +400,8 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
             message=_held_message(request) if held else pgettext("post form", "Your reply is posted."),
         )
         if done:
+            if watched:  # set once saved: a refused or rolled back post shows nothing
+                views_watch.remember_after_post(request, held=watched[0])
             return done
     return _topic_page(request, space, topic, form, page_number=last, status=400)
 
@@ -416,8 +424,12 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
     ):
         user = request.user
 
+        watched: list[bool] = []  # whether the post waits, when the crisis watch matched
+
         def save() -> str:
             topic = services.start_topic(user, space, **form.values())
+            if topic.crisis_watch:
+                watched.append(topic.status == Status.HELD)
             if topic.status == Status.HELD:
                 return reverse("community:space", kwargs={"space_slug": space.slug})
             return topic_url(topic)
@@ -429,6 +441,8 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
             message=_held_message(request) if held else pgettext("post form", "Your topic is posted."),
         )
         if done:
+            if watched:
+                views_watch.remember_after_post(request, held=watched[0])
             return done
     return render(
         request,

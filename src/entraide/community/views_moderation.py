@@ -74,7 +74,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = (
         ModerationCase.objects.filter(status=CaseStatus.OPEN)
         .select_related("claimed_by")
-        .order_by("-danger", "-weight", "opened_at", "id")
+        .order_by("-danger", "-watched", "-weight", "opened_at", "id")
     )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     listed = list(page.object_list)
