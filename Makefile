@@ -70,7 +70,7 @@ migrations-check: $(VENV)/.main-installed
 	ENTRAIDE_DATA_DIR=$$(mktemp -d) $(BIN)/entraide manage makemigrations --check --dry-run
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 # Audits a running instance (start `make run` in another terminal first).
 # Logged in: AUDIT_STATE=storage_state.json make audit

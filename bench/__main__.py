@@ -1,5 +1,5 @@
-"""`python -m bench [--quick] [--only WORDS] [--json PATH]`: run every scenario against a real
-server, then report.
+"""`python -m bench [--quick] [--only WORDS] [--json PATH] [--database sqlite|postgres]`: run every
+scenario against a real server, then report.
 
 Exit status: 0 when every budget holds, 1 when one is over or a request failed, 2 when the harness
 itself could not run.
@@ -15,15 +15,19 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench import report
+from bench import postgres, report
 from bench.load import Request, measure
 from bench.memory import measure_tree
 from bench.noise import CpuWatch
-from bench.results import Plan, Results, ScenarioResult
-from bench.scenarios import BASELINE, SCENARIOS, Scenario
+from bench.postgres import TEMPLATE_PREFIX, ConnectionWatch, Postgres, backend_pids
+from bench.results import POSTGRES, SQLITE, Plan, Results, ScenarioResult
+from bench.scenarios import BASELINE, SCENARIOS, Scenario, seed_community, seed_community_template
 from bench.server import Server, count_rows, running_server
 from bench.weight import weigh_pages
 
@@ -47,6 +51,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="only the scenarios whose name holds one of these comma-separated words "
         "(and the baseline, which every ratio needs): while working on a page; "
         "'load' runs the open-loop load scenario with 2,000 members instead (bench/open_load.py)",
+    )
+    parser.add_argument(
+        "--database",
+        choices=[SQLITE, POSTGRES],
+        default=SQLITE,
+        help="sqlite (default: a fresh file, as a default install) or postgres: a fresh database "
+        "on the server ENTRAIDE_BENCH_PG_URL names (default postgres://postgres@127.0.0.1:5432/), "
+        "the community copied from a seed template (bench/postgres.py)",
     )
     return parser.parse_args(argv)
 
@@ -123,12 +135,52 @@ def prepare(server: Server, results: Results, scenarios: list[Scenario]) -> None
                 report.setup_line(note)
 
 
-def run(plan: Plan, scenarios: list[Scenario] = SCENARIOS) -> Results:
-    results = Results.start(plan)
+def note(results: Results, line: str) -> None:
+    results.setup.append(line)
+    report.setup_line(line)
+
+
+@contextmanager
+def fresh_postgres(results: Results, scenarios: list[Scenario]) -> Iterator[Postgres]:
+    """The bench database, made afresh and dropped after the run: a copy of the community's seed
+    template when a scenario needs the community (the template seeded first if missing), else
+    empty. The bench person's rows are made later, as on SQLite (Scenario.prepare)."""
+    pg = Postgres.from_env()
+    results.database_detail = pg.describe()
+    started = time.monotonic()
+    if any(s.prepare is seed_community for s in scenarios):
+        template = TEMPLATE_PREFIX + postgres.seed_key()
+        progress(f"seed template {template} (seeded first if missing: a few minutes)")
+        seeded = postgres.ensure_template(pg, template, seed_community_template)
+        if seeded:
+            note(results, f"seed template {template}: {seeded}")
+        postgres.create(pg, pg.name, template)
+        how = f"copied from the seed template {template}"
+    else:
+        postgres.create(pg, pg.name)
+        how = "empty"
+    note(results, f"database {pg.name} {how} in {time.monotonic() - started:.1f} s")
+    try:
+        yield pg
+    finally:
+        postgres.drop(pg, pg.name)
+
+
+def _no_pids() -> list[int]:
+    return []
+
+
+def run(plan: Plan, scenarios: list[Scenario] = SCENARIOS, database: str = SQLITE) -> Results:
+    results = Results.start(plan, database)
     report.header(results)
+    with fresh_postgres(results, scenarios) if database == POSTGRES else nullcontext() as pg:
+        return _run(results, plan, scenarios, pg)
+
+
+def _run(results: Results, plan: Plan, scenarios: list[Scenario], pg: Postgres | None) -> Results:
     progress("starting entraide serve (keys, migrations, static files)")
-    with running_server() as server:
-        report.server_line(server.base_url)
+    with running_server(postgres=pg) as server:
+        report.server_line(server.base_url, results.database_detail)
         prepare(server, results, scenarios)
         targets = resolve(server, scenarios)
         for target in targets:
@@ -140,16 +192,19 @@ def run(plan: Plan, scenarios: list[Scenario] = SCENARIOS) -> Results:
         for target, result in zip(targets, results.scenarios, strict=True):
             if not target.scenario.weigh:
                 result.weight = None  # another scenario may weigh the same URL (logged out)
-        watch = CpuWatch(server.process.pid)
+        watch = CpuWatch(server.process.pid, partial(backend_pids, pg) if pg else _no_pids)
+        db_watch = ConnectionWatch(pg) if pg else None
         for target, result in zip(targets, results.scenarios, strict=True):
             progress(f"load {target.scenario.name}: {plan.describe()}")
             boots, logged = server.worker_boots, len(server.errors)
             watch.start()
             table = target.scenario.rows
             rows_before = count_rows(server.data_dir, table) if table else 0
-            result.load = measure(
-                target.url, target.headers, plan.warmup_s, plan.run_s, plan.runs, target.request
-            )
+            with db_watch.watching() if db_watch else nullcontext():
+                result.load = measure(
+                    target.url, target.headers, plan.warmup_s, plan.run_s, plan.runs, target.request
+                )
+            result.db_connections = db_watch.peak if db_watch else None
             result.others_cpu = watch.others_share()
             result.worker_boots = server.worker_boots - boots
             result.server_errors = server.errors[logged:][:SERVER_ERRORS_SHOWN]
@@ -180,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return open_load.main(duration_s=35 if args.quick else open_load.DURATION_S)
     try:
-        results = run(plan_for(args.quick), chosen(args.only))
+        results = run(plan_for(args.quick), chosen(args.only), args.database)
     except Exception:  # Whatever broke, the server is stopped and the cause printed.
         traceback.print_exc()
         print("\nbench: the harness could not complete (see above).", file=sys.stderr)

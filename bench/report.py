@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from bench.load import CONNECTIONS, THREADS
-from bench.results import NONE, OVER, Results, ScenarioResult
+from bench.results import NONE, OVER, SQLITE_DETAIL, Results, ScenarioResult
 from bench.scenarios import ACCEPT_LANGUAGE, KB, MB, PAGE_WEIGHT_BUDGET, PSS_BUDGET
 from bench.server import WORKERS
 
@@ -28,10 +28,8 @@ def header(results: Results) -> None:
     print(f"load: wrk -t{THREADS} -c{CONNECTIONS} --latency, header Accept-Language: {ACCEPT_LANGUAGE}")
 
 
-def server_line(base_url: str) -> None:
-    print(
-        f"server: entraide serve --workers {WORKERS} at {base_url} (SQLite, fresh data directory)", flush=True
-    )
+def server_line(base_url: str, database: str = SQLITE_DETAIL) -> None:
+    print(f"server: entraide serve --workers {WORKERS} at {base_url} ({database})", flush=True)
 
 
 def setup_line(note: str) -> None:
@@ -56,6 +54,10 @@ def _path(url: str) -> str:
 
 def _ratio(value: float | None) -> str:
     return f"{value:.2f}x" if value is not None else NONE
+
+
+def _count(value: int | None) -> str:
+    return str(value) if value is not None else NONE
 
 
 def _share(value: float | None) -> str:
@@ -96,7 +98,8 @@ def load_table(results: Results) -> None:
     )
     print(
         f"{'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'p50/base':>8} {'p95/base':>8} "
-        f"{'budget':>12} {'errors':>6} {'recycled':>8} {'others':>6}  {'p95 ms per run':<20} path"
+        f"{'budget':>12} {'errors':>6} {'recycled':>8} {'others':>6} {'conns':>5} {'db conns':>8}  "
+        f"{'p95 ms per run':<20} path"
     )
     for r in results.scenarios:
         if r.load is None:
@@ -105,10 +108,15 @@ def load_table(results: Results) -> None:
         print(
             f"{r.name:<20} {r.load.p50_ms:>7.2f} {r.load.p95_ms:>7.2f} {r.load.rps:>7.1f} "
             f"{_ratio(r.p50_ratio):>8} {_ratio(r.p95_ratio):>8} {_budgets(r):>12} "
-            f"{r.load.errors:>6} {r.worker_boots:>8} {_share(r.others_cpu):>6}  {per_run:<20} {_path(r.url)}"
+            f"{r.load.errors:>6} {r.worker_boots:>8} {_share(r.others_cpu):>6} {r.connections:>5} "
+            f"{_count(r.db_connections):>8}  {per_run:<20} {_path(r.url)}"
         )
     print("recycled: gunicorn workers restarted (--max-requests) during the scenario, warm-up included")
     print("others: share of all CPUs used by other processes meanwhile (not the server, wrk or the harness)")
+    print(
+        "conns: wrk's client connections; db conns: the most server-side connections to the bench "
+        f"database seen during the load, warm-up included (PostgreSQL only; {NONE} on SQLite)"
+    )
     for r in results.scenarios:
         if r.rows_table and r.load:
             print(

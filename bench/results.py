@@ -16,6 +16,8 @@ from bench.scenarios import KB, MB, PAGE_WEIGHT_BUDGET, PSS_BUDGET, Scenario
 from bench.weight import PageWeight
 
 OK, OVER, NONE = "ok", "OVER", "-"
+SQLITE, POSTGRES = "sqlite", "postgres"  # `python -m bench --database`
+SQLITE_DETAIL = "SQLite, fresh data directory"
 # Above this share of the CPUs used by other processes during a scenario, its figures are inflated.
 NOISY = 0.05
 
@@ -61,6 +63,10 @@ class ScenarioResult:
     relative_budget_ratio: float | None = None
     relative_ratio: float | None = None  # p95 over that scenario's p95
     relative_verdict: str = NONE
+    connections: int = CONNECTIONS  # wrk's client connections (Scenario.connections)
+    # PostgreSQL: the most server-side connections to the bench database seen during the load,
+    # warm-up included (pg_stat_activity, bench/postgres.py); None on SQLite.
+    db_connections: int | None = None
 
     @classmethod
     def of(cls, scenario: Scenario, url: str, status: int) -> ScenarioResult:
@@ -74,6 +80,7 @@ class ScenarioResult:
             rows_table=scenario.rows,
             relative_to=scenario.relative_to,
             relative_budget_ratio=scenario.relative_p95_ratio,
+            connections=scenario.connections or CONNECTIONS,
         )
 
     def judge_relative(self, others: list[ScenarioResult]) -> None:
@@ -138,7 +145,7 @@ class ScenarioResult:
         if self.load is None or self.rows_added is None:
             return False
         sent = self.load.requests
-        in_flight = CONNECTIONS * (len(self.load.runs) + 1)
+        in_flight = self.connections * (len(self.load.runs) + 1)
         return sent * 0.99 <= self.rows_added <= sent + in_flight
 
 
@@ -200,11 +207,13 @@ class Results:
     setup: list[str] = field(default_factory=list)  # What the scenarios' data took to prepare.
     duration_s: float = 0.0
     started: float = 0.0  # time.monotonic() at the start.
+    database: str = SQLITE  # or POSTGRES (`--database`)
+    database_detail: str = SQLITE_DETAIL  # e.g. "PostgreSQL 15.20, database entraide_bench"
 
     @classmethod
-    def start(cls, plan: Plan) -> Results:
+    def start(cls, plan: Plan, database: str = SQLITE) -> Results:
         budgets = {"page_weight_kb": PAGE_WEIGHT_BUDGET / KB, "pss_mb": PSS_BUDGET / MB}
-        return cls(plan, machine_facts(), budgets, started=time.monotonic())
+        return cls(plan, machine_facts(), budgets, started=time.monotonic(), database=database)
 
     def record_weights(self, weights: list[PageWeight]) -> None:
         by_url = {w.url: w for w in weights}

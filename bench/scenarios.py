@@ -15,6 +15,7 @@ import re
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -22,8 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench.server import serve_env
+from bench.server import migrate, registered, serve_env
+
+if TYPE_CHECKING:
+    from bench.postgres import Postgres
 
 # Real browsers always send one; without it the locale middleware makes an extra query.
 ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
@@ -185,6 +190,23 @@ def seed_circle(data_dir: Path) -> str:
 def seed_community(data_dir: Path) -> str:
     """2,000 members, 20 spaces, 20,000 topics, 200,000 posts (bench/seed_community.py)."""
     return _seed(data_dir, "seed_community", "community")
+
+
+def seed_community_template(pg: Postgres) -> str:
+    """The template database's content on PostgreSQL (bench/postgres.py): migrated, then the
+    community alone (bench/seed_community.py), in a data directory of its own; the processes
+    exit before the database becomes a template, closing their connections."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="entraide-bench-seed-") as directory:
+        data_dir = Path(directory)
+        with registered(data_dir, pg):
+            migrate(data_dir)
+            output = _manage_shell(
+                data_dir, "from bench.seed_community import seed_template; seed_template()", timeout=900
+            )
+    lines = [line.removeprefix("seed: ") for line in output.splitlines() if line.startswith("seed: ")]
+    done = lines[-1] if lines else output.strip()[-200:]
+    return f"migrations, {done} ({time.monotonic() - started:.1f} s in all)"
 
 
 COMMUNITY_SPACE_SLUG = "banc-{:02d}"

@@ -16,6 +16,10 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.postgres import Postgres
 
 READY_MARKER = "entraide is running at "
 WORKERS = 2  # gunicorn sync workers, as `entraide serve` runs by default.
@@ -25,7 +29,8 @@ MAX_ERRORS, MAX_ERROR_LENGTH = 100, 1000
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 # Host settings that would change what is measured (PostgreSQL, Redis, HTTPS redirects, access
-# log…): the benchmark always measures the default self-hosted setup, SQLite in a fresh directory.
+# log…): the benchmark measures the default self-hosted setup, SQLite in a fresh directory, or
+# with `--database postgres` a fresh PostgreSQL database it names itself (bench/postgres.py).
 _STRIPPED_ENV = (
     "DATABASE_URL",
     "REDIS_URL",
@@ -55,6 +60,15 @@ class Server:
         return "\n".join(list(self.log)[-lines:])
 
 
+# The PostgreSQL database a server's data dir is served with (running_server registers it): the
+# scenarios' helpers take the data dir alone, and their `entraide manage` must use that database.
+_postgres: dict[Path, Postgres] = {}
+
+
+def postgres_of(data_dir: Path) -> Postgres | None:
+    return _postgres.get(data_dir)
+
+
 def database(data_dir: Path) -> Path:
     """The SQLite file `entraide serve` uses in that data dir (settings.DATABASES)."""
     return data_dir / "entraide.sqlite3"
@@ -62,6 +76,10 @@ def database(data_dir: Path) -> Path:
 
 def count_rows(data_dir: Path, table: str) -> int:
     """Rows in a table of the server's database, read beside the running server (WAL)."""
+    if (pg := postgres_of(data_dir)) is not None:
+        from bench import postgres
+
+        return postgres.count_rows(pg, table)
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
     with closing(sqlite3.connect(database(data_dir), timeout=10)) as connection:
@@ -84,7 +102,25 @@ def serve_env(data_dir: Path) -> dict[str, str]:
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")]))
     env["ENTRAIDE_DATA_DIR"] = str(data_dir)
+    if (pg := postgres_of(data_dir)) is not None:
+        env["DATABASE_URL"] = pg.url()
     return env
+
+
+def migrate(data_dir: Path, timeout: float = 600) -> None:
+    """`entraide migrate`: on PostgreSQL a release step, which `entraide serve` leaves out."""
+    entraide = Path(sys.executable).parent / "entraide"
+    done = subprocess.run(
+        [str(entraide), "migrate"],
+        env=serve_env(data_dir),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"entraide migrate failed ({done.returncode}):\n{done.stderr}{done.stdout}")
 
 
 def _spot_error(server: Server, line: str) -> None:
@@ -120,12 +156,22 @@ def _wait_ready(server: Server, ready: threading.Event, timeout: float) -> None:
 
 
 @contextmanager
-def running_server(workers: int = WORKERS, start_timeout: float = 120) -> Iterator[Server]:
-    """`entraide serve` on a free port with a fresh data directory; stopped whatever happens."""
+def running_server(
+    workers: int = WORKERS, start_timeout: float = 120, postgres: Postgres | None = None
+) -> Iterator[Server]:
+    """`entraide serve` on a free port with a fresh data directory; stopped whatever happens.
+    With ``postgres``, served from that database (made beforehand, migrated here), with the job
+    worker in the tree as on SQLite (`--with-worker`), so that both trees hold the same processes."""
     entraide = Path(sys.executable).parent / "entraide"
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="entraide-bench-") as data_dir:
+    with (
+        tempfile.TemporaryDirectory(prefix="entraide-bench-") as data_dir,
+        registered(Path(data_dir), postgres),
+    ):
         command = [str(entraide), "serve", "--port", str(port), "--workers", str(workers)]
+        if postgres is not None:
+            migrate(Path(data_dir))
+            command.append("--with-worker")
         process = subprocess.Popen(
             command,
             env=serve_env(Path(data_dir)),
@@ -143,6 +189,17 @@ def running_server(workers: int = WORKERS, start_timeout: float = 120) -> Iterat
             yield server
         finally:
             stop(process)
+
+
+@contextmanager
+def registered(data_dir: Path, pg: Postgres | None) -> Iterator[None]:
+    """``data_dir`` served with ``pg``'s database meanwhile (serve_env, count_rows)."""
+    if pg is not None:
+        _postgres[data_dir] = pg
+    try:
+        yield
+    finally:
+        _postgres.pop(data_dir, None)
 
 
 def stop(process: subprocess.Popen[str], timeout: float = 20) -> None:

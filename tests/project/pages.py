@@ -66,6 +66,7 @@ SAMPLE_KWARGS: dict[str, object] = {
     # Its opening post, a report of it waiting in the moderation queue, a prepared reply (test_pages).
     "post_id": "00000000-0000-4000-8000-000000000074",
     "case_id": "00000000-0000-4000-8000-000000000075",
+    "lift_id": "00000000-0000-4000-8000-000000000076",  # a request to know an anonymous author
     "reply_id": 1,
     "token_id": "00000000-0000-4000-8000-000000000004",  # an API token: revoking is POST only
     # The circle (test_pages creates them): a link of the person walking the pages, and one of

@@ -289,7 +289,16 @@ def community_samples(author):
     from PIL import Image as PILImage
 
     from entraide.community import services as community_services
-    from entraide.community.models import CannedReply, Flag, Image, ModerationCase, Post, Space, Topic
+    from entraide.community.models import (
+        AnonymityLift,
+        CannedReply,
+        Flag,
+        Image,
+        ModerationCase,
+        Post,
+        Space,
+        Topic,
+    )
     from entraide.core.content import uploads
 
     space = Space.objects.create(
@@ -335,6 +344,14 @@ def community_samples(author):
         note="Exemple",
         created_at=now,
         updated_at=now,
+    )
+    AnonymityLift.objects.create(
+        id=uuid.UUID(str(SAMPLE_KWARGS["lift_id"])),
+        target_kind=case.target_kind,
+        target_id=case.target_id,
+        case=case,
+        reason="Une inquiétude pour la sécurité de quelqu'un.",
+        requested_at=now,
     )
     CannedReply.objects.create(id=SAMPLE_KWARGS["reply_id"], title="Merci", body="Merci de votre message.")
     buffer = io.BytesIO()

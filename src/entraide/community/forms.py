@@ -61,6 +61,27 @@ class PostFields(ServiceErrorsMixin, forms.Form):
         max_length=200,
     )
 
+    def __init__(self, *args: Any, anonymous_allowed: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.anonymous_allowed = anonymous_allowed
+        if not anonymous_allowed:  # the space's choice: the box is not offered at all
+            del self.fields["anonymous"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.anonymous_allowed and self.data.get("anonymous"):
+            # A page loaded before the space stopped allowing it: never publish under the
+            # pseudonym someone meant to hide.
+            self.add_error(
+                None,
+                pgettext_lazy(
+                    "post form",
+                    "This space does not allow anonymous messages: untick the box to post under your "
+                    "pseudonym, or choose a space that allows them. Your text is kept.",
+                ),
+            )
+        return cleaned
+
     def clean_image(self) -> uploads.CleanImage | None:
         upload = self.cleaned_data.get("image")
         if not upload:
@@ -75,7 +96,7 @@ class PostFields(ServiceErrorsMixin, forms.Form):
         return {
             "body": d["body"],
             "content_warning": d["content_warning"],
-            "anonymous": d["anonymous"],
+            "anonymous": d.get("anonymous", False),
             "image": d.get("image"),
             "image_description": d["image_description"],
         }
@@ -134,7 +155,27 @@ class SpaceForm(ServiceErrorsMixin, forms.Form):
         ),
     )
 
-    FIELDS = ("title", "slug", "description", "charter", "visibility", "position", "mentions_enabled")
+    anonymous_allowed = forms.BooleanField(
+        label=pgettext_lazy("space form", "Members may post here without their pseudonym (anonymously)"),
+        required=False,
+        initial=False,
+        help_text=pgettext_lazy(
+            "space form",
+            "Nobody sees who wrote an anonymous message. The moderators can learn it only for someone's "
+            "safety, with a second person's approval, and the author is told.",
+        ),
+    )
+
+    FIELDS = (
+        "title",
+        "slug",
+        "description",
+        "charter",
+        "visibility",
+        "position",
+        "mentions_enabled",
+        "anonymous_allowed",
+    )
 
     def values(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.FIELDS}

@@ -52,6 +52,10 @@ class Space(models.Model):
     # "@pseudo" tells the person named. A space may turn it off: a crisis space should not pull
     # people in (docs/community.md, "Mentions").
     mentions_enabled = models.BooleanField(default=True)
+    # Whether members may post here without their pseudonym (docs/community.md, "Anonymous
+    # posting and lifting"). Off for new spaces; the migration turned it on for the spaces that
+    # existed, which allowed it.
+    anonymous_allowed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("position", "title")
@@ -95,6 +99,8 @@ class Topic(models.Model):
     post_count = models.PositiveIntegerField(default=0)
     locked = models.BooleanField(default=False)  # by the moderators: nobody replies any more
     slow_mode_seconds = models.PositiveIntegerField(default=0)
+    # Not stored: set by the services on the topic they return when the crisis watch matched.
+    crisis_watch: bool = False
 
     class Meta:
         indexes = (models.Index(fields=("space", "status", "-last_post_at"), name="topic_list"),)
@@ -131,6 +137,8 @@ class Post(models.Model):
     moderation_note = models.CharField(max_length=500, blank=True)
     # How many members said "je te soutiens": kept by services.support_post, never counted on a page.
     support_count = models.PositiveIntegerField(default=0)
+    # Not stored: set by the services on the post they return when the crisis watch matched.
+    crisis_watch: bool = False
 
     class Meta:
         indexes = (models.Index(fields=("topic", "number"), name="post_order"),)
@@ -316,6 +324,9 @@ class ModerationCase(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     # Hidden on its own, outside moderation hours, until a moderator looks (the off-hours rule).
     hidden_off_hours = models.BooleanField(default=False)
+    # Opened (or marked) by the crisis-language watch (``community.watch``): first in the queue,
+    # with danger. Nothing of the words that matched is stored.
+    watched = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     upheld = models.BooleanField(null=True, blank=True)  # the flags were right (an action followed)
 
@@ -327,7 +338,11 @@ class ModerationCase(models.Model):
                 name="one_open_case_per_target",
             ),
         )
-        indexes = (models.Index(fields=("status", "-danger", "-weight", "opened_at"), name="queue_order"),)
+        indexes = (
+            models.Index(
+                fields=("status", "-danger", "-watched", "-weight", "opened_at"), name="queue_order"
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.target_kind}:{self.target_id}"
@@ -381,6 +396,10 @@ class ActionKind(models.TextChoices):
     SLOW_TOPIC = "slow_topic", pgettext_lazy("moderation action", "Slow mode on the topic")
     SLOW_SPACE = "slow_space", pgettext_lazy("moderation action", "Slow mode on the space")
     AUTO_HIDE = "auto_hide", pgettext_lazy("moderation action", "Hidden outside moderation hours")
+    LIFT_REQUEST = "lift_request", pgettext_lazy("moderation action", "Asked to know an anonymous author")
+    LIFT_APPROVE = "lift_approve", pgettext_lazy("moderation action", "Approved an anonymity lifting")
+    LIFT_REFUSE = "lift_refuse", pgettext_lazy("moderation action", "Refused an anonymity lifting")
+    CONCERN = "concern", pgettext_lazy("moderation action", "Caring message sent")
 
 
 class ModerationAction(models.Model):
@@ -424,6 +443,11 @@ class MemberStanding(models.Model):
     last_upheld_flag_at = models.DateTimeField(null=True, blank=True)
     warnings = models.PositiveIntegerField(default=0)
     suspended_until = models.DateTimeField(null=True, blank=True)
+    # "Faire une pause": the member's own choice, apart from the moderators' suspension, so that
+    # "reprendre maintenant" can never end a suspension. Nobody else is ever shown it.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    # The last caring message the moderators sent them (``moderation.send_concern``): one a day.
+    last_concern_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.member_id)
@@ -441,3 +465,57 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LiftStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("anonymity lift", "Waiting for a second person")
+    APPROVED = "approved", pgettext_lazy("anonymity lift", "Approved")
+    REFUSED = "refused", pgettext_lazy("anonymity lift", "Refused")
+
+
+class AnonymityLift(models.Model):
+    """A moderator's request to know who wrote an anonymous post or topic, for someone's safety.
+    A second person (another moderator, or a coordinator) approves or refuses it; only the
+    requester and the approver then see the pseudonym, on that case. A pending request older
+    than ``anonymity.EXPIRES_AFTER`` is expired (computed, no job). The author is told
+    afterwards unless the approver recorded why telling would endanger someone.
+
+    ``author`` is the stored author when the request was made (cleared on their erasure); the
+    people who asked and decided are cleared on theirs, the record itself stays."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    target_kind = models.CharField(max_length=40)  # community.post or community.topic
+    target_id = models.CharField(max_length=64)
+    case = models.ForeignKey(
+        ModerationCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="lifts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=LiftStatus.choices, default=LiftStatus.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=2000)
+    requested_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)  # why approved or refused
+    tell_author = models.BooleanField(default=True)
+    not_told_reason = models.TextField(max_length=2000, blank=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (
+            models.Index(fields=("status", "requested_at"), name="lift_pending"),
+            models.Index(fields=("target_kind", "target_id"), name="lift_target"),
+        )
+
+    def __str__(self) -> str:
+        return f"lift {self.status} on {self.target_kind}:{self.target_id}"

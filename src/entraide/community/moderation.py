@@ -9,15 +9,19 @@ for each action is in ``community.reportables``.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import pgettext
 
+from entraide.community import anonymity, pause, watch
 from entraide.community import rules as moderation_rules
 from entraide.community.models import (
     ActionKind,
@@ -32,6 +36,7 @@ from entraide.community.models import (
     Post,
 )
 from entraide.community.permissions import check_moderate_permission, is_moderator
+from entraide.core import instance
 from entraide.core.errors import InvalidValuesError
 from entraide.core.registries import Reportable, reportables
 from entraide.notifications.services import notify
@@ -75,6 +80,10 @@ class CaseTakenError(InvalidValuesError):
                 )
             }
         )
+
+
+def _anonymous(target_kind: str, target_id: str) -> bool:
+    return anonymity.is_anonymous(target_kind, target_id)
 
 
 def reportable(kind: str) -> Reportable:
@@ -242,6 +251,7 @@ def _off_hours_rule(
         target_kind=case.target_kind,
         target_id=case.target_id,
         member=case.member,
+        extra={"anonymous": True} if _anonymous(case.target_kind, case.target_id) else {},
         at=now,
     )
     if case.member is not None:
@@ -262,6 +272,133 @@ def hold_for_approval(
     return _open_case(
         target_kind, target_id, member=author, case_kind=CaseKind.APPROVAL, now=now or timezone.now()
     )
+
+
+# --- The crisis-language watch ---------------------------------------------------------------------
+
+
+def watch_post(target_kind: str, target_id: str, *, author: Any, now: datetime | None = None) -> None:
+    """A post whose words matched the crisis watch (``community.watch``): its open case (a held
+    post's approval case, a reported post's case, or a new one) is marked ``watched`` and goes
+    first in the queue. Nothing is hidden, and nothing of the words is stored. One update when
+    the post has a case, else one insert (one open case per target: a concurrent one is caught)."""
+    found = ModerationCase.objects.filter(
+        target_kind=target_kind, target_id=target_id, status=CaseStatus.OPEN
+    )
+    if found.update(watched=True):
+        return
+    try:
+        with transaction.atomic():
+            ModerationCase.objects.create(
+                kind=CaseKind.FLAGS,
+                target_kind=target_kind,
+                target_id=target_id,
+                member=author,
+                opened_at=now or timezone.now(),
+                watched=True,
+            )
+    except IntegrityError:
+        found.update(watched=True)
+
+
+# --- The caring message -----------------------------------------------------------------------------
+
+CONCERN_KIND = "community.concern"
+CONCERN_EVERY = timedelta(days=1)  # one caring message per person at most: never a harassment channel
+
+
+def concern_body(language: str) -> str:
+    """The caring message as its recipient reads it, in their language: the instance's text (or
+    the default), then the instance's crisis numbers and the help page. Never anything of a post."""
+    with translation.override(language):
+        row = instance.load_settings()
+        text = watch.concern_template_of(row).strip() or watch.default_concern_text()
+        lines = []
+        for n in instance.PublicFacts.of(row).crisis_numbers:
+            line = f"- {n.get('label', '')} : {n.get('number', '')}"
+            if n.get("description"):
+                line += f" — {n['description']}"
+            lines.append(line)
+        more = pgettext(
+            "concern message", "More help, and what you can do in the next few minutes: %(url)s"
+        ) % {"url": reverse("core:crisis-help")}
+        sign = pgettext("moderation notice", "— The moderation team")
+        return "\n\n".join([text, "\n".join(lines), more, sign])
+
+
+@transaction.atomic
+def send_concern(moderator: Any, case: ModerationCase, *, now: datetime | None = None) -> ModerationAction:
+    """A moderator holding a case of worry (a "danger" report, or the crisis watch) sends the
+    post's author a caring message (``CONCERN_KIND``): the instance's text and crisis numbers,
+    never the post's text nor its topic. At most one per person per ``CONCERN_EVERY``: the check
+    and the stamp are one conditional update on their standing, so of two moderators sending at
+    once (from two cases) exactly one message goes. Logged; the case stays open."""
+    check_moderate_permission(moderator)
+    now = now or timezone.now()
+    fresh = ModerationCase.objects.filter(pk=case.pk, status=CaseStatus.OPEN).first()
+    if fresh is None or not (fresh.danger or fresh.watched):
+        raise InvalidValuesError(
+            {
+                "concern": pgettext(
+                    "concern message",
+                    "A caring message can only be sent about an open worry: a report “I am worried "
+                    "about this person”, or the crisis-language watch.",
+                )
+            }
+        )
+    if fresh.claimed_by_id != moderator.pk or fresh.claimed_until is None or fresh.claimed_until < now:
+        raise InvalidValuesError(
+            {"concern": pgettext("concern message", "Take the case first: then only you can send it.")}
+        )
+    member = fresh.member
+    if member is None or not member.is_active:
+        raise InvalidValuesError(
+            {"concern": pgettext("concern message", "This person has left: there is nobody to write to.")}
+        )
+    standing_of(member)
+    sent = MemberStanding.objects.filter(
+        Q(last_concern_at__isnull=True) | Q(last_concern_at__lte=now - CONCERN_EVERY), member_id=member.pk
+    ).update(last_concern_at=now)
+    if not sent:
+        raise InvalidValuesError(
+            {
+                "concern": pgettext(
+                    "concern message",
+                    "The team already sent this person a caring message less than a day ago: one a day "
+                    "at most, so that it stays a kindness. Nothing was sent.",
+                )
+            }
+        )
+    anonymous = (
+        fresh.target_kind == "community.post"
+        and Post.objects.filter(pk__in=_post_ids([fresh.target_id]), anonymous=True).exists()
+    )
+    logged = ModerationAction.objects.create(
+        case=fresh,
+        moderator=moderator,
+        action=ActionKind.CONCERN,
+        target_kind=fresh.target_kind,
+        target_id=fresh.target_id,
+        # An anonymous post's author stays unnamed, in the log too.
+        member=None if anonymous else member,
+        extra={"anonymous": True} if anonymous else {},
+        at=now,
+    )
+    language = member.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        title = pgettext("concern message", "We are thinking of you")
+    notify(member, CONCERN_KIND, title=title, body=concern_body(language), link=reverse("core:crisis-help"))
+    return logged
+
+
+def _post_ids(ids: list[str]) -> list[Any]:
+    found = []
+    for value in ids:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
 
 
 # --- Claims ---------------------------------------------------------------------------------------
@@ -373,6 +510,9 @@ def act(
         if not resolved:
             raise CaseTakenError
     extra: dict[str, object] = {}
+    if _anonymous(target_kind, target_id):
+        # The log then shows "Membre anonyme" for this row, even once the post is gone.
+        extra["anonymous"] = True
     if action == ActionKind.WARN:
         MemberStanding.objects.get_or_create(member_id=member.pk)
         MemberStanding.objects.filter(member_id=member.pk).update(warnings=F("warnings") + 1)
@@ -384,7 +524,14 @@ def act(
         done = kind.act(action, target_id, by=moderator, reason=reason.strip(), options=options)
         if isinstance(done, dict):
             extra.update(done)
-    if case is not None and action in UPHOLDING and member is not None and case.kind == CaseKind.FLAGS:
+    # Only reports count against trust: a case the watch alone opened has no flag (weight 0).
+    if (
+        case is not None
+        and action in UPHOLDING
+        and member is not None
+        and case.kind == CaseKind.FLAGS
+        and case.weight > 0
+    ):
         standing_of(member)
         MemberStanding.objects.filter(member_id=member.pk).update(last_upheld_flag_at=now)
     logged = ModerationAction.objects.create(
@@ -523,15 +670,19 @@ def forget_reporter(person: Any) -> None:
 
 
 def check_may_post(author: Any, *, space: Any, topic: Any = None, now: datetime | None = None) -> bool:
-    """Raise ``InvalidValuesError`` (a kind message) when ``author`` may not post now: suspended,
-    a locked topic, or slow mode not yet over. Returns whether the post waits for approval (a new
+    """Raise ``InvalidValuesError`` (a kind message) when ``author`` may not post now: taking a
+    break (``pause``), suspended, a locked topic, or slow mode not yet over. Returns whether the post waits for approval (a new
     member's first posts). Moderators are never held nor slowed."""
-    if author is None or is_moderator(author):
+    if author is None:
         return False
     now = now or timezone.now()
     standing = MemberStanding.objects.filter(member_id=author.pk).first() or MemberStanding(
         member_id=author.pk
     )
+    if standing.paused_until is not None and standing.paused_until > now:
+        raise pause.refusal(standing.paused_until)  # their own choice: moderators too
+    if is_moderator(author):
+        return False
     if standing.suspended_until is not None and standing.suspended_until > now:
         raise InvalidValuesError(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import pgettext_lazy
 
-from entraide.core.registries import NotificationKind, register_notification_kind
+from entraide.core.registries import IN_APP, NotificationKind, register_notification_kind
 
 
 def register() -> None:
@@ -19,5 +19,19 @@ def register() -> None:
                 "writes to you about them: what was done and why.",
             ),
             order=70,
+        )
+    )
+    # In the site at once by default, never in a digest: a caring message read a day late is
+    # worth less. Its title names nothing ("We are thinking of you").
+    register_notification_kind(
+        NotificationKind(
+            key="community.concern",
+            label=pgettext_lazy("notification kind", "A caring message from the moderation team"),
+            description=pgettext_lazy(
+                "notification kind",
+                "A few kind words and the numbers to call when things are hard, at most once a day.",
+            ),
+            default_channel=IN_APP,
+            order=71,
         )
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from entraide.community import moderation, services
+from entraide.community import access, anonymity, moderation, services
 from entraide.community.models import (
+    ActionKind,
+    AnonymityLift,
     Bookmark,
     Flag,
     Image,
@@ -108,18 +110,26 @@ def export_memberships(person: Any) -> ExportedPart:
     )
 
 
+def _readable(person: Any) -> set[Any]:
+    """The ids of the spaces ``person`` reads now. Their reactions, bookmarks, follows and read
+    positions in a closed group they left stay in their export (their own rows), without the
+    group's title or its topics' (others' words, which they no longer read): null instead."""
+    return set(access.visible_spaces(person).values_list("pk", flat=True))
+
+
 def _marked_posts(model: Any, person: Any, description: str) -> ExportedPart:
     """The posts a member marked (a ``Reaction`` or a ``Bookmark``: both are (post, member, when))."""
     rows = (
         model.objects.filter(member=person).select_related("post__topic__space").order_by("created_at", "id")
     )
+    readable = _readable(person)
     return ExportedPart(
         description=description,
         records=[
             {
                 "post_id": str(row.post_id),
-                "space": row.post.topic.space.title,
-                "topic": row.post.topic.title,
+                "space": row.post.topic.space.title if row.post.topic.space_id in readable else None,
+                "topic": row.post.topic.title if row.post.topic.space_id in readable else None,
                 "number": row.post.number,
                 "created_at": row.created_at,
             }
@@ -131,13 +141,19 @@ def _marked_posts(model: Any, person: Any, description: str) -> ExportedPart:
 
 def export_reactions(person: Any) -> ExportedPart:
     return _marked_posts(
-        Reaction, person, "The messages you said “je te soutiens” to: space, topic, message number, when."
+        Reaction,
+        person,
+        "The messages you said “je te soutiens” to: space, topic, message number, when (space and "
+        "topic are null for a closed group you left).",
     )
 
 
 def export_bookmarks(person: Any) -> ExportedPart:
     return _marked_posts(
-        Bookmark, person, "Your bookmarks (“Mes favoris”): space, topic, message number, when."
+        Bookmark,
+        person,
+        "Your bookmarks (“Mes favoris”): space, topic, message number, when (space and topic are null "
+        "for a closed group you left).",
     )
 
 
@@ -147,16 +163,17 @@ def export_follows(person: Any) -> ExportedPart:
         .select_related("topic", "space")
         .order_by("updated_at", "id")
     )
+    readable = _readable(person)
     return ExportedPart(
         description=(
             "The topics and spaces you follow (told of what is new) or muted (told of nothing): "
-            "which, your choice, when."
+            "which, your choice, when (the names are null for a closed group you left)."
         ),
         records=[
             {
-                "space": s.space.title if s.space is not None else None,
+                "space": s.space.title if s.space is not None and s.space_id in readable else None,
                 "topic_id": str(s.topic_id) if s.topic_id else None,
-                "topic": s.topic.title if s.topic is not None else None,
+                "topic": s.topic.title if s.topic is not None and s.topic.space_id in readable else None,
                 "level": s.level,
                 "updated_at": s.updated_at,
             }
@@ -168,12 +185,16 @@ def export_follows(person: Any) -> ExportedPart:
 
 def export_read_positions(person: Any) -> ExportedPart:
     rows = ReadPosition.objects.filter(member=person).select_related("topic").order_by("updated_at", "id")
+    readable = _readable(person)
     return ExportedPart(
-        description="How far you have read each topic you opened: the last message number read, when.",
+        description=(
+            "How far you have read each topic you opened: the last message number read, when (the "
+            "topic's title is null in a closed group you left)."
+        ),
         records=[
             {
                 "topic_id": str(p.topic_id),
-                "topic": p.topic.title,
+                "topic": p.topic.title if p.topic.space_id in readable else None,
                 "last_read_number": p.last_read_number,
                 "updated_at": p.updated_at,
             }
@@ -181,6 +202,9 @@ def export_read_positions(person: Any) -> ExportedPart:
         ],
         tabular=True,
     )
+
+
+LIFT_ACTIONS = (ActionKind.LIFT_REQUEST, ActionKind.LIFT_APPROVE, ActionKind.LIFT_REFUSE)
 
 
 def export_flags(person: Any) -> ExportedPart:
@@ -215,7 +239,10 @@ def export_moderation(person: Any) -> ExportedPart:
             "target_id": a.target_id,
             "reason": a.reason,
         }
-        for a in ModerationAction.objects.filter(member=person).order_by("at", "id")
+        # Liftings of anonymity are the part below, told ones only (docs: "Anonymous posting").
+        for a in ModerationAction.objects.filter(member=person)
+        .exclude(action__in=LIFT_ACTIONS)
+        .order_by("at", "id")
     ]
     if standing is not None:
         records.append(
@@ -226,18 +253,49 @@ def export_moderation(person: Any) -> ExportedPart:
                 "target_id": "",
                 "reason": (
                     f"published messages: {standing.published_posts}; warnings: {standing.warnings}; "
-                    f"suspended until: {standing.suspended_until or '-'}"
+                    f"suspended until: {standing.suspended_until or '-'}; "
+                    f"taking a break until: {standing.paused_until or '-'}; "
+                    f"last caring message: {standing.last_concern_at or '-'}"
                 ),
             }
         )
     return ExportedPart(
         description=(
             "The moderation team's decisions about your messages or your account, with the reason you "
-            "were given, and your standing (published messages, warnings, suspension)."
+            "were given, and your standing (published messages, warnings, suspension, the last caring "
+            "message the team sent you)."
         ),
         records=records,
         tabular=True,
     )
+
+
+def export_lifts(person: Any) -> ExportedPart:
+    """The liftings of the person's anonymous messages they were told of. One the approver
+    decided not to tell them (it would put someone in danger, recorded) is left out: the export
+    must not undo that decision (docs/community.md, "Anonymous posting and lifting")."""
+    return ExportedPart(
+        description=(
+            "The times the moderation team needed to know who wrote one of your anonymous messages, for "
+            "someone's safety, and that you were told of: which message, when it was approved, when you "
+            "were told. The names of the moderators are not included."
+        ),
+        records=[
+            {
+                "target_kind": lift.target_kind,
+                "target_id": lift.target_id,
+                "approved_at": lift.approved_at,
+                "told_at": lift.told_at,
+            }
+            for lift in anonymity.lifts_told_to(person)
+        ],
+        tabular=True,
+    )
+
+
+def _erase_lifts(person: Any) -> object:
+    anonymity.forget_in_lifts(person)
+    return None
 
 
 def _erase_moderation(person: Any) -> object:
@@ -290,6 +348,16 @@ def register() -> None:
     register_erasure(
         ErasureRegistration(
             key="community.memberships", models=(SpaceMember,), erase=_erase_memberships, order=60
+        )
+    )
+    register_export(
+        ExportRegistration(
+            key="community.anonymity_lifts", models=(AnonymityLift,), export=export_lifts, order=61
+        )
+    )
+    register_erasure(
+        ErasureRegistration(
+            key="community.anonymity_lifts", models=(AnonymityLift,), erase=_erase_lifts, order=59
         )
     )
     for key, model, export in (

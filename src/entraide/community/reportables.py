@@ -35,9 +35,13 @@ def _topic_url(topic: Topic, number: int | None = None) -> str:
     return f"{url}#message-{number}" if number else url
 
 
-def _pseudonym(author: Any, *, left: bool) -> str:
+def _pseudonym(author: Any, *, left: bool, anonymous: bool = False) -> str:
+    """What the moderators see of the author: never the pseudonym of an anonymous post (only an
+    approved lifting shows it, to the two people in it: ``anonymity.py``)."""
     if left or author is None:
         return pgettext("community author", "A member who left")
+    if anonymous:
+        return pgettext("community author", "Anonymous member")
     return str(author.pseudonym)
 
 
@@ -85,7 +89,8 @@ def describe_posts(ids: list[str]) -> dict[str, ReportedItem]:
             place=topic.space.title,
             url=_topic_url(topic, post.number) if visible else "",
             author_id=post.author_id,
-            author_name=_pseudonym(post.author, left=post.author_left),
+            author_name=_pseudonym(post.author, left=post.author_left, anonymous=post.anonymous),
+            anonymous=post.anonymous and not post.author_left,
         )
     return found
 
@@ -170,7 +175,8 @@ def describe_topics(ids: list[str]) -> dict[str, ReportedItem]:
             place=t.space.title,
             url=_topic_url(t) if t.status == Status.PUBLISHED else "",
             author_id=t.author_id,
-            author_name=_pseudonym(t.author, left=t.author_left),
+            author_name=_pseudonym(t.author, left=t.author_left, anonymous=t.anonymous),
+            anonymous=t.anonymous and not t.author_left,
         )
         for t in topics
     }

@@ -97,3 +97,19 @@ def level_of(
 
 def must_wait_for_approval(rules: Rules, *, published_posts: int) -> bool:
     return published_posts < rules.approvals
+
+
+def next_opening(rules: Rules, moment: datetime) -> datetime | None:
+    """When moderation hours next start after ``moment`` (in the instance's zone); ``None`` when
+    no day has hours. Used to tell a member roughly when a moderator will read their post."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    local = moment.astimezone(zone)
+    start = _clock(rules.hours_start)
+    for offset in range(8):
+        day = (local + timedelta(days=offset)).date()
+        if day.weekday() not in rules.hours_days:
+            continue
+        candidate = datetime.combine(day, start, tzinfo=zone)
+        if candidate > local:
+            return candidate
+    return None

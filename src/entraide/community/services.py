@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from entraide.accounts.pseudonyms import canonical
-from entraide.community import blocking, moderation
+from entraide.community import anonymity, blocking, moderation, pause, watch
 from entraide.community.models import (
     Bookmark,
     Image,
@@ -72,7 +72,7 @@ def render_body(body: str) -> str:
 
 
 RESERVED_SLUGS = frozenset(
-    {"images", "nouveau", "gestion", "moderation", "favoris", "non-lus"}
+    {"images", "nouveau", "gestion", "moderation", "favoris", "non-lus", "pause"}
 )  # addresses of the community's own pages
 
 
@@ -99,6 +99,7 @@ def create_space(
     visibility: str,
     position: int = 100,
     mentions_enabled: bool = True,
+    anonymous_allowed: bool = False,
 ) -> Space:
     _space_values(title=title, slug=slug, visibility=visibility)
     if Space.objects.filter(slug=slug).exists():
@@ -111,6 +112,7 @@ def create_space(
         visibility=visibility,
         position=position,
         mentions_enabled=mentions_enabled,
+        anonymous_allowed=anonymous_allowed,
         created_by=by,
     )
 
@@ -126,6 +128,7 @@ def update_space(
     visibility: str,
     position: int,
     mentions_enabled: bool = True,
+    anonymous_allowed: bool | None = None,
 ) -> Space:
     _space_values(title=title, slug=slug, visibility=visibility)
     if Space.objects.filter(slug=slug).exclude(pk=space.pk).exists():
@@ -133,6 +136,8 @@ def update_space(
     space.slug, space.title, space.visibility, space.position = slug, title.strip(), visibility, position
     space.description, space.charter = description.strip(), charter.strip()
     space.mentions_enabled = mentions_enabled
+    if anonymous_allowed is not None:  # callers that do not know of it keep the space's choice
+        space.anonymous_allowed = anonymous_allowed
     space.save()
     return space
 
@@ -210,8 +215,11 @@ def start_topic(
     image_description: str = "",
 ) -> Topic:
     """A new topic and its opening post (number 1). A new member's topic waits for approval
-    (``moderation.check_may_post``): held, it counts nowhere until a moderator publishes it."""
+    (``moderation.check_may_post``): held, it counts nowhere until a moderator publishes it.
+    Words of the crisis watch in its title, text or warning put it first in the moderators'
+    queue and set ``crisis_watch`` on the topic returned (published or held as usual)."""
     _post_values(body=body, content_warning=content_warning, has_image=image is not None, title=title)
+    anonymity.check_anonymous_allowed(space, anonymous=anonymous)
     held = moderation.check_may_post(author, space=space)
     status = Status.HELD if held else Status.PUBLISHED
     now = timezone.now()
@@ -239,6 +247,10 @@ def start_topic(
     )
     if held:
         moderation.hold_for_approval(POST_KIND, str(post.pk), author=author, now=now)
+    if watch.matches(title, body, content_warning):
+        moderation.watch_post(POST_KIND, str(post.pk), author=author, now=now)
+        topic.crisis_watch = post.crisis_watch = True
+    if held:
         return topic
     Space.objects.filter(pk=space.pk).update(
         topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
@@ -262,8 +274,10 @@ def add_reply(
 ) -> Post:
     """A reply at the end of the topic. The topic row is locked (PostgreSQL; SQLite writers take
     turns), so that two replies never get the same number. A new member's reply waits for
-    approval with number 0: it takes its place at the end of the topic when published."""
+    approval with number 0: it takes its place at the end of the topic when published. Words of
+    the crisis watch put it first in the queue and set ``crisis_watch`` on the post returned."""
     _post_values(body=body, content_warning=content_warning, has_image=image is not None)
+    anonymity.check_anonymous_allowed(topic.space, anonymous=anonymous)
     locked = (
         Topic.objects.select_for_update()
         .only("post_count", "space_id", "locked", "slow_mode_seconds")
@@ -286,6 +300,10 @@ def add_reply(
     )
     if held:
         moderation.hold_for_approval(POST_KIND, str(post.pk), author=author, now=now)
+    if watch.matches(body, content_warning):
+        moderation.watch_post(POST_KIND, str(post.pk), author=author, now=now)
+        post.crisis_watch = True
+    if held:
         return post
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
     Space.objects.filter(pk=locked.space_id).update(post_count=F("post_count") + 1, last_post_at=now)
@@ -323,7 +341,10 @@ def queue_announcement(post: Post) -> None:
 def support_post(member: Any, post: Post, *, support: bool) -> Post:
     """Say "je te soutiens" (``support=True``) or take it back. Saying what it should be rather
     than toggling makes a second POST harmless. One's own post is left as it is. The post's
-    ``support_count`` follows, and is set on ``post`` as it is now."""
+    ``support_count`` follows, and is set on ``post`` as it is now. A member taking a break
+    (``pause``) is refused kindly."""
+    if support:
+        pause.check_not_paused(member)  # taking back one's support stays possible
     if post.author_id != member.pk:
         if support:
             _, created = Reaction.objects.get_or_create(post=post, member=member)
@@ -447,7 +468,8 @@ def recipients_of(post: Post) -> dict[Any, str]:
     space allows mentions), the author of the post it quotes and the topic's opener (a reply),
     then the topic's followers — or, for a new topic, the space's. One kind per person, in that
     order. Never its author, nobody who muted the topic or its space (or, later, who blocks or
-    ignores the author: ``blocking``), and nobody who cannot read the space."""
+    ignores the author: ``blocking``), nobody taking a break (``pause``), and nobody who cannot
+    read the space."""
     topic = post.topic
     space = topic.space
     wanted: dict[Any, str] = {}
@@ -483,6 +505,8 @@ def recipients_of(post: Post) -> dict[Any, str]:
     silenced = {p for p in wanted if on_topic.get(p, on_space.get(p)) == Level.MUTED}
     if post.author_id:
         silenced |= blocking.ignoring(post.author_id, set(wanted))
+    # Taking a break: told of nothing, and nothing kept for later (docs: "Taking a break").
+    silenced |= pause.paused_among(set(wanted) - silenced)
     readers = _readers_among(space, set(wanted) - silenced)
     return {p: kind for p, kind in wanted.items() if p in readers}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entraide.community import views, views_members, views_moderation
+from entraide.community import views, views_members, views_moderation, views_pause
 
 app_name = "community"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     # Before "<slug:space_slug>/": these addresses are in services.RESERVED_SLUGS.
     path("favoris/", views_members.bookmarks, name="bookmarks"),
     path("non-lus/", views_members.unread, name="unread"),
+    path("pause/", views_pause.pause_page, name="pause"),
+    path("pause/reprendre/", views_pause.pause_end, name="pause-end"),
     path("<slug:space_slug>/", views.space_detail, name="space"),
     path("<slug:space_slug>/suivi/", views_members.space_follow, name="space-follow"),
     path("<slug:space_slug>/nouveau-sujet/", views.topic_new, name="topic-new"),

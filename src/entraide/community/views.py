@@ -23,7 +23,7 @@ from django.utils.translation import npgettext, pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entraide.accounts.roles import roles_of
-from entraide.community import access, moderation, rules, services
+from entraide.community import access, moderation, pause, rules, services, views_watch
 from entraide.community.forms import FlagForm, ReplyForm, TopicForm
 from entraide.community.models import (
     Bookmark,
@@ -164,7 +164,11 @@ def topic_url(topic: Topic, *, number: int | None = None, page_always: bool = Fa
 def space_list(request: HttpRequest) -> HttpResponse:
     spaces = list(access.visible_spaces(request.user))
     moderating = request.user.is_authenticated and is_moderator(request.user, roles=roles_of(request))
-    return render(request, "community/spaces/index.html", {"spaces": spaces, "moderating": moderating})
+    return render(
+        request,
+        "community/spaces/index.html",
+        {"spaces": spaces, "moderating": moderating, "paused_until": pause.paused_until(request.user)},
+    )
 
 
 @audience("public")
@@ -203,7 +207,9 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
             "charter": render_post(space.charter, keep_image=services.is_own_image) if space.charter else "",
             "can_write": can_write,
             "space_level": access.space_level_for(request.user, space) if can_write else None,
+            "paused_until": pause.paused_until(request.user) if can_write else None,
             "moderation_hours": _hours(rules.Rules.of(instance.settings_for(request))),
+            **views_watch.after_post_context(request),
         },
     )
 
@@ -264,6 +270,7 @@ def _topic_page(
             "page_obj": page,
             "posts": listed,
             **_moderation_context(request, topic, listed),
+            **views_watch.after_post_context(request),
             "form": form,
             "reply_url": reverse("community:reply", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
             "quote_query": f"?page={page.number}&citer=" if page.number > 1 else "?citer=",
@@ -289,6 +296,7 @@ def _member_context(
     read_number = getattr(topic, "read_number", None)  # access.get_topic_in(…, reader=…)
     last_on_page = posts[-1]["number"] if posts else 0
     return {
+        "paused_until": pause.paused_until(request.user),
         "read_url": reverse("community:topic-read", kwargs={"space_slug": space.slug, "topic_id": topic.pk}),
         "follow_url": reverse(
             "community:topic-follow", kwargs={"space_slug": space.slug, "topic_id": topic.pk}
@@ -347,7 +355,9 @@ def topic_detail(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> 
         quoted = access.get_post_in(topic, request.GET["citer"]) if "citer" in request.GET else None
         if quoted is not None:
             initial = {"body": services.quote_of(quoted), "quoted": str(quoted.pk)}
-        form = ReplyForm(formstash.posted_or_kept(request), initial=initial)
+        form = ReplyForm(
+            formstash.posted_or_kept(request), initial=initial, anonymous_allowed=space.anonymous_allowed
+        )
     return _topic_page(request, space, topic, form, page_number=request.GET.get("page"), member=can_write)
 
 
@@ -365,16 +375,20 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
     last = (topic.post_count - 1) // POSTS_PER_PAGE + 1
     data = formstash.posted_or_kept(request)
     if request.method != "POST":
-        form = None if topic.locked else ReplyForm(data)
+        form = None if topic.locked else ReplyForm(data, anonymous_allowed=space.anonymous_allowed)
         return _topic_page(request, space, topic, form, page_number=last)
-    form = ReplyForm(data, request.FILES)
+    form = ReplyForm(data, request.FILES, anonymous_allowed=space.anonymous_allowed)
     if form.is_valid() and (held := _held_or_error(request, form, space, topic)) is not None:
         user = request.user
+
+        watched: list[bool] = []  # whether the post waits, when the crisis watch matched
 
         def save() -> str:
             quoted_id = form.cleaned_data["quoted"]
             quoted = access.get_post_in(topic, quoted_id) if quoted_id else None
             post = services.add_reply(user, topic, quoted=quoted, **form.values())
+            if post.crisis_watch:
+                watched.append(post.status == Status.HELD)
             if post.status == Status.HELD:
                 return topic_url(topic)
             return topic_url(topic, number=post.number)
@@ -386,6 +400,8 @@ def reply(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> HttpRes
             message=_held_message(request) if held else pgettext("post form", "Your reply is posted."),
         )
         if done:
+            if watched:  # set once saved: a refused or rolled back post shows nothing
+                views_watch.remember_after_post(request, held=watched[0])
             return done
     return _topic_page(request, space, topic, form, page_number=last, status=400)
 
@@ -398,7 +414,9 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = access.get_space_for(request.user, space_slug)
     if not access.can_write(request.user, space):
         raise Http404
-    form = TopicForm(formstash.posted_or_kept(request), request.FILES or None)
+    form = TopicForm(
+        formstash.posted_or_kept(request), request.FILES or None, anonymous_allowed=space.anonymous_allowed
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -406,8 +424,12 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
     ):
         user = request.user
 
+        watched: list[bool] = []  # whether the post waits, when the crisis watch matched
+
         def save() -> str:
             topic = services.start_topic(user, space, **form.values())
+            if topic.crisis_watch:
+                watched.append(topic.status == Status.HELD)
             if topic.status == Status.HELD:
                 return reverse("community:space", kwargs={"space_slug": space.slug})
             return topic_url(topic)
@@ -419,6 +441,8 @@ def topic_new(request: HttpRequest, space_slug: str) -> HttpResponse:
             message=_held_message(request) if held else pgettext("post form", "Your topic is posted."),
         )
         if done:
+            if watched:
+                views_watch.remember_after_post(request, held=watched[0])
             return done
     return render(
         request,

@@ -8,16 +8,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from entraide.community import access, services
 from entraide.community.models import Level, Post, Space, Topic
 from entraide.community.views import describe_posts, members_only_to_login, name_authors, topic_url
+from entraide.core.errors import InvalidValuesError
 from entraide.core.web.htmx import HtmxHttpRequest
 from entraide.core.web.routes import audience
 
@@ -63,7 +66,13 @@ def post_support(
     post = _post(topic, post_id)
     support = _yes(request, "support")
     if support is not None:
-        post = services.support_post(request.user, post, support=support)
+        try:
+            post = services.support_post(request.user, post, support=support)
+        except InvalidValuesError as refused:  # taking a break: said kindly, on the page
+            for message in refused.errors.values():
+                messages.info(request, str(message))
+            back = topic_url(topic, number=post.number, page_always=True)
+            return HttpResponseClientRedirect(back) if request.htmx else redirect(back)
     if request.htmx:
         supported = post.reactions.filter(member_id=request.user.pk).exists()
         return render(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from entraide.community import figures, moderation, rules
+from entraide.community import access, anonymity, figures, moderation, rules, views_lifts
 from entraide.community.forms import ActionForm, CannedReplyForm
 from entraide.community.models import (
     ActionKind,
@@ -30,7 +30,6 @@ from entraide.community.models import (
     ModerationAction,
     ModerationCase,
     Post,
-    Space,
 )
 from entraide.community.permissions import check_moderate_permission
 from entraide.community.services import POST_KIND
@@ -75,20 +74,27 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = (
         ModerationCase.objects.filter(status=CaseStatus.OPEN)
         .select_related("claimed_by")
-        .order_by("-danger", "-weight", "opened_at", "id")
+        .order_by("-danger", "-watched", "-weight", "opened_at", "id")
     )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     listed = list(page.object_list)
     describe(listed)
+    # A marker on cases with a lifting waiting, and how many wait in all: one query.
+    waiting = list(anonymity.pending().values_list("target_kind", "target_id"))
+    waiting_here = set(waiting)
+    for case in listed:
+        case.lift_waiting = (case.target_kind, case.target_id) in waiting_here  # type: ignore[attr-defined]
     return render(
         request,
         "community/moderation_queue/index.html",
-        {"page_obj": page, "cases": listed, "now": timezone.now()},
+        {"page_obj": page, "cases": listed, "now": timezone.now(), "lifts_waiting": len(waiting)},
     )
 
 
-def _spaces() -> list[tuple[str, str]]:
-    return [(str(s.pk), s.title) for s in Space.objects.only("pk", "title")]
+def _spaces(moderator: Any) -> list[tuple[str, str]]:
+    """Where a topic may be moved: the spaces the moderator reads. A closed group they are not on
+    stays unnamed to them (moderating its reports needs no list of the others' groups)."""
+    return [(str(s.pk), s.title) for s in access.visible_spaces(moderator).only("pk", "title")]
 
 
 def _action_choices(kind_key: str, case: ModerationCase | None, item: ReportedItem) -> list[tuple[str, Any]]:
@@ -112,17 +118,20 @@ def _act_page(
     target_id: str,
     item: ReportedItem,
     here: str,
+    lift_form: Any = None,
 ) -> HttpResponse:
     """The item, its flags and the member's standing, and the action form (GET and POST)."""
     choices = _action_choices(kind_key, case, item)
+    # A lifting request refused (``views_lifts.lift_request``) shows this page again with it.
+    acting = request.method == "POST" and lift_form is None
     initial: dict[str, Any] = {}
     if kind_key == POST_KIND:
         post = Post.objects.filter(pk=target_id).only("body").first()
         initial["body"] = post.body if post else ""
     form = ActionForm(
-        request.POST if request.method == "POST" else None, initial=initial, actions=choices, spaces=_spaces()
+        request.POST if acting else None, initial=initial, actions=choices, spaces=_spaces(request.user)
     )
-    if request.method == "POST" and form.is_valid():
+    if acting and form.is_valid():
         user = request.user
         data = form.cleaned_data
 
@@ -153,7 +162,12 @@ def _act_page(
     member = None
     standing = None
     level = None
-    if item.author_id is not None:
+    # An anonymous author stays "Membre anonyme" here until a lifting this moderator asked for
+    # or approved (views_lifts.case_context); actions on the member still reach them.
+    anonymous = views_lifts.case_context(
+        request.user, case=case, kind_key=kind_key, target_id=target_id, item=item
+    )
+    if item.author_id is not None and not anonymous["masked"]:
         from django.contrib.auth import get_user_model
 
         member = get_user_model().objects.filter(pk=item.author_id).first()
@@ -161,10 +175,12 @@ def _act_page(
             standing = MemberStanding.objects.filter(member_id=member.pk).first()
             level = rules.LEVEL_LABELS[moderation.level_of(member)]
     history = (
+        # Never the actions on their anonymous posts: that would tie those posts to them.
         ModerationAction.objects.filter(member_id=item.author_id)
+        .exclude(extra__has_key="anonymous")
         .select_related("moderator")
         .order_by("-at")[:10]
-        if item.author_id is not None
+        if item.author_id is not None and not anonymous["masked"]
         else []
     )
     now = timezone.now()
@@ -196,6 +212,8 @@ def _act_page(
             "taken": taken,
             "here": here,
             "canned": list(CannedReply.objects.all()),
+            **anonymous,
+            **({"lift_form": lift_form} if lift_form is not None else {}),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -272,9 +290,21 @@ def log(request: HttpRequest) -> HttpResponse:
     check_moderate_permission(request.user)
     actions = ModerationAction.objects.select_related("moderator", "member").order_by("-at", "id")
     page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "community/moderation_log/index.html", {"page_obj": page, "actions": list(page.object_list)}
-    )
+    listed = list(page.object_list)
+    # An anonymous post's author is "Membre anonyme" here too, except for the two people of an
+    # approved lifting of it (one query for the page).
+    anonymous = [(a.target_kind, a.target_id) for a in listed if a.extra.get("anonymous")]
+    lifted = anonymity.approved_lifts_for(request.user, anonymous)
+    for a in listed:
+        a.member_name = (  # type: ignore[attr-defined]
+            None
+            if a.member is None
+            else pgettext("community author", "Anonymous member")
+            if a.extra.get("anonymous") and (a.target_kind, a.target_id) not in lifted
+            else a.member.pseudonym
+        )
+        a.not_told_reason = a.extra.get("not_told_reason", "")  # type: ignore[attr-defined]
+    return render(request, "community/moderation_log/index.html", {"page_obj": page, "actions": listed})
 
 
 @audience("role")

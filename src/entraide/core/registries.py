@@ -291,6 +291,9 @@ class ReportedItem:
     author_id: Any = None
     author_name: str = ""
     gone: bool = False  # deleted since it was reported
+    # Posted without a pseudonym: ``author_name`` then says so, and the queue shows nothing that
+    # would name the author (``author_id`` stays, so actions on the member still work).
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Path, Query, Schema
 from ninja.responses import Status
 
@@ -21,6 +22,7 @@ from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, Input, Page
 from entraide.community import access, services
 from entraide.community.models import Post, Reaction, Space, Topic
+from entraide.core import instance
 
 router = area_router("community", audience="login", tags=["community"])
 router.add_decorator(in_owner_zone)
@@ -74,6 +76,32 @@ class PostOut(Schema):
     supported: bool = Field(description="Whether the token's owner did.")
     created_at: datetime
     edited_at: datetime | None
+
+
+class CrisisNumberOut(Schema):
+    label: str
+    number: str
+    kind: str = Field(description="“tel” (call) or “sms” (text message).")
+    description: str = ""
+
+
+class CareOut(Schema):
+    crisis_numbers: list[CrisisNumberOut] = Field(
+        default_factory=list,
+        description=(
+            "When the words of the post suggest a hard time: the instance's crisis numbers, to show its "
+            "author as the site does after posting. Empty otherwise."
+        ),
+    )
+    help_url: str | None = Field(None, description="The help page, with the crisis numbers (“/aide/”).")
+
+
+class TopicCreatedOut(TopicOut, CareOut):
+    pass
+
+
+class PostCreatedOut(PostOut, CareOut):
+    pass
 
 
 class SpaceList(Schema):
@@ -164,6 +192,24 @@ def _supported(member: Any, post: Post) -> bool:
     return Reaction.objects.filter(post=post, member=member).exists()
 
 
+def _care(request: HttpRequest, watched: bool) -> dict[str, Any]:
+    """What the site shows a post's author after posting when the crisis watch matched."""
+    if not watched:
+        return {"crisis_numbers": [], "help_url": None}
+    return {
+        "crisis_numbers": [
+            {
+                "label": n.get("label", ""),
+                "number": n.get("number", ""),
+                "kind": n.get("kind", "tel"),
+                "description": n.get("description", ""),
+            }
+            for n in instance.facts_for(request).crisis_numbers
+        ],
+        "help_url": reverse("core:crisis-help"),
+    }
+
+
 def _writable_topic(member: Any, topic_id: uuid.UUID) -> Topic:
     topic = access.get_topic_for(member, topic_id)
     if not access.can_write(member, topic.space):
@@ -210,10 +256,14 @@ def community_topics(request: HttpRequest, space_slug: SpaceSlug, page: Query[Pa
 
 @router.post(
     "/community/spaces/{space_slug}/topics",
-    response={201: TopicOut, **ITEM_WRITE_ERRORS},
+    response={201: TopicCreatedOut, **ITEM_WRITE_ERRORS},
     operation_id="createCommunityTopic",
     summary="Open a topic",
-    description="The topic and its opening post. Its author then follows it.",
+    description=(
+        "The topic and its opening post. Its author then follows it. A new member's topic waits for "
+        "the moderators (status “held”). When its words suggest a hard time, the answer carries the "
+        "crisis numbers and the help page, to show its author."
+    ),
 )
 def community_topic_new(request: HttpRequest, space_slug: SpaceSlug, data: TopicIn) -> Status[Any]:
     member = owner_of(request)
@@ -221,7 +271,7 @@ def community_topic_new(request: HttpRequest, space_slug: SpaceSlug, data: Topic
     if not access.can_write(member, space):
         raise Http404
     topic = services.start_topic(member, space, **data.model_dump())
-    return Status(201, topic_out(topic, space.slug))
+    return Status(201, {**topic_out(topic, space.slug), **_care(request, topic.crisis_watch)})
 
 
 @router.get(
@@ -254,17 +304,21 @@ def community_posts(request: HttpRequest, topic_id: uuid.UUID, page: Query[Page]
 
 @router.post(
     "/community/topics/{topic_id}/posts",
-    response={201: PostOut, **ITEM_WRITE_ERRORS},
+    response={201: PostCreatedOut, **ITEM_WRITE_ERRORS},
     operation_id="createCommunityPost",
     summary="Reply in a topic",
-    description="A reply at the end of the topic; its author then follows the topic.",
+    description=(
+        "A reply at the end of the topic; its author then follows the topic. A new member's reply "
+        "waits for the moderators (status “held”). When its words suggest a hard time, the answer "
+        "carries the crisis numbers and the help page, to show its author."
+    ),
 )
 def community_reply(request: HttpRequest, topic_id: uuid.UUID, data: ReplyIn) -> Status[Any]:
     member = owner_of(request)
     topic = _writable_topic(member, topic_id)
     quoted = access.get_post_in(topic, data.quoted_id) if data.quoted_id else None
     post = services.add_reply(member, topic, quoted=quoted, **data.model_dump(exclude={"quoted_id"}))
-    return Status(201, post_out(post, supported=False))
+    return Status(201, {**post_out(post, supported=False), **_care(request, post.crisis_watch)})
 
 
 @router.get(

@@ -28,7 +28,7 @@ def _posts_published_at_once(db):
 @pytest.fixture
 def places(owner, stranger):
     """An open space with a topic by ``stranger``, and a closed group ``owner`` is not on."""
-    open_space = make_space(slug="ouvert", title="Ouvert")
+    open_space = make_space(slug="ouvert", title="Ouvert", anonymous_allowed=True)
     topic = make_topic(stranger, open_space, title="Bonjour", body="Premier")
     closed = make_space(
         slug="ferme", title=f"Fermé {SENTINEL}", visibility=Visibility.RESTRICTED, members=[stranger]
@@ -144,3 +144,26 @@ def test_lists_make_a_fixed_number_of_queries(owner, owner_api, places):
     assert [count(url) for url in urls] == before
     items = owner_api.get(urls[2]).json()["items"]
     assert sum(p["supported"] for p in items) == 6 and Post.objects.count() > 6
+
+
+def test_anonymity_is_refused_where_the_space_does_not_allow_it(owner_api):
+    space = make_space(slug="signe")
+    topic = make_topic(make_user("Autre"), space)
+    refused = json_post(owner_api, f"{BASE}/topics/{topic.pk}/posts", {"body": "Moi", "anonymous": True})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "anonymous"
+    assert topic.posts.count() == 1
+    started = json_post(
+        owner_api, "/api/v1/community/spaces/signe/topics", {"title": "T", "body": "B", "anonymous": True}
+    )
+    assert started.status_code == 422
+
+
+def test_an_anonymous_author_is_named_nowhere_in_the_api(owner, owner_api, places):
+    topic = make_topic(owner, places["space"], title="Sans nom", anonymous=True)
+    services.add_reply(owner, topic, body="Toujours moi", anonymous=True)
+    posts = owner_api.get(f"{BASE}/topics/{topic.pk}/posts").json()["items"]
+    assert [p["author"] for p in posts] == [None, None]
+    assert owner_api.get(f"{BASE}/topics/{topic.pk}").json()["author"] is None
+    listed = owner_api.get(f"{BASE}/spaces/ouvert/topics").json()["items"]
+    assert [t["author"] for t in listed if t["title"] == "Sans nom"] == [None]

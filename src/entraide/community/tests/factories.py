@@ -17,9 +17,16 @@ def make_space(
     title: str = "Entraide",
     visibility: str = Visibility.MEMBERS,
     members: Any = (),
+    anonymous_allowed: bool = False,
 ) -> Space:
     space = services.create_space(
-        None, slug=slug, title=title, description="Un espace pour parler.", charter="", visibility=visibility
+        None,
+        slug=slug,
+        title=title,
+        description="Un espace pour parler.",
+        charter="",
+        visibility=visibility,
+        anonymous_allowed=anonymous_allowed,
     )
     for person in members:
         services.add_space_member(space, member=person)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from conftest import client_for, make_user
 from entraide.community import moderation, rules, services, views
-from entraide.community.models import CannedReply, Flag, ModerationCase, Status, Visibility
+from entraide.community.models import CannedReply, Flag, ModerationCase, Space, Status, Visibility
 from entraide.community.tests.factories import make_space, make_topic, set_rules
 from entraide.community.tests.test_personal_data import parts_of
 from entraide.core import personal_data
@@ -156,6 +156,19 @@ def test_moderators_see_a_closed_groups_reported_post_others_never(owner, member
         assert outsider.status_code == 403 and SENTINEL not in outsider.content.decode()
     for client in (client_for(member), client_for(None)):
         assert SENTINEL not in client.get(reverse("community:moderation-figures")).content.decode()
+
+
+def test_a_topic_moves_only_to_spaces_the_moderator_reads(owner, member, moderator):
+    """The "move to" list names no closed group the moderator is not on: moderating one space's
+    reports tells nothing of the others' groups."""
+    make_space(slug="groupe", title=f"Groupe {SENTINEL}", visibility=Visibility.RESTRICTED, members=[owner])
+    make_space(slug="ailleurs", title="Ailleurs")
+    post = make_topic(owner, make_space()).posts.get()
+    url = reverse("moderation:post", kwargs={"post_id": post.pk})
+    page = client_for(moderator).get(url).content.decode()
+    assert "Ailleurs" in page and SENTINEL not in page
+    services.add_space_member(Space.objects.get(slug="groupe"), member=moderator)
+    assert SENTINEL in client_for(moderator).get(url).content.decode()
 
 
 def test_a_moderator_claims_then_hides_with_a_prepared_reply(owner, member, moderator):

@@ -27,7 +27,7 @@ def parts_of(person):
 
 
 def test_export_holds_the_posts_anonymous_ones_included(owner, stranger):
-    space = make_space()
+    space = make_space(anonymous_allowed=True)
     topic = make_topic(owner, space, title="Mon sujet", body="Visible")
     services.add_reply(owner, topic, body="En secret", anonymous=True, content_warning="deuil")
     services.add_reply(stranger, topic, body="Pas à Camille")
@@ -120,6 +120,29 @@ def test_export_holds_reactions_bookmarks_follows_and_read_positions(owner, stra
         ("Sujet suivi", 1)
     ]
     assert "Sujet suivi" not in json.dumps(parts_of(stranger).get("community.reactions", []))
+
+
+def test_export_names_no_closed_group_the_person_left(owner, stranger):
+    """What they kept in a closed group they left stays in their export, without the group's or
+    its topic's title (others' words they no longer read); their own posts keep their place."""
+    space = make_space(
+        slug="groupe", title="Groupe secret", visibility="restricted", members=[owner, stranger]
+    )
+    topic = make_topic(stranger, space, title="Sujet secret")
+    post = topic.posts.get()
+    services.support_post(owner, post, support=True)
+    services.bookmark_post(owner, post, keep=True)
+    services.set_space_level(owner, space, level="following")
+    services.add_reply(owner, topic, body="Ma réponse")  # follows the topic, reads up to it
+    inside = json.dumps(parts_of(owner), default=str)
+    assert "Groupe secret" in inside and "Sujet secret" in inside
+    services.remove_space_member(space, member=owner)
+    parts = parts_of(owner)
+    kept = {key: parts[key] for key in ("community.reactions", "community.bookmarks", "community.follows")}
+    kept["community.read_positions"] = parts["community.read_positions"]
+    assert all(kept.values())  # their own rows stay
+    assert "secret" not in json.dumps(kept, default=str)
+    assert [(p["space"], p["body"]) for p in parts["community.posts"]] == [("Groupe secret", "Ma réponse")]
 
 
 def test_erasure_takes_the_reactions_back_and_forgets_what_was_kept(owner, stranger):

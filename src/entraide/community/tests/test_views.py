@@ -118,7 +118,7 @@ def test_a_quote_of_another_topic_is_ignored(owner, member):
 
 
 def test_an_anonymous_post_shows_no_pseudonym(owner, member):
-    topic = make_topic(owner, make_space(), body="Sans nom", anonymous=True)
+    topic = make_topic(owner, make_space(anonymous_allowed=True), body="Sans nom", anonymous=True)
     html = client_for(member).get(topic_url(topic)).content.decode()
     assert "Anonymous member" in html
     assert "Camille" not in html
