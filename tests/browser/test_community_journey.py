@@ -1,11 +1,13 @@
 """The community in real Chromium against the real `entraide serve` (issue 21, "Tests and measures").
 
 Alex posts with a content warning. Bea sees it folded, opens it, says "je te soutiens" and reports
-being worried about Alex, with JavaScript off. Morgane, a moderator with a second factor, finds the
-case first in the queue, takes it, hides the message with a reason and sends Alex the caring
-message; Alex reads both in the notification centre, signed by the moderation team. Noa, a new
-member, replies: the reply waits for approval and nobody else sees it. Noa then writes a watched
-phrase: the crisis numbers show at once.
+being worried about Alex, with JavaScript off; Alex then sees where to find help, without being told
+of the report. Morgane, a moderator with a second factor, finds the worry first in the queue, takes
+it, sends Alex the team's caring message and hides the message with a reason; Alex reads both in the
+notification centre, signed by the team, with the crisis numbers and without the message's text.
+Bea writes words of the crisis watch: her reply is published and the crisis numbers show at once.
+Noa, a new member, supports a message with JavaScript on (htmx) and replies: the reply waits for
+approval, nobody else sees it, and the queue lists it beside the watched reply.
 
 Pages with JavaScript on go through axe; the reader's and the reporter's with JavaScript off. Every
 wait is on a condition (a page, an element), never on time.
@@ -38,6 +40,7 @@ SPACE = "quotidien"
 WARNING = "parle de sommeil difficile"
 BODY = "Je ne dors plus depuis trois semaines et je tourne en rond la nuit."
 HELD_BODY = "Bonjour, je suis nouvelle ici et je me reconnais dans ce message."
+WATCHED_BODY = "Certains soirs j'ai envie de mourir, je ne sais plus quoi faire."
 HIDE_REASON = "Message masqué le temps de prendre des nouvelles."
 
 SEED = f"""
@@ -149,7 +152,9 @@ def test_members_support_each_other_and_moderators_look_after_them(
     )
     assert "Vous vous en occupez" in morgane.locator("main").inner_text()
 
-    # She hides the message with a reason.
+    # She sends Alex the team's caring message, then hides the message with a reason.
+    sent = submit(morgane, 'main form[action$="/message-bienveillant/"] button')
+    check_page(morgane, team, sent, "caring message sent", axe=True)
     morgane.check('input[name="action"][value="hide"]')
     morgane.fill("#id_reason", HIDE_REASON)
     check_page(
@@ -158,10 +163,22 @@ def test_members_support_each_other_and_moderators_look_after_them(
     go(bea, reading, topic, "topic after hiding, as Bea")
     assert BODY not in bea.locator("main").inner_text()
 
-    # Alex is told, signed by the team, without the moderator's name.
+    # Alex is told, signed by the team, without the moderator's name; the caring message carries
+    # the crisis numbers and never the text of the message.
     told = go(alex, writer, base + "/notifications/", "Alex's notifications")
-    assert "Un message de l'équipe de modération" in told
-    assert "Morgane" not in told
+    assert "Un message de l'équipe de modération" in told and "Nous pensons à vous" in told
+    assert "Morgane" not in told and BODY not in told
+    assert "3114" in told, told
+
+    # Bea writes words of the crisis watch: published, and the crisis numbers show at once.
+    go(bea, reading, topic, "topic, before a hard reply")
+    bea.fill("#id_body", WATCHED_BODY)
+    check_page(bea, reading, submit(bea, ".reply-form button[type=submit]"), "hard reply posted", axe=False)
+    care = bea.locator("main .notice", has_text="3114")
+    expect(care).to_have_count(1)
+    assert care.locator(f'a[href="{CRISIS_PATH}"]').count() == 1
+    assert WATCHED_BODY in bea.locator("main").inner_text()  # published, nothing removed
+    assert "3114" not in go(bea, reading, topic, "topic, read again")  # shown once
 
     # Noa, a new member, replies: it waits for approval and Bea does not see it.
     newcomer = open_context(js=True)
@@ -181,7 +198,8 @@ def test_members_support_each_other_and_moderators_look_after_them(
     assert "modérat" in noa.locator("main").inner_text()
     assert HELD_BODY not in go(bea, reading, other, "topic with a held reply, as Bea")
     go(morgane, team, base + "/gestion/moderation/", "queue with a held reply")
-    assert "En attente" in morgane.locator("main .card-list").inner_text()
+    queue = morgane.locator("main .card-list").inner_text()
+    assert "En attente" in queue and "Veille" in queue  # Bea's hard reply waits to be read too
 
 
 def path_of_url(url: str) -> str:
