@@ -14,6 +14,7 @@ their one write path (pages, erasure).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -45,6 +46,15 @@ def ignores_of(member: Any) -> QuerySet[Ignore]:
         .only("id", "created_at", "ignored_id", "ignored__pseudonym")
         .order_by("-created_at", "-id")
     )
+
+
+def own_ignore(member: Any, ignore_id: Any) -> Ignore | None:
+    """One of the member's own rows by its id, or None (not theirs, gone, or not an id)."""
+    try:
+        ignore_id = uuid.UUID(str(ignore_id))
+    except ValueError:
+        return None
+    return ignores_of(member).filter(pk=ignore_id).first()
 
 
 def is_ignoring(member: Any, person_id: Any) -> bool:

@@ -273,8 +273,10 @@ class Ignore(models.Model):
     mentions tell them nothing (``blocking.ignoring``), and their named posts fold on topic pages.
     Only the member's own view changes: the ignored person is never told and reads as before.
     What the moderation team does and says is never stopped by it (it does not go through
-    ``recipients_of``). Written by ``services.ignore_member``."""
+    ``recipients_of``). Written by ``blocking.ignore_member``. A UUID names a row in forms and
+    the API, so that no account's id is shown to another member."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_ignores"
     )

@@ -83,20 +83,15 @@ def post_ignore(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def ignores(request: HttpRequest) -> HttpResponse:
-    """ "Membres que j'ignore": their pseudonyms, each with "Ne plus ignorer" (``person`` in the
-    POST: only ever a row of the member's own, so any other value changes nothing)."""
+    """ "Membres que j'ignore": their pseudonyms, each with "Ne plus ignorer" (``ignore``, a row's
+    id, in the POST: only ever a row of the member's own, so any other value changes nothing)."""
     if request.method == "POST":
-        try:
-            person_id = uuid.UUID(request.POST.get("person", ""))
-        except ValueError:
-            person_id = None
-        if person_id is not None:
-            row = blocking.ignores_of(request.user).filter(ignored_id=person_id).first()
-            if row is not None and blocking.unignore_member(request.user, person_id):
-                messages.success(
-                    request,
-                    pgettext("ignore", "You no longer ignore %(name)s.") % {"name": row.ignored.pseudonym},
-                )
+        row = blocking.own_ignore(request.user, request.POST.get("ignore", ""))
+        if row is not None and blocking.unignore_member(request.user, row.ignored_id):
+            messages.success(
+                request,
+                pgettext("ignore", "You no longer ignore %(name)s.") % {"name": row.ignored.pseudonym},
+            )
         return redirect("community:ignores")
     page = Paginator(blocking.ignores_of(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "community/ignores/index.html", {"page_obj": page, "rows": page.object_list})

@@ -250,9 +250,12 @@ def test_the_list_shows_pseudonyms_and_stops_ignoring(owner, member, django_asse
         blocking.ignore_member(member, make_user(f"Personne{n}"))
     with django_assert_num_queries(5):
         client.get(url)
-    client.post(url, {"person": str(member.pk)})  # not one of mine: nothing
-    client.post(url, {"person": "pas-un-id"})
-    assert client.post(url, {"person": str(owner.pk)}).status_code == 302
+    theirs = Ignore.objects.get(member=owner)
+    client.post(url, {"ignore": str(theirs.pk)})  # not one of mine: nothing
+    client.post(url, {"ignore": "pas-un-id"})
+    mine = Ignore.objects.get(member=member, ignored=owner)
+    assert str(owner.pk) not in client.get(url).content.decode()  # no account's id in the page
+    assert client.post(url, {"ignore": str(mine.pk)}).status_code == 302
     assert not Ignore.objects.filter(member=member, ignored=owner).exists()
     assert Ignore.objects.filter(member=owner, ignored=member).exists()
     assert client_for().get(url).status_code == 302
