@@ -260,5 +260,5 @@ def community_of(owner):
     space = make_space(slug="entraide-api")
     topic = make_topic(make_user("Autrice"), space, title="Bonjour")
     community.add_reply(owner, topic, body="Merci")
-    ignore = blocking.ignore_member(owner, make_user("Ignorée"))
+    ignore = blocking.ignore_member(owner, make_user("Ignoree"))
     return {"space": space, "topic": topic, "post": topic.posts.get(number=1), "ignore": ignore}
