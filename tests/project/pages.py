@@ -65,6 +65,9 @@ SAMPLE_KWARGS: dict[str, object] = {
     "image_id": "00000000-0000-4000-8000-000000000073",
     # Its opening post, a report of it waiting in the moderation queue, a prepared reply (test_pages).
     "post_id": "00000000-0000-4000-8000-000000000074",
+    # A member ignored ("Ignorer ce membre"): only the API names the row; no row has this id, so
+    # every persona's answer is a 404 (an ignore is only ever its member's).
+    "ignore_id": "00000000-0000-4000-8000-000000000076",
     "case_id": "00000000-0000-4000-8000-000000000075",
     "lift_id": "00000000-0000-4000-8000-000000000076",  # a request to know an anonymous author
     "reply_id": 1,

@@ -276,6 +276,38 @@ class ReadPosition(models.Model):
         return f"{self.member_id} read {self.topic_id} to {self.last_read_number}"
 
 
+class Ignore(models.Model):
+    """A member ignores another ("Ignorer ce membre"): the ignored person's posts, replies and
+    mentions tell them nothing (``blocking.ignoring``), and their named posts fold on topic pages.
+    Only the member's own view changes: the ignored person is never told and reads as before.
+    What the moderation team does and says is never stopped by it (it does not go through
+    ``recipients_of``). Written by ``blocking.ignore_member``. A UUID names a row in forms and
+    the API, so that no account's id is shown to another member."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_ignores"
+    )
+    # No index of its own: ("ignored", "member") below serves both.
+    ignored = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("member", "ignored"), name="one_ignore_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(member=models.F("ignored")), name="ignore_not_oneself"
+            ),
+        )
+        # Who ignores this author, when a post is announced (the unique index serves the member's list).
+        indexes = (models.Index(fields=("ignored", "member"), name="ignore_by_ignored"),)
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ignores {self.ignored_id}"
+
+
 # --- Moderation: flags, the queue, actions, trust --------------------------------------------------
 
 

@@ -1,17 +1,19 @@
 """A member's posts (anonymous ones included), topics, images, closed-group memberships,
-reactions, bookmarks, follows and read positions in their export; on erasure, their posts are
-emptied (or deleted, by the instance's choice) and the rest deleted."""
+reactions, bookmarks, follows, read positions and the members they ignore in their export; on
+erasure, their posts are emptied (or deleted, by the instance's choice) and the rest deleted
+(ignores both ways)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from entraide.community import access, anonymity, moderation, services
+from entraide.community import access, anonymity, blocking, moderation, services
 from entraide.community.models import (
     ActionKind,
     AnonymityLift,
     Bookmark,
     Flag,
+    Ignore,
     Image,
     MemberStanding,
     ModerationAction,
@@ -207,6 +209,20 @@ def export_read_positions(person: Any) -> ExportedPart:
 LIFT_ACTIONS = (ActionKind.LIFT_REQUEST, ActionKind.LIFT_APPROVE, ActionKind.LIFT_REFUSE)
 
 
+def export_ignores(person: Any) -> ExportedPart:
+    return ExportedPart(
+        description=(
+            "The members you ignore (“Ignorer ce membre”): their pseudonym and since when. Who "
+            "ignores you is theirs to know, not in your export."
+        ),
+        records=[
+            {"pseudonym": row.ignored.pseudonym, "created_at": row.created_at}
+            for row in blocking.ignores_of(person).order_by("created_at", "id")
+        ],
+        tabular=True,
+    )
+
+
 def export_flags(person: Any) -> ExportedPart:
     return ExportedPart(
         description=(
@@ -370,6 +386,14 @@ def register() -> None:
     register_erasure(
         ErasureRegistration(
             key="community.reactions", models=(Reaction,), erase=services.erase_reactions_of, order=61
+        )
+    )
+    register_export(
+        ExportRegistration(key="community.ignores", models=(Ignore,), export=export_ignores, order=61)
+    )
+    register_erasure(
+        ErasureRegistration(
+            key="community.ignores", models=(Ignore,), erase=blocking.erase_ignores_of, order=61
         )
     )
     register_erasure(

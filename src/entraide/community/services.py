@@ -72,7 +72,7 @@ def render_body(body: str) -> str:
 
 
 RESERVED_SLUGS = frozenset(
-    {"images", "nouveau", "gestion", "moderation", "favoris", "non-lus", "pause"}
+    {"images", "nouveau", "gestion", "moderation", "favoris", "non-lus", "pause", "ignores"}
 )  # addresses of the community's own pages
 
 

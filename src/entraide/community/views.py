@@ -30,6 +30,7 @@ from entraide.community.models import (
     CaseStatus,
     Flag,
     FlagReason,
+    Ignore,
     ModerationCase,
     Reaction,
     Space,
@@ -235,6 +236,10 @@ def _topic_page(
         mine = {
             "supported": Exists(Reaction.objects.filter(post=OuterRef("pk"), member_id=request.user.pk)),
             "bookmarked": Exists(Bookmark.objects.filter(post=OuterRef("pk"), member_id=request.user.pk)),
+            # Whether the reader ignores its author: folded in _member_context (blocking.py).
+            "author_ignored": Exists(
+                Ignore.objects.filter(member_id=request.user.pk, ignored_id=OuterRef("author_id"))
+            ),
         }
     posts = access.filter_posts_in(topic).values(
         "id",
@@ -293,6 +298,11 @@ def _member_context(
         post_id = str(post["id"])
         post["support_url"] = support_url.replace(sample, post_id)
         post["bookmark_url"] = bookmark_url.replace(sample, post_id)
+        # Only a named post of someone else folds or offers "ignore": an anonymous one must not
+        # tell its reader who wrote it.
+        named = not (post["mine"] or post["anonymous"] or post["author_left"] or post["author_id"] is None)
+        post["can_ignore"] = named
+        post["folded"] = named and post.get("author_ignored", False)
     read_number = getattr(topic, "read_number", None)  # access.get_topic_in(…, reader=…)
     last_on_page = posts[-1]["number"] if posts else 0
     return {

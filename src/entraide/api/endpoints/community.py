@@ -1,6 +1,6 @@
 """The community: ``/community/…``. Spaces, topics and posts the token's owner may read (the same
 visibility as the pages: a closed group they are not on is a 404), posting a topic or a reply,
-and "je te soutiens". Every write goes through community.services, so the rules of the site
+"je te soutiens", and the members the owner ignores ("Ignorer ce membre"). Every write goes through community.services, so the rules of the site
 (moderation's approval included, once it exists) hold through this door too.
 
 Audience ``login``: these operations serve what any member may read, not the owner's own data.
@@ -20,8 +20,8 @@ from ninja.responses import Status
 
 from entraide.api.auth import area_router, in_owner_zone, owner_of
 from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, Input, Page
-from entraide.community import access, services
-from entraide.community.models import Post, Reaction, Space, Topic
+from entraide.community import access, blocking, services
+from entraide.community.models import Ignore, Post, Reaction, Space, Topic
 from entraide.core import instance
 
 router = area_router("community", audience="login", tags=["community"])
@@ -74,6 +74,12 @@ class PostOut(Schema):
     status: PostStatus = Field(description="“held”: waiting for the moderators before others see it.")
     support_count: int = Field(description="How many members said “je te soutiens”.")
     supported: bool = Field(description="Whether the token's owner did.")
+    folded: bool = Field(
+        description=(
+            "Whether the token's owner ignores its author (the site shows it folded). Never true for "
+            "an anonymous post: that would tell who wrote it."
+        )
+    )
     created_at: datetime
     edited_at: datetime | None
 
@@ -117,6 +123,17 @@ class TopicList(Schema):
 class PostList(Schema):
     count: int = Field(description="How many posts the topic shows, over all pages.")
     items: list[PostOut]
+
+
+class IgnoreOut(Schema):
+    id: uuid.UUID
+    pseudonym: str = Field(description="The ignored member's pseudonym.")
+    created_at: datetime
+
+
+class IgnoreList(Schema):
+    count: int
+    items: list[IgnoreOut]
 
 
 class PostFields(Input):
@@ -168,7 +185,11 @@ def topic_out(topic: Topic, space_slug: str) -> dict[str, Any]:
     }
 
 
-def post_out(post: Post, *, supported: bool) -> dict[str, Any]:
+def _named(post: Post) -> bool:
+    return not (post.anonymous or post.author_left or post.author_id is None)
+
+
+def post_out(post: Post, *, supported: bool, folded: bool = False) -> dict[str, Any]:
     return {
         "id": post.pk,
         "topic_id": post.topic_id,
@@ -183,6 +204,7 @@ def post_out(post: Post, *, supported: bool) -> dict[str, Any]:
         "status": post.status,
         "support_count": post.support_count,
         "supported": supported,
+        "folded": folded and _named(post),
         "created_at": post.created_at,
         "edited_at": post.edited_at,
     }
@@ -208,6 +230,10 @@ def _care(request: HttpRequest, watched: bool) -> dict[str, Any]:
         ],
         "help_url": reverse("core:crisis-help"),
     }
+
+
+def _folded(member: Any, post: Post) -> bool:
+    return _named(post) and post.author_id != member.pk and blocking.is_ignoring(member, post.author_id)
 
 
 def _writable_topic(member: Any, topic_id: uuid.UUID) -> Topic:
@@ -298,8 +324,12 @@ def community_posts(request: HttpRequest, topic_id: uuid.UUID, page: Query[Page]
     posts = access.filter_posts_in(topic).select_related("author")
     rows = posts.annotate(
         mine=Exists(Reaction.objects.filter(post=OuterRef("pk"), member=member)),
+        ignored=Exists(Ignore.objects.filter(member=member, ignored_id=OuterRef("author_id"))),
     )[page.offset : page.offset + page.limit]
-    return {"count": posts.count(), "items": [post_out(p, supported=p.mine) for p in rows]}
+    return {
+        "count": posts.count(),
+        "items": [post_out(p, supported=p.mine, folded=p.ignored) for p in rows],
+    }
 
 
 @router.post(
@@ -330,7 +360,7 @@ def community_reply(request: HttpRequest, topic_id: uuid.UUID, data: ReplyIn) ->
 def community_post(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
     member = owner_of(request)
     post = access.get_post_for(member, post_id)
-    return post_out(post, supported=_supported(member, post))
+    return post_out(post, supported=_supported(member, post), folded=_folded(member, post))
 
 
 def _support(request: HttpRequest, post_id: uuid.UUID, *, support: bool) -> dict[str, Any]:
@@ -339,7 +369,7 @@ def _support(request: HttpRequest, post_id: uuid.UUID, *, support: bool) -> dict
     if not access.can_write(member, post.topic.space):
         raise Http404
     post = services.support_post(member, post, support=support)
-    return post_out(post, supported=_supported(member, post))
+    return post_out(post, supported=_supported(member, post), folded=_folded(member, post))
 
 
 @router.put(
@@ -361,3 +391,72 @@ def community_support(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any
 )
 def community_unsupport(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
     return _support(request, post_id, support=False)
+
+
+def ignore_out(row: Ignore) -> dict[str, Any]:
+    return {"id": row.pk, "pseudonym": row.ignored.pseudonym, "created_at": row.created_at}
+
+
+@router.get(
+    "/community/ignores",
+    response={200: IgnoreList, **READ_ERRORS},
+    operation_id="listCommunityIgnores",
+    summary="List the members the token's owner ignores",
+    description=(
+        "Newest first. Their posts tell the owner nothing (no notification) and come with "
+        "“folded”: true. They are never told."
+    ),
+)
+def community_ignores(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    rows = blocking.ignores_of(owner_of(request))
+    return {
+        "count": rows.count(),
+        "items": [ignore_out(r) for r in rows[page.offset : page.offset + page.limit]],
+    }
+
+
+@router.get(
+    "/community/ignores/{ignore_id}",
+    response={200: IgnoreOut, **ITEM_ERRORS},
+    operation_id="getCommunityIgnore",
+    summary="Read one of the owner's ignores",
+)
+def community_ignore(request: HttpRequest, ignore_id: uuid.UUID) -> dict[str, Any]:
+    row = blocking.own_ignore(owner_of(request), ignore_id)
+    if row is None:
+        raise Http404
+    return ignore_out(row)
+
+
+@router.put(
+    "/community/posts/{post_id}/ignore",
+    response={200: IgnoreOut, **ITEM_WRITE_ERRORS},
+    operation_id="ignoreCommunityPostAuthor",
+    summary="Ignore a post's author",
+    description=(
+        "Idempotent. The author of a named post the owner may read: an anonymous post, or one whose "
+        "author left, is a 404 (it must not tell who wrote it); one's own post is a 422."
+    ),
+)
+def community_ignore_author(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
+    member = owner_of(request)
+    post = access.get_post_for(member, post_id)
+    if not _named(post):
+        raise Http404
+    row = blocking.ignore_member(member, post.author)
+    return ignore_out(blocking.ignores_of(member).get(pk=row.pk))
+
+
+@router.delete(
+    "/community/ignores/{ignore_id}",
+    response={204: None, **ITEM_WRITE_ERRORS},
+    operation_id="deleteCommunityIgnore",
+    summary="Stop ignoring a member",
+)
+def community_unignore(request: HttpRequest, ignore_id: uuid.UUID) -> Status[Any]:
+    member = owner_of(request)
+    row = blocking.own_ignore(member, ignore_id)
+    if row is None:
+        raise Http404
+    blocking.unignore_member(member, row.ignored_id)
+    return Status(204, None)

@@ -224,6 +224,7 @@ def test_no_hostile_value_makes_a_server_error(
         "space_slug": community_of["space"].slug,
         "topic_id": str(community_of["topic"].pk),
         "post_id": str(community_of["post"].pk),
+        "ignore_id": str(community_of["ignore"].pk),
     }
     # A dose is of the daily schedule; a goal's step of that goal.
     dose_ids = ids | {

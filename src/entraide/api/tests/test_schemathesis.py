@@ -130,6 +130,7 @@ def test_no_generated_request_makes_a_server_error(
         "space_slug": [community_of["space"].slug],
         "topic_id": [str(community_of["topic"].pk)],
         "post_id": [str(community_of["post"].pk)],
+        "ignore_id": [str(community_of["ignore"].pk)],
     }
     names = [p.name for p in operation.path_parameters]
     strategies = [operation.as_strategy(mode)]
@@ -248,8 +249,10 @@ def treatments_of(owner):
 @pytest.fixture
 def community_of(owner):
     """A members' space with a topic by another member, replied to by ``owner``; ``post`` is the
-    other member's opening post, which ``owner`` may support (entraide.community)."""
+    other member's opening post, which ``owner`` may support, ``ignore`` a member ``owner``
+    ignores (entraide.community)."""
     from conftest import make_user
+    from entraide.community import blocking
     from entraide.community import services as community
     from entraide.community.tests.factories import make_space, make_topic, set_rules
 
@@ -257,4 +260,5 @@ def community_of(owner):
     space = make_space(slug="entraide-api")
     topic = make_topic(make_user("Autrice"), space, title="Bonjour")
     community.add_reply(owner, topic, body="Merci")
-    return {"space": space, "topic": topic, "post": topic.posts.get(number=1)}
+    ignore = blocking.ignore_member(owner, make_user("Ignoree"))
+    return {"space": space, "topic": topic, "post": topic.posts.get(number=1), "ignore": ignore}
