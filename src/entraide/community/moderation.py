@@ -39,12 +39,15 @@ from entraide.community.permissions import check_moderate_permission, is_moderat
 from entraide.core import instance
 from entraide.core.errors import InvalidValuesError
 from entraide.core.registries import Reportable, reportables
+from entraide.core.web import ratelimits
 from entraide.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
 CLAIM_FOR = timedelta(minutes=30)
 NOTE_MAX = 500
+# Reports a member may send in an hour, on the site and through the API together.
+FLAG_LIMIT = ratelimits.Limit("community-flag", limit=20, per=3600)
 REASON_MAX = 2000
 NOTIFICATION_KIND = "community.moderation"
 # Actions that mean the flags were right: the author's "no upheld flag in 90 days" starts again.

@@ -313,6 +313,18 @@ def add_reply(
     return post
 
 
+def flag_targets(post: Post) -> dict[str, tuple[str, str]]:
+    """What a member may report from a post (reportable kind and id, by the form's "about"): the
+    post; the topic's title from its opening post; its author's behaviour when the post is named
+    (reporting the author of an anonymous post would tell who wrote it)."""
+    targets = {"post": (POST_KIND, str(post.pk))}
+    if post.number == 1:
+        targets["topic"] = (TOPIC_KIND, str(post.topic_id))
+    if post.author_id is not None and not post.anonymous and not post.author_left:
+        targets["member"] = (MEMBER_KIND, str(post.author_id))
+    return targets
+
+
 def quote_of(post: Post) -> str:
     """The text a reply quoting ``post`` starts with: its lines behind "> ", then a blank line."""
     lines = (post.body or "").strip().splitlines() or [""]

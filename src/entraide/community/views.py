@@ -502,7 +502,7 @@ def _hours(current: rules.Rules) -> str:
     return hours_text(current)
 
 
-FLAG_LIMIT = ratelimits.Limit("community-flag", limit=20, per=3600)
+FLAG_LIMIT = moderation.FLAG_LIMIT
 
 
 @audience("login")
@@ -521,14 +521,13 @@ def flag(request: HttpRequest, space_slug: str, topic_id: uuid.UUID, post_id: uu
     if post.author_id == request.user.pk:
         messages.info(request, pgettext("flag form", "This is your own message: you cannot report it."))
         return redirect(back)
-    targets = {"post": (services.POST_KIND, str(post.pk))}
-    about = [("post", pgettext("flag form", "This message"))]
-    if post.number == 1:
-        targets["topic"] = (services.TOPIC_KIND, str(topic.pk))
-        about.append(("topic", pgettext("flag form", "The topic's title")))
-    if post.author_id is not None and not post.anonymous and not post.author_left:
-        targets["member"] = (services.MEMBER_KIND, str(post.author_id))
-        about.append(("member", pgettext("flag form", "This member's behaviour, beyond this message")))
+    targets = services.flag_targets(post)
+    labels = {
+        "post": pgettext("flag form", "This message"),
+        "topic": pgettext("flag form", "The topic's title"),
+        "member": pgettext("flag form", "This member's behaviour, beyond this message"),
+    }
+    about = [(key, labels[key]) for key in targets]
     earlier = Flag.objects.filter(
         reporter_id=request.user.pk, target_kind=services.POST_KIND, target_id=str(post.pk)
     ).first()

@@ -1,6 +1,6 @@
 """The community: ``/community/…``. Spaces, topics and posts the token's owner may read (the same
 visibility as the pages: a closed group they are not on is a 404), posting a topic or a reply,
-"je te soutiens", and the members the owner ignores ("Ignorer ce membre"). Every write goes through community.services, so the rules of the site
+"je te soutiens", reports to the moderators, and the members the owner ignores ("Ignorer ce membre"). Every write goes through community.services, so the rules of the site
 (moderation's approval included, once it exists) hold through this door too.
 
 Audience ``login``: these operations serve what any member may read, not the owner's own data.
@@ -18,11 +18,13 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Schema
 from ninja.responses import Status
 
-from entraide.api.auth import area_router, in_owner_zone, owner_of
+from entraide.api.auth import RateLimitedError, area_router, in_owner_zone, owner_of
 from entraide.api.schemas import ITEM_ERRORS, ITEM_WRITE_ERRORS, READ_ERRORS, Input, Page
-from entraide.community import access, blocking, services
+from entraide.community import access, blocking, moderation, services
 from entraide.community.models import Ignore, Post, Reaction, Space, Topic
 from entraide.core import instance
+from entraide.core.errors import InvalidValuesError
+from entraide.core.web import ratelimits
 
 router = area_router("community", audience="login", tags=["community"])
 router.add_decorator(in_owner_zone)
@@ -134,6 +136,39 @@ class IgnoreOut(Schema):
 class IgnoreList(Schema):
     count: int
     items: list[IgnoreOut]
+
+
+FlagReason = Literal["danger", "harassment", "misinformation", "spam", "other"]
+FlagAbout = Literal["post", "topic", "member"]
+
+
+class FlagIn(Input):
+    about: FlagAbout = Field(
+        "post",
+        description=(
+            "What is reported: the post; “topic”, its topic's title (from the topic's first post "
+            "only); “member”, its author's behaviour (not for an anonymous post)."
+        ),
+    )
+    reason: FlagReason = Field(
+        description="“danger”: I am worried about this person; harassment; misinformation about care "
+        "or treatments; spam; other (say what in “note”)."
+    )
+    note: str = Field(
+        "", max_length=moderation.NOTE_MAX, description="Needed with “other”, ignored otherwise."
+    )
+
+
+class FlagOut(Schema):
+    about: FlagAbout
+    reason: FlagReason
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    help_url: str | None = Field(
+        description="With “danger”: the page of who to call, for the reporter, when a life may be in "
+        "danger now (a moderator reads the report first, but not at once)."
+    )
 
 
 class PostFields(Input):
@@ -460,3 +495,34 @@ def community_unignore(request: HttpRequest, ignore_id: uuid.UUID) -> Status[Any
         raise Http404
     blocking.unignore_member(member, row.ignored_id)
     return Status(204, None)
+
+
+@router.put(
+    "/community/posts/{post_id}/flag",
+    response={200: FlagOut, **ITEM_WRITE_ERRORS},
+    operation_id="flagCommunityPost",
+    summary="Report a post to the moderators",
+    description=(
+        "One report per member and thing: sending it again changes the first. Never one's own post "
+        "(422). The author is not told who reported them. 20 reports an hour, with the site's."
+    ),
+)
+def community_flag(request: HttpRequest, post_id: uuid.UUID, data: FlagIn) -> dict[str, Any]:
+    member = owner_of(request)
+    post = access.get_post_for(member, post_id)
+    targets = services.flag_targets(post)
+    if data.about not in targets:
+        raise InvalidValuesError({"about": "This post offers no such thing to report."})
+    wait = ratelimits.hit(moderation.FLAG_LIMIT, str(member.pk))
+    if wait is not None:
+        raise RateLimitedError(wait)
+    kind, target_id = targets[data.about]
+    found = moderation.flag(member, target_kind=kind, target_id=target_id, reason=data.reason, note=data.note)
+    return {
+        "about": data.about,
+        "reason": found.reason,
+        "note": found.note,
+        "created_at": found.created_at,
+        "updated_at": found.updated_at,
+        "help_url": reverse("core:crisis-help") if found.reason == "danger" else None,
+    }
