@@ -31,7 +31,7 @@ test: $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: $(VENV)/.dev-installed
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 test-postgres: $(VENV)/.dev-installed
 	@if DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/python -m tests.pg_available; then \
