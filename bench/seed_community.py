@@ -131,6 +131,7 @@ def seed() -> None:
                 # The full topic is the most recent: first in its space's list.
                 last_post_at=now if n == 0 else started + timedelta(hours=count),
                 post_count=count,
+                last_number=count,
             )
             topics.append(topic)
             for k in range(count):

@@ -185,7 +185,7 @@ def filter_unread_positions_of(member: Any) -> QuerySet[ReadPosition]:
     return (
         ReadPosition.objects.filter(
             member=member,
-            topic__post_count__gt=F("last_read_number"),
+            topic__last_number__gt=F("last_read_number"),
             topic__status=Status.PUBLISHED,
             topic__space_id__in=visible_spaces(member).values("pk"),
         )

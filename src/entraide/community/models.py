@@ -96,7 +96,11 @@ class Topic(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField()
     last_post_at = models.DateTimeField()
-    post_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(default=0)  # published posts, as lists show them
+    # The highest number given in this topic, whatever became of that post (hidden, deleted,
+    # erased): a new post takes the next one, so numbers are never reused, and read positions
+    # compare with it. It differs from ``post_count`` once a post is hidden or deleted.
+    last_number = models.PositiveIntegerField(default=0)
     locked = models.BooleanField(default=False)  # by the moderators: nobody replies any more
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     # Not stored: set by the services on the topic they return when the crisis watch matched.
@@ -260,7 +264,7 @@ class Subscription(models.Model):
 class ReadPosition(models.Model):
     """How far a member has read a topic: the highest post number seen. Only ever moves forward,
     by a POST (services.mark_read_up_to); the topic opens at the next one, and the topic is
-    unread while its ``post_count`` is beyond it."""
+    unread while its ``last_number`` is beyond it."""
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_read_positions"

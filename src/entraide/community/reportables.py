@@ -115,9 +115,11 @@ def _approve(post: Post) -> dict[str, object]:
         )
         number = 1
     else:
-        number = topic.post_count + 1
+        number = topic.last_number + 1
         Post.objects.filter(pk=post.pk).update(status=Status.PUBLISHED, number=number)
-        Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
+        Topic.objects.filter(pk=topic.pk).update(
+            post_count=F("post_count") + 1, last_number=F("last_number") + 1, last_post_at=now
+        )
         Space.objects.filter(pk=topic.space_id).update(post_count=F("post_count") + 1, last_post_at=now)
     moderation.count_published(post.author)
     post.status, post.number = Status.PUBLISHED, number

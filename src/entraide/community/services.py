@@ -233,6 +233,7 @@ def start_topic(
         created_at=now,
         last_post_at=now,
         post_count=1,
+        last_number=1,
     )
     post = Post.objects.create(
         topic=topic,
@@ -280,7 +281,7 @@ def add_reply(
     anonymity.check_anonymous_allowed(topic.space, anonymous=anonymous)
     locked = (
         Topic.objects.select_for_update()
-        .only("post_count", "space_id", "locked", "slow_mode_seconds")
+        .only("post_count", "last_number", "space_id", "locked", "slow_mode_seconds")
         .get(pk=topic.pk)
     )
     held = moderation.check_may_post(author, space=topic.space, topic=locked)
@@ -290,7 +291,7 @@ def add_reply(
         topic_id=topic.pk,
         author=author,
         anonymous=anonymous,
-        number=0 if held else locked.post_count + 1,
+        number=0 if held else locked.last_number + 1,
         body=body,
         body_html=render_body(body),
         content_warning=content_warning.strip(),
@@ -305,10 +306,12 @@ def add_reply(
         post.crisis_watch = True
     if held:
         return post
-    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=now)
+    Topic.objects.filter(pk=topic.pk).update(
+        post_count=F("post_count") + 1, last_number=F("last_number") + 1, last_post_at=now
+    )
     Space.objects.filter(pk=locked.space_id).update(post_count=F("post_count") + 1, last_post_at=now)
     moderation.count_published(author)
-    topic.post_count = post.number
+    topic.post_count, topic.last_number = locked.post_count + 1, post.number
     after_publishing(author, topic, post)
     return post
 
@@ -414,7 +417,7 @@ def follow_by_default(member: Any, topic: Topic) -> None:
 def mark_read_up_to(member: Any, topic: Topic, number: int) -> int:
     """Move the member's read position on ``topic`` forward to ``number`` (never back, never past
     the topic's last post). Returns the position now."""
-    number = max(0, min(int(number), topic.post_count))
+    number = max(0, min(int(number), topic.last_number))
     with transaction.atomic():
         row, created = ReadPosition.objects.get_or_create(
             member=member, topic=topic, defaults={"last_read_number": number}

@@ -186,6 +186,7 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
             "anonymous",
             "author_left",
             "post_count",
+            "last_number",
             "last_post_at",
             "created_at",
             "author__pseudonym",
@@ -196,7 +197,7 @@ def space_detail(request: HttpRequest, space_slug: str) -> HttpResponse:
     for topic in listed:
         # Posts beyond where the member stopped; None for a topic never opened (or logged out).
         read = getattr(topic, "read_number", None)
-        topic.unread = None if read is None else topic.post_count - read
+        topic.unread = None if read is None else max(0, topic.last_number - read)
     can_write = access.can_write(request.user, space)
     return render(
         request,
@@ -355,7 +356,7 @@ def topic_detail(request: HttpRequest, space_slug: str, topic_id: uuid.UUID) -> 
             "page" not in request.GET
             and "citer" not in request.GET
             and read_number is not None
-            and read_number < topic.post_count
+            and read_number < topic.last_number
         ):
             # Open where the member stopped: the first post they have not read (a GET that only
             # reads; the position moves by a POST, once the page is shown).

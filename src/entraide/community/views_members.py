@@ -224,6 +224,6 @@ def unread(request: HttpRequest) -> HttpResponse:
     )
     listed = name_authors([position.topic for position in page.object_list], when="last_post_at")
     for topic, position in zip(listed, page.object_list, strict=True):
-        topic.unread = topic.post_count - position.last_read_number
+        topic.unread = topic.last_number - position.last_read_number
         topic.url = topic_url(topic, number=position.last_read_number + 1, page_always=True)
     return render(request, "community/unread/index.html", {"page_obj": page, "topics": listed})
