@@ -150,6 +150,13 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.topic_id}#{self.number}"
 
+    @property
+    def named(self) -> bool:
+        """Shown under its author's pseudonym: neither anonymous nor left by an erased author. Only
+        such a post may be reported as its author's behaviour, fold for who ignores its author, or
+        offer "ignore": for any other, doing so would tell who wrote it."""
+        return self.author_id is not None and not self.anonymous and not self.author_left
+
 
 class Image(models.Model):
     """An image sent with a post, stored by ``core.uploads`` (not encrypted: community content)

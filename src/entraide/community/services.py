@@ -323,7 +323,7 @@ def flag_targets(post: Post) -> dict[str, tuple[str, str]]:
     targets = {"post": (POST_KIND, str(post.pk))}
     if post.number == 1:
         targets["topic"] = (TOPIC_KIND, str(post.topic_id))
-    if post.author_id is not None and not post.anonymous and not post.author_left:
+    if post.named:
         targets["member"] = (MEMBER_KIND, str(post.author_id))
     return targets
 

@@ -34,10 +34,10 @@ def post_ignore(
     space = access.get_space_for(request.user, space_slug)
     topic = access.get_topic_in(space, topic_id)
     post = access.get_post_in(topic, post_id)
-    if post is None or post.anonymous or post.author_left or post.author is None:
+    person = post.author if post is not None and post.named else None
+    if post is None or person is None:
         raise Http404
     back = topic_url(topic, number=post.number)
-    person = post.author
     if person.pk == request.user.pk:
         messages.info(request, pgettext("ignore", "This is your own message."))
         return redirect(back)

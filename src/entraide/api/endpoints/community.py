@@ -220,10 +220,6 @@ def topic_out(topic: Topic, space_slug: str) -> dict[str, Any]:
     }
 
 
-def _named(post: Post) -> bool:
-    return not (post.anonymous or post.author_left or post.author_id is None)
-
-
 def post_out(post: Post, *, supported: bool, folded: bool = False) -> dict[str, Any]:
     return {
         "id": post.pk,
@@ -239,7 +235,7 @@ def post_out(post: Post, *, supported: bool, folded: bool = False) -> dict[str, 
         "status": post.status,
         "support_count": post.support_count,
         "supported": supported,
-        "folded": folded and _named(post),
+        "folded": folded and post.named,
         "created_at": post.created_at,
         "edited_at": post.edited_at,
     }
@@ -268,7 +264,7 @@ def _care(request: HttpRequest, watched: bool) -> dict[str, Any]:
 
 
 def _folded(member: Any, post: Post) -> bool:
-    return _named(post) and post.author_id != member.pk and blocking.is_ignoring(member, post.author_id)
+    return post.named and post.author_id != member.pk and blocking.is_ignoring(member, post.author_id)
 
 
 def _writable_topic(member: Any, topic_id: uuid.UUID) -> Topic:
@@ -476,7 +472,7 @@ def community_ignore(request: HttpRequest, ignore_id: uuid.UUID) -> dict[str, An
 def community_ignore_author(request: HttpRequest, post_id: uuid.UUID) -> dict[str, Any]:
     member = owner_of(request)
     post = access.get_post_for(member, post_id)
-    if not _named(post):
+    if not post.named:
         raise Http404
     row = blocking.ignore_member(member, post.author)
     return ignore_out(blocking.ignores_of(member).get(pk=row.pk))
